@@ -1,0 +1,207 @@
+"""The `mailbot` command: parse arguments, load the configuration, call the daemon.
+
+Imports of the heavy modules happen inside each command, so `mailbot --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from mailbot.config import Rules, Settings
+
+log = logging.getLogger("mailbot")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every command and its help text."""
+    parser = argparse.ArgumentParser(
+        prog="mailbot",
+        description="Complaint-handling mailbox daemon: reads klacht@/beveiliging@ over IMAP, opens and "
+        "threads cases, sends Dutch acknowledgements over SMTP within the policy's deadlines.",
+    )
+    parser.add_argument("--rules", type=Path, help="rules file (default: $MAILBOT_RULES or rules.yaml)")
+    parser.add_argument("--db", type=Path, help="database (default: $MAILBOT_DB or data/mailbot.db)")
+    parser.add_argument("--templates", type=Path, help="template folder (default: templates/ beside the rules)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log debug detail")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = sub.add_parser("run", help="run the daemon: watch the mailbox, handle mail, send what is due")
+    run.add_argument("--once", action="store_true", help="process what is waiting, send what is due, then exit")
+
+    cases = sub.add_parser("cases", help="list cases or show one dossier")
+    cases_sub = cases.add_subparsers(dest="cases_command", required=True, metavar="ACTION")
+    listing = cases_sub.add_parser("list", help="all cases, urgent first")
+    listing.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    listing.add_argument("--status", help="only cases with this status")
+    show = cases_sub.add_parser("show", help="one case's dossier: fields, messages, events")
+    show.add_argument("ref", help="case reference, such as KL-2026-0001")
+    show.add_argument("--json", action="store_true", help="print JSON instead of text")
+
+    classify = sub.add_parser("classify", help="show the verdict for one .eml file and the rules that fired")
+    classify.add_argument("file", type=Path, help="a message in RFC 5322 (.eml) form")
+    classify.add_argument("--json", action="store_true", help="print JSON")
+
+    sub.add_parser("check-config", help="validate rules.yaml, the templates and the environment")
+
+    demo = sub.add_parser("demo", help="run a complete demo on loopback IMAP (Dovecot) and SMTP servers")
+    demo.add_argument("--keep", action="store_true", help="keep the demo's temporary folder")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point; returns the exit code."""
+    args = build_parser().parse_args(argv)
+    _setup_logging(args.verbose)
+    from mailbot.config import ConfigError
+
+    try:
+        if args.command == "demo":
+            from mailbot.demo import run_demo
+
+            return run_demo(keep=args.keep)
+        settings, rules = _load(args)
+        handler = {"run": _run, "cases": _cases, "classify": _classify, "check-config": _check_config}
+        return handler[args.command](args, settings, rules)
+    except ConfigError as exc:
+        print(f"mailbot: configuration error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _setup_logging(verbose: bool) -> None:
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    for noisy in ("imapclient", "aiosmtplib", "mailparser", "mail-parser", "mail.log"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def _load(args: argparse.Namespace) -> tuple[Settings, Rules]:
+    from dataclasses import replace
+
+    from mailbot.config import load_rules, load_settings
+
+    settings = load_settings()
+    if args.rules:
+        settings = replace(settings, rules_path=args.rules)
+    if args.db:
+        settings = replace(settings, db_path=args.db, data_dir=args.db.parent)
+    return settings, load_rules(settings.rules_path)
+
+
+def _templates(args: argparse.Namespace, settings: Settings) -> Path:
+    return args.templates or settings.rules_path.resolve().parent / "templates"
+
+
+def _run(args: argparse.Namespace, settings: Settings, rules: Rules) -> int:
+    from mailbot.clock import SystemClock
+    from mailbot.daemon import Daemon
+    from mailbot.store import Store
+
+    if settings.imap is None or settings.smtp is None:
+        print("mailbot: set MAILBOT_IMAP_URL and MAILBOT_SMTP_URL (see README)", file=sys.stderr)
+        return 2
+    store = Store(settings.db_path)
+    try:
+        daemon = Daemon(settings, rules, store, SystemClock(), _templates(args, settings))
+        daemon.install_signal_handlers()
+        report = daemon.run(once=args.once)
+    finally:
+        store.close()
+    log.info("done: %d processed, %d quarantined, %d sent, %d send failures", report.processed,
+             report.quarantined, report.sent, report.send_failures)
+    return 0
+
+
+def _cases(args: argparse.Namespace, settings: Settings, rules: Rules) -> int:
+    from zoneinfo import ZoneInfo
+
+    from mailbot.dossier import case_dict, dossier, render_dossier, render_table
+    from mailbot.store import Store
+
+    store = Store(settings.db_path)
+    zone = ZoneInfo(rules.calendar.timezone)
+    try:
+        if args.cases_command == "list":
+            cases = store.cases(args.status)
+            if args.json:
+                print(json.dumps([case_dict(c) for c in cases], ensure_ascii=False, indent=2))
+            else:
+                print(render_table(cases, zone), end="")
+            return 0
+        case = store.case_by_ref(args.ref)
+        if case is None:
+            print(f"mailbot: no case {args.ref}", file=sys.stderr)
+            return 1
+        data = dossier(store, case)
+        print(json.dumps(data, ensure_ascii=False, indent=2) if args.json else render_dossier(data, zone), end="\n")
+        return 0
+    finally:
+        store.close()
+
+
+def _classify(args: argparse.Namespace, settings: Settings, rules: Rules) -> int:
+    from datetime import UTC, datetime
+
+    from mailbot.classify import classify
+    from mailbot.parse import ParseError, parse_mail
+    from mailbot.quotes import strip_quoted
+
+    try:
+        raw = args.file.read_bytes()
+        mail = parse_mail(raw, received_at=datetime.now(UTC), strip=strip_quoted).mail
+    except OSError as exc:
+        print(f"mailbot: cannot read {args.file}: {exc.strerror}", file=sys.stderr)
+        return 1
+    except ParseError as exc:
+        print(f"mailbot: {args.file} is not a mail message: {exc}", file=sys.stderr)
+        return 1
+    verdict = classify(mail, rules.classification, rules.addresses)
+    result = {
+        "category": verdict.category.value,
+        "urgent": verdict.urgent,
+        "subject_type": verdict.subject_type.value,
+        "rules": list(verdict.rules),
+        "level": verdict.level.label if verdict.level is not None else None,
+        "auto_reason": verdict.auto_reason,
+        "scores": verdict.scores,
+    }
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+    else:
+        for key, value in result.items():
+            print(f"{key:<13} {', '.join(value) if isinstance(value, list) else value}")
+    return 0
+
+
+def _check_config(args: argparse.Namespace, settings: Settings, rules: Rules) -> int:
+    from mailbot.compose import Composer, TemplateError
+    from mailbot.pipeline import TEMPLATES
+
+    try:
+        Composer(_templates(args, settings), rules).check(TEMPLATES)
+    except TemplateError as exc:
+        print(f"mailbot: template error: {exc}", file=sys.stderr)
+        return 2
+    print(f"{settings.rules_path}: ok ({len(rules.teams)} teams, {len(rules.classification.rules)} rules, "
+          f"deadlines: acknowledge {rules.deadlines.acknowledge}, solve {rules.deadlines.solve})")
+    missing = [name for name, value in (("MAILBOT_IMAP_URL", settings.imap), ("MAILBOT_SMTP_URL", settings.smtp))
+               if value is None]
+    if missing:
+        print(f"mailbot: not set: {', '.join(missing)} (needed by `mailbot run`)", file=sys.stderr)
+        return 2
+    assert settings.imap is not None and settings.smtp is not None
+    print(f"IMAP: {settings.imap.host}:{settings.imap.port} as {settings.imap.username} "
+          f"({'TLS' if settings.imap.ssl else 'plain'})")
+    print(f"SMTP: {settings.smtp.host}:{settings.smtp.port} ({'TLS' if settings.smtp.ssl else 'STARTTLS if offered'})")
+    print(f"database: {settings.db_path}")
+    return 0

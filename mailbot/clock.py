@@ -1,0 +1,61 @@
+"""The one place that reads the time; tests freeze and advance it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Protocol
+
+
+class Clock(Protocol):
+    """Anything that can say what time it is (always timezone-aware, UTC)."""
+
+    def now(self) -> datetime:
+        """The current moment."""
+        ...
+
+
+class SystemClock:
+    """The real time."""
+
+    def now(self) -> datetime:
+        """The current moment from the operating system, in UTC."""
+        return datetime.now(UTC)
+
+
+class FrozenClock:
+    """A clock that moves only when told to: for tests and the demo's time travel."""
+
+    def __init__(self, start: datetime) -> None:
+        if start.tzinfo is None:
+            raise ValueError("FrozenClock needs a timezone-aware start")
+        self._now = start.astimezone(UTC)
+
+    def now(self) -> datetime:
+        """The frozen moment."""
+        return self._now
+
+    def advance(self, delta: timedelta) -> None:
+        """Move the clock forward by ``delta``."""
+        self._now += delta
+
+    def set(self, moment: datetime) -> None:
+        """Jump to ``moment``."""
+        self._now = moment.astimezone(UTC)
+
+
+def iso(moment: datetime) -> str:
+    """Store form of a moment: ISO 8601 in UTC, to the second, so text order is time order."""
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def from_iso(text: str) -> datetime:
+    """Read a moment written by :func:`iso`."""
+    return datetime.fromisoformat(text)
+
+
+def parse_stored(text: str | None) -> datetime | None:
+    """Like :func:`from_iso`, passing None through."""
+    return from_iso(text) if text else None
+
+
+ZERO = timedelta(0)

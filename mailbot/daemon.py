@@ -1,0 +1,168 @@
+"""The loop: fetch -> handle one message per transaction -> move -> send -> wait."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import time
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from types import FrameType
+
+from mailbot.clock import Clock
+from mailbot.config import Rules, Settings
+from mailbot.mailbox import Mailbox
+from mailbot.outbox import Outbox
+from mailbot.pipeline import Pipeline, Source
+from mailbot.store import Store
+
+log = logging.getLogger("mailbot.daemon")
+MAX_BACKOFF = 300.0
+
+
+@dataclass
+class RunReport:
+    """Counts from a run, for `run --once`, the demo and the tests."""
+
+    processed: int = 0
+    quarantined: int = 0
+    already_done: int = 0
+    sent: int = 0
+    send_failures: int = 0
+    outcomes: dict[str, int] = field(default_factory=dict)
+
+
+class Daemon:
+    """Watches the mailbox and keeps the outbox moving until told to stop."""
+
+    def __init__(self, settings: Settings, rules: Rules, store: Store, clock: Clock, template_dir: Path) -> None:
+        if settings.imap is None:
+            raise ValueError("MAILBOT_IMAP_URL is not set")
+        self.rules = rules
+        self.store = store
+        self.clock = clock
+        self.pipeline = Pipeline(rules, store, clock, template_dir, settings.data_dir)
+        self.outbox = Outbox(store, clock, settings.smtp)
+        self.mailbox = Mailbox(settings.imap, rules.mailbox)
+        self.stopping = False
+
+    def stop(self, signum: int | None = None, frame: FrameType | None = None) -> None:
+        """Finish the message in hand, then stop (the SIGTERM and SIGINT handler)."""
+        if not self.stopping:
+            log.info("stopping after the current message")
+        self.stopping = True
+
+    def install_signal_handlers(self) -> None:
+        """Let SIGTERM and SIGINT end the loop cleanly."""
+        signal.signal(signal.SIGTERM, self.stop)
+        signal.signal(signal.SIGINT, self.stop)
+
+    def run(self, once: bool = False) -> RunReport:
+        """Process waiting mail and send what is due; with ``once``, return when that is done."""
+        report = RunReport()
+        backoff = 1.0
+        try:
+            while not self.stopping:
+                try:
+                    if self.mailbox.client is None:
+                        self.mailbox.connect()
+                    self.sync(report)
+                    self.send(report)
+                    backoff = 1.0
+                    if once:
+                        break
+                    self.mailbox.wait(self._wait_seconds(), lambda: self.stopping)
+                except Exception as exc:
+                    if not _is_connection_error(exc):
+                        raise
+                    if once:
+                        raise
+                    log.warning("mail server trouble: %s; reconnecting in %.0f s", _describe(exc), backoff)
+                    self.mailbox.close()
+                    self._sleep(backoff)
+                    backoff = min(backoff * 2, MAX_BACKOFF)
+        finally:
+            self.mailbox.close()
+        return report
+
+    def sync(self, report: RunReport) -> None:
+        """Handle every new message in the inbox; move each batch after its state is committed."""
+        folder = self.mailbox.inbox
+        uidvalidity = self.mailbox.uidvalidity
+        state = self.store.sync_state(folder)
+        last_uid = 0
+        if state is not None:
+            if state[0] == uidvalidity:
+                last_uid = state[1]
+            else:
+                self._uidvalidity_changed(folder, state[0], uidvalidity)
+        uids = self.mailbox.uids_after(last_uid)
+        for start in range(0, len(uids), 50):
+            chunk = uids[start:start + 50]
+            done: list[int] = []
+            quarantined: list[int] = []
+            for fetched in self.mailbox.fetch(chunk):
+                handled = self.pipeline.handle(fetched.raw, Source(folder, uidvalidity, fetched.uid), fetched.arrived)
+                (quarantined if handled.quarantined else done).append(fetched.uid)
+                if handled.again:
+                    report.already_done += 1
+                elif handled.quarantined:
+                    report.quarantined += 1
+                else:
+                    report.processed += 1
+                outcome = handled.entry.outcome
+                report.outcomes[outcome] = report.outcomes.get(outcome, 0) + 1
+                if self.stopping:
+                    break
+            # Only now, with every state above committed (synchronous=FULL), does mail leave the inbox.
+            self.mailbox.move(done, self.rules.mailbox.processed)
+            self.mailbox.move(quarantined, self.rules.mailbox.quarantine)
+            handled_uids = done + quarantined
+            if handled_uids:
+                self.store.set_sync_state(folder, uidvalidity, max(handled_uids), self.clock.now())
+            if self.stopping:
+                return
+        if state is None or state[0] != uidvalidity:
+            self.store.set_sync_state(folder, uidvalidity, max(uids, default=last_uid), self.clock.now())
+
+    def send(self, report: RunReport) -> None:
+        """Deliver the outbox's due mail."""
+        result = self.outbox.send_due()
+        report.sent += result.sent
+        report.send_failures += result.retried + result.parked
+
+    def _uidvalidity_changed(self, folder: str, old: int, new: int) -> None:
+        # Do not guess which messages are new: read every Message-ID and say what we found.
+        uids = self.mailbox.uids_after(0)
+        ids = self.mailbox.message_ids(uids)
+        known = self.store.count_known_keys([m for m in ids.values() if m])
+        log.warning(
+            "UIDVALIDITY of %s changed from %d to %d: %d message(s) in the folder, %d of them processed "
+            "before (recognised by content and not processed again), %d to process",
+            folder, old, new, len(uids), known, len(uids) - known,
+        )
+        self.store.add_event(None, "uidvalidity-changed", "system", self.clock.now(), folder=folder, old=old,
+                             new=new, messages=len(uids), known=known)
+
+    def _wait_seconds(self) -> float:
+        wait = float(self.rules.mailbox.idle_seconds)
+        due = self.outbox.next_due_at()
+        if due is not None:
+            wait = min(wait, max(1.0, (due - self.clock.now()) / timedelta(seconds=1)))
+        return wait
+
+    def _sleep(self, seconds: float) -> None:
+        end = time.monotonic() + seconds
+        while not self.stopping and time.monotonic() < end:
+            time.sleep(min(0.5, end - time.monotonic()))
+
+
+def _is_connection_error(exc: Exception) -> bool:
+    from imapclient.exceptions import IMAPClientAbortError, IMAPClientError
+
+    return isinstance(exc, OSError | EOFError | IMAPClientAbortError | IMAPClientError | ConnectionError)
+
+
+def _describe(exc: Exception) -> str:
+    return f"{type(exc).__name__}: {exc}"

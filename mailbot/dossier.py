@@ -1,0 +1,134 @@
+"""A case as people read it: the case list and the dossier, as text tables or JSON-ready dicts."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from mailbot.clock import iso
+from mailbot.models import Case
+from mailbot.store import Store
+
+
+def case_dict(case: Case) -> dict[str, Any]:
+    """The case's fields in JSON-ready form."""
+    def moment(value: datetime | None) -> str | None:
+        return iso(value) if value else None
+
+    return {
+        "ref": case.ref,
+        "category": case.category.value,
+        "level": case.level.label,
+        "urgent": case.urgent,
+        "subject_type": case.subject_type.value,
+        "status": case.status,
+        "customer": {"email": case.customer.email, "name": case.customer.name},
+        "subject": case.subject,
+        "owner_team": case.owner_team,
+        "owner_email": case.owner_email,
+        "received_at": moment(case.received_at),
+        "ack_due": moment(case.ack_due),
+        "ack_sent_at": moment(case.ack_sent_at),
+        "solution_due": moment(case.solution_due),
+        "answered": case.answered,
+        "linked_case": None,
+    }
+
+
+def dossier(store: Store, case: Case) -> dict[str, Any]:
+    """Everything about one case: fields, messages (with stripped text), events, outgoing mail."""
+    data = case_dict(case)
+    if case.linked_case_id is not None:
+        data["linked_case"] = store.case(case.linked_case_id).ref
+    data["messages"] = [
+        {
+            "direction": m["direction"],
+            "role": m["role"],
+            "internal": bool(m["internal"]),
+            "from": m["from_email"],
+            "to": json.loads(m["to_json"]),
+            "cc": json.loads(m["cc_json"]),
+            "subject": m["subject"],
+            "date": m["date"],
+            "message_id": m["message_id"],
+            "stripped_text": m["stripped"],
+            "attachments": json.loads(m["attachments_json"]),
+            "flag": m["flag"],
+        }
+        for m in store.messages(case.id)
+    ]
+    data["events"] = store.events(case.id)
+    data["outgoing"] = [
+        {k: row[k] for k in ("kind", "recipients", "subject", "status", "not_before", "sent_at", "message_id",
+                             "last_error")}
+        for row in store.outbox(case.id)
+    ]
+    return data
+
+
+def render_table(cases: list[Case], zone: ZoneInfo) -> str:
+    """The case list as an aligned text table, urgent cases first."""
+    header = ("REF", "STATUS", "CATEGORY", "LEVEL", "URG", "CUSTOMER", "RECEIVED", "ACK DUE", "ACK SENT", "SUBJECT")
+    rows = [header]
+    for c in cases:
+        rows.append((
+            c.ref, c.status, c.category.value, c.level.label, "!" if c.urgent else "", c.customer.email,
+            _local(c.received_at, zone), _local(c.ack_due, zone), _local(c.ack_sent_at, zone),
+            c.subject[:40],
+        ))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines) + f"\n{len(cases)} case(s)\n"
+
+
+def render_dossier(data: dict[str, Any], zone: ZoneInfo) -> str:
+    """The dossier as a coordinator reads it: facts, then the correspondence, then the timeline."""
+    def when(text: str | None) -> str:
+        return _local(datetime.fromisoformat(text), zone) if text else "-"
+
+    customer = data["customer"]
+    out = [
+        f"Case {data['ref']}  {data['subject']}",
+        "=" * min(100, 6 + len(data["ref"]) + len(data["subject"])),
+        f"Customer      {customer['name']} <{customer['email']}>" if customer["name"]
+        else f"Customer      {customer['email']}",
+        f"Category      {data['category']} ({data['level']}){'  URGENT' if data['urgent'] else ''}",
+        f"Subject type  {data['subject_type']}",
+        f"Status        {data['status']}",
+        f"Owner         {data['owner_team'] or '-'}{' / ' + data['owner_email'] if data['owner_email'] else ''}",
+        f"Received      {when(data['received_at'])}",
+        f"Acknowledge   due {when(data['ack_due'])}, sent {when(data['ack_sent_at'])}",
+        f"Solution due  {when(data['solution_due'])}",
+    ]
+    if data["linked_case"]:
+        out.append(f"Linked to     {data['linked_case']}")
+    out += ["", f"Messages ({len(data['messages'])})", "-" * 12]
+    for m in data["messages"]:
+        arrow = "<-" if m["direction"] == "in" else "->"
+        note = " (internal note)" if m["internal"] else ""
+        out.append(f"{arrow} {when(m['date'])}  {m['role']}{note}  {m['from']}")
+        out.append(f"   Subject: {m['subject']}")
+        if m["flag"]:
+            out.append(f"   Flag: {m['flag']}")
+        for a in m["attachments"]:
+            out.append(f"   Attachment: {a['filename']} ({a['size']} bytes)")
+        body = m["stripped_text"].strip() or "(no text)"
+        out.append(textwrap.indent(body, "   | "))
+        out.append("")
+    out += [f"Outgoing mail ({len(data['outgoing'])})", "-" * 17]
+    for o in data["outgoing"]:
+        status = f"sent {when(o['sent_at'])}" if o["sent_at"] else f"{o['status']}, due {when(o['not_before'])}"
+        out.append(f"   {o['kind']:<16} to {', '.join(o['recipients'])}: {status}")
+    out += ["", "Timeline", "-" * 8]
+    for e in data["events"]:
+        detail = ", ".join(f"{k}={v}" for k, v in e["detail"].items() if v not in (None, [], ""))
+        out.append(f"   {when(e['at'])}  {e['kind']:<18} {e['actor']:<24} {detail}")
+    return "\n".join(out) + "\n"
+
+
+def _local(moment: datetime | None, zone: ZoneInfo) -> str:
+    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M") if moment else "-"

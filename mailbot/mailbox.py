@@ -1,0 +1,166 @@
+"""IMAP via imapclient: new UIDs, UIDVALIDITY, IDLE or polling, and moving mail after commit."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from mailbot.config import ImapSettings, MailboxRules
+
+if TYPE_CHECKING:
+    from imapclient import IMAPClient
+
+log = logging.getLogger("mailbot.mailbox")
+FETCH_BATCH = 50
+# A silent network drop during IDLE is noticed within this many seconds plus one IDLE check.
+SOCKET_TIMEOUT = 90
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """One message as the server holds it."""
+
+    uid: int
+    raw: bytes
+    arrived: datetime | None
+
+
+class Mailbox:
+    """The watched IMAP folder. Never deletes mail: it only moves it after the state is committed."""
+
+    def __init__(self, settings: ImapSettings, folders: MailboxRules) -> None:
+        self.settings = settings
+        self.folders = folders
+        self.inbox = settings.folder or folders.inbox
+        self.client: IMAPClient | None = None
+        self.uidvalidity = 0
+        self.capabilities: frozenset[bytes] = frozenset()
+
+    def connect(self) -> None:
+        """Log in, create the processed and quarantine folders when absent, select the inbox."""
+        from imapclient import IMAPClient
+
+        client = IMAPClient(self.settings.host, port=self.settings.port, ssl=self.settings.ssl,
+                            timeout=SOCKET_TIMEOUT)
+        try:
+            client.login(self.settings.username, self.settings.password)
+            for folder in (self.folders.processed, self.folders.quarantine):
+                if not client.folder_exists(folder):
+                    client.create_folder(folder)
+                    log.info("created IMAP folder %s", folder)
+            status = client.select_folder(self.inbox)
+            self.capabilities = frozenset(client.capabilities())
+        except Exception:
+            _quietly(client.logout)
+            raise
+        self.client = client
+        self.uidvalidity = int(status[b"UIDVALIDITY"])
+        log.info("connected to %s:%d as %s, folder %s (UIDVALIDITY %d, IDLE %s, MOVE %s)",
+                 self.settings.host, self.settings.port, self.settings.username, self.inbox, self.uidvalidity,
+                 self.has(b"IDLE"), self.has(b"MOVE"))
+
+    def close(self) -> None:
+        """Log out; errors on the way out do not matter."""
+        if self.client is not None:
+            _quietly(self.client.logout)
+            self.client = None
+
+    def has(self, capability: bytes) -> bool:
+        """Whether the server announced ``capability``."""
+        return capability in self.capabilities
+
+
+    def uids_after(self, last_uid: int) -> list[int]:
+        """UIDs in the inbox above ``last_uid``, ascending."""
+        imap = self._client()
+        # "n:*" always names the highest message, even below n: filter it out.
+        return sorted(uid for uid in imap.search(["UID", f"{last_uid + 1}:*"]) if uid > last_uid)
+
+    def fetch(self, uids: Sequence[int]) -> Iterator[Fetched]:
+        """The raw messages, in UID order, in batches; BODY.PEEK leaves the \\Seen flag alone."""
+        imap = self._client()
+        for start in range(0, len(uids), FETCH_BATCH):
+            chunk = list(uids[start:start + FETCH_BATCH])
+            data = imap.fetch(chunk, ["BODY.PEEK[]", "INTERNALDATE"])
+            for uid in chunk:
+                item = data.get(uid)
+                if item is None:
+                    continue  # expunged by someone else meanwhile
+                arrived = item.get(b"INTERNALDATE")
+                yield Fetched(uid, item[b"BODY[]"], _aware(arrived))
+
+    def message_ids(self, uids: Sequence[int]) -> dict[int, str]:
+        """Message-ID header of each UID, for recognising mail after a UIDVALIDITY change."""
+        imap = self._client()
+        result: dict[int, str] = {}
+        for start in range(0, len(uids), 500):
+            chunk = list(uids[start:start + 500])
+            for uid, item in imap.fetch(chunk, ["BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)]"]).items():
+                header = next((v for k, v in item.items() if k.startswith(b"BODY[HEADER")), b"")
+                value = header.decode("ascii", "replace").partition(":")[2].strip()
+                result[uid] = value
+        return result
+
+    def move(self, uids: Sequence[int], folder: str) -> None:
+        """Move messages to ``folder``: MOVE where offered, else COPY, flag and expunge only these UIDs."""
+        if not uids:
+            return
+        imap = self._client()
+        if self.has(b"MOVE"):
+            imap.move(list(uids), folder)
+            return
+        imap.copy(list(uids), folder)
+        imap.add_flags(list(uids), [b"\\Deleted"])
+        if self.has(b"UIDPLUS"):
+            imap.uid_expunge(list(uids))
+        else:
+            imap.expunge()
+
+    def wait(self, seconds: float, should_stop: Callable[[], bool]) -> bool:
+        """Wait up to ``seconds`` for new mail: IDLE when offered, else sleep and poll.
+
+        Returns True when the server announced a change. Wakes at least every few seconds
+        to honour ``should_stop``.
+        """
+        imap = self._client()
+        deadline = time.monotonic() + seconds
+        if not self.has(b"IDLE"):
+            while time.monotonic() < deadline and not should_stop():
+                time.sleep(min(1.0, max(0.0, deadline - time.monotonic())))
+            imap.noop()
+            return False
+        imap.idle()
+        changed = False
+        try:
+            while not changed and not should_stop():
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    break
+                responses = imap.idle_check(timeout=min(remaining, 2.0))
+                changed = any(r[1] in (b"EXISTS", b"RECENT") for r in responses if len(r) > 1)
+        finally:
+            imap.idle_done()
+        return changed
+
+    def _client(self) -> IMAPClient:
+        if self.client is None:
+            raise ConnectionError("not connected to the IMAP server")
+        return self.client
+
+
+def _aware(moment: object) -> datetime | None:
+    if not isinstance(moment, datetime):
+        return None
+    # imapclient gives INTERNALDATE as local time without a zone; astimezone reads it so.
+    return moment.astimezone(UTC)
+
+
+def _quietly(action: Callable[[], object]) -> None:
+    try:
+        action()
+    except Exception:  # closing must never raise
+        pass

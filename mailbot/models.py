@@ -1,0 +1,178 @@
+"""The nouns passed between the pipeline's steps: mail, verdict, case, outgoing message."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+class Category(enum.StrEnum):
+    """What a message is, as far as the complaint policy is concerned."""
+
+    COMPLIMENT = "compliment"
+    COMPLAINT = "complaint"
+    ESCALATION = "escalation"
+    AUTO = "auto"
+
+
+class Level(enum.IntEnum):
+    """Rungs of the escalation ladder, in order."""
+
+    FIRST_LINE = 0
+    FORMAL = 1
+    APPEAL = 2
+    DISPUTE = 3
+
+    @property
+    def label(self) -> str:
+        """The lower-case name used in rules.yaml and in the database."""
+        return self.name.lower()
+
+    @classmethod
+    def from_label(cls, label: str) -> Level:
+        """Parse a rules.yaml level name such as ``appeal``."""
+        return cls[label.strip().upper()]
+
+
+class SubjectType(enum.StrEnum):
+    """What a complaint is about."""
+
+    SERVICE = "service"
+    PRODUCT = "product"
+    BEHAVIOUR = "behaviour"
+
+
+class Direction(enum.StrEnum):
+    """Whether a message reached the organisation or left it."""
+
+    IN = "in"
+    OUT = "out"
+
+
+class Role(enum.StrEnum):
+    """Who wrote a message in a case's dossier."""
+
+    CUSTOMER = "customer"
+    STAFF = "staff"
+    SYSTEM = "system"
+
+
+@dataclass(frozen=True)
+class Address:
+    """A mail address with its display name; ``email`` is always lower-case."""
+
+    email: str
+    name: str = ""
+
+    def __str__(self) -> str:
+        return self.email
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """An attachment stored content-addressed under the data folder."""
+
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+@dataclass(frozen=True)
+class ParsedMail:
+    """One received message, decoded: what every later step reads instead of raw bytes.
+
+    ``key`` identifies the message for deduplication: its Message-ID, or a digest of the
+    raw bytes when the header is missing.
+    """
+
+    key: str
+    message_id: str
+    in_reply_to: tuple[str, ...]
+    references: tuple[str, ...]
+    subject: str
+    sender: Address | None
+    to: tuple[Address, ...]
+    cc: tuple[Address, ...]
+    reply_to: tuple[Address, ...]
+    date: datetime
+    text: str
+    stripped: str
+    headers: dict[str, str]
+    attachments: tuple[Attachment, ...]
+    raw_sha256: str
+    size: int
+    defects: tuple[str, ...] = ()
+
+    @property
+    def recipients(self) -> tuple[Address, ...]:
+        """Everyone the message was addressed to (To and Cc)."""
+        return self.to + self.cc
+
+    @property
+    def thread_ids(self) -> tuple[str, ...]:
+        """Message-IDs this message answers, most specific first."""
+        seen: dict[str, None] = {}
+        for mid in (*self.in_reply_to, *reversed(self.references)):
+            seen.setdefault(mid, None)
+        return tuple(seen)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The classifier's decision, with the names of the rules that led to it."""
+
+    category: Category
+    urgent: bool
+    subject_type: SubjectType
+    rules: tuple[str, ...]
+    level: Level | None = None
+    auto_reason: str | None = None
+    scores: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CaseHistory:
+    """What the classifier may know about the case a message threads into."""
+
+    level: Level
+    answered: bool
+    category: Category
+
+
+@dataclass(frozen=True)
+class Case:
+    """A case as stored: one complaint or compliment and everything that followed."""
+
+    id: int
+    ref: str
+    category: Category
+    level: Level
+    urgent: bool
+    subject_type: SubjectType
+    status: str
+    customer: Address
+    subject: str
+    owner_team: str | None
+    owner_email: str | None
+    received_at: datetime
+    ack_due: datetime | None
+    ack_sent_at: datetime | None
+    solution_due: datetime | None
+    answered: bool
+    linked_case_id: int | None = None
+
+
+@dataclass(frozen=True)
+class OutgoingMail:
+    """A rendered message ready for the outbox: sent byte for byte as built."""
+
+    kind: str
+    message_id: str
+    sender: str
+    recipients: tuple[str, ...]
+    subject: str
+    raw: bytes
+    not_before: datetime
+    automatic: bool

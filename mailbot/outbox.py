@@ -1,0 +1,93 @@
+"""The durable queue of mail to send: what is due, and what a send result does to the case."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from mailbot.clock import Clock
+from mailbot.config import SmtpSettings
+from mailbot.send import SendResult, deliver
+from mailbot.store import Store
+
+log = logging.getLogger("mailbot.outbox")
+# Kinds whose delivery keeps the acknowledgement promise of the policy.
+ACKNOWLEDGING = frozenset({"ack", "thanks"})
+FIRST_RETRY = timedelta(minutes=1)
+MAX_RETRY = timedelta(hours=1)
+GIVE_UP_AFTER = 48  # attempts: about two days at the capped interval
+
+
+@dataclass
+class SendReport:
+    """Counts from one pass over the outbox."""
+
+    sent: int = 0
+    retried: int = 0
+    parked: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Back-off before the next try after ``attempts`` failed ones: 1, 2, 4 … minutes, at most an hour."""
+    return min(FIRST_RETRY * (2 ** max(0, attempts - 1)), MAX_RETRY)
+
+
+class Outbox:
+    """Sends what is due and records every result in its own transaction."""
+
+    def __init__(self, store: Store, clock: Clock, smtp: SmtpSettings | None, batch_size: int = 200) -> None:
+        self.store = store
+        self.clock = clock
+        self.smtp = smtp
+        self.batch_size = batch_size
+
+    def send_due(self) -> SendReport:
+        """Deliver every due mail, batch by batch, until nothing due is left or sending fails."""
+        report = SendReport()
+        if self.smtp is None:
+            return report
+        while True:
+            batch = self.store.due_mail(self.clock.now(), self.batch_size)
+            if not batch:
+                return report
+            before = report.sent
+            asyncio.run(deliver(self.smtp, batch, lambda r: self.record(r, report)))
+            if report.sent == before or len(batch) < self.batch_size:
+                return report
+
+    def record(self, result: SendResult, report: SendReport) -> None:
+        """Write one send result: sent, retry later, or parked with the reason on the case."""
+        now = self.clock.now()
+        mail = result.mail
+        with self.store.transaction():
+            if result.accepted:
+                self.store.mark_sent(mail.id, now)
+                report.sent += 1
+                if mail.case_id is not None:
+                    self.store.add_event(mail.case_id, "sent", "system", now, kind=mail.kind,
+                                         message_id=mail.message_id, refused=list(result.refused))
+                    if mail.kind in ACKNOWLEDGING:
+                        case = self.store.case(mail.case_id)
+                        if case.ack_sent_at is None:
+                            self.store.update_case(mail.case_id, now, ack_sent_at=now)
+                log.info("sent %s %s to %d recipient(s)", mail.kind, mail.message_id, len(mail.recipients))
+            elif result.permanent or mail.attempts + 1 >= GIVE_UP_AFTER:
+                self.store.mark_parked(mail.id, result.error or "unknown error")
+                report.parked += 1
+                if mail.case_id is not None:
+                    self.store.add_event(mail.case_id, "send-failed", "system", now, kind=mail.kind,
+                                         message_id=mail.message_id, error=result.error, permanent=True)
+                log.error("parked %s %s: %s", mail.kind, mail.message_id, result.error)
+            else:
+                next_at = now + retry_delay(mail.attempts + 1)
+                self.store.mark_retry(mail.id, result.error or "unknown error", next_at)
+                report.retried += 1
+                report.errors.append(result.error or "")
+                log.warning("will retry %s %s at %s: %s", mail.kind, mail.message_id, next_at.isoformat(), result.error)
+
+    def next_due_at(self) -> datetime | None:
+        """When the next queued mail becomes due."""
+        return self.store.next_due_at()

@@ -1,0 +1,572 @@
+"""mail-parser: raw bytes -> ParsedMail (ids, parties, date, text, attachments), without I/O."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import codecs
+import hashlib
+import mimetypes
+import re
+import unicodedata
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.message import Message
+from html.parser import HTMLParser
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import mailparser
+
+from mailbot.models import Address, Attachment, ParsedMail
+
+
+class ParseError(Exception):
+    """Raw bytes that cannot be read as a mail; ``str(error)`` is the reason for quarantine."""
+
+
+@dataclass(frozen=True)
+class ParseResult:
+    """A parsed mail plus the bytes to store for it (attachments and raw message) by sha256."""
+
+    mail: ParsedMail
+    blobs: dict[str, bytes]
+
+
+# mail-parser exposes each address header as an attribute; "from" is a keyword.
+_ADDRESS_ATTRS = {"from": "from_", "to": "to", "cc": "cc", "reply-to": "reply_to"}
+# Reasons mail-parser gives for an address it recovered whose mailbox is still certain:
+# only the display name is odd. Any other reason means the parser half-understood the
+# item (CVE-2023-27043: "alice@example.org)<bob@example.org>"), so it makes no party.
+_NAME_ONLY_REASONS = frozenset(
+    {"invalid-display-name", "overlong-encoded-word", "invalid-encoded-word", "invalid-utf8"}
+)
+_MSG_ID = re.compile(r"<([^<>\s]+)>")
+_MAX_ID_LENGTH = 998  # RFC 5322 line limit; longer "ids" are junk, not keys
+_MAX_REFERENCES = 100  # keep the newest ancestors of a runaway References header
+_ENCODED_WORD = re.compile(r"=\?([^?\s]+)\?([bBqQ])\?([^?\s]*)\?=")
+_QP_ESCAPE = re.compile(rb"=([0-9A-Fa-f]{2})")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_BODY_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+_SPACES = re.compile(r"\s+")
+# Mail labelled latin-1 or ASCII is nearly always windows-1252 (€, curly quotes), as
+# browsers assume too; windows-1252 leaves five bytes undefined, latin-1 covers those.
+_WINDOWS_1252_LABELS = frozenset({"iso8859-1", "ascii"})
+# Codecs no mail body uses, that decode escapes or run in quadratic time on long input.
+_REFUSED_CODECS = frozenset({"punycode", "idna", "unicode-escape", "raw-unicode-escape"})
+_MAX_HTML = 2_000_000  # html.parser is pure Python; beyond this only the raw blob has it all
+_MAX_FILENAME = 150
+_FILENAME_HEADERS = frozenset({"content-type", "content-disposition"})
+_DATE_LANGUAGES = ["nl", "en"]
+# Built-in table only: the system's mime.types would make names differ between hosts.
+_MIME_TYPES = mimetypes.MimeTypes()
+
+
+def parse_mail(
+    raw: bytes,
+    *,
+    received_at: datetime,
+    strip: Callable[[str], str],
+    assume_tz: str = "Europe/Amsterdam",
+) -> ParseResult:
+    """Decode one raw message; ParseError only when it is not a mail at all.
+
+    ``received_at`` (timezone-aware) stands in for a missing or unreadable Date;
+    ``assume_tz`` is the zone of a Date without one; ``strip`` removes quoted history.
+    """
+    if received_at.tzinfo is None:
+        raise ValueError("received_at must be timezone-aware")
+    raw = bytes(raw)
+    if not raw.strip():
+        raise ParseError("empty input")
+    try:
+        parsed = mailparser.parse_from_bytes(raw)
+    except Exception as exc:  # mail-parser raises its own errors and stdlib ones alike
+        raise ParseError(f"mail-parser failed: {type(exc).__name__}: {exc}") from exc
+    message: Message | None = parsed.message
+    if message is None or not message.keys():
+        raise ParseError("no mail headers")
+
+    defects = _parser_defects(parsed)
+    headers = decode_headers(message)
+    raw_sha256 = hashlib.sha256(raw).hexdigest()
+
+    message_id = normalise_message_id(headers.get("message-id", ""))
+    if not message_id:
+        defects.append("Message-ID missing or unusable; key from raw digest")
+    addresses = {name: _addresses(parsed, name, defects) for name in _ADDRESS_ATTRS}
+    if not addresses["from"]:
+        defects.append("no usable From address" if "from" in headers else "From missing")
+
+    text, body_defects = _body_text(message)
+    attachments, blobs = _attachments(message)
+    blobs[raw_sha256] = raw
+    date, date_defects = _date(parsed.date, headers.get("date", ""), received_at, assume_tz)
+
+    mail = ParsedMail(
+        key=message_id or f"<sha256-{raw_sha256[:32]}@mailbot.invalid>",
+        message_id=message_id,
+        in_reply_to=message_ids(headers.get("in-reply-to", "")),
+        references=message_ids(headers.get("references", "")),
+        subject=headers.get("subject", ""),
+        sender=addresses["from"][0] if addresses["from"] else None,
+        to=addresses["to"],
+        cc=addresses["cc"],
+        reply_to=addresses["reply-to"],
+        date=date,
+        text=text,
+        stripped=strip(text),
+        headers=headers,
+        attachments=attachments,
+        raw_sha256=raw_sha256,
+        size=len(raw),
+        defects=tuple(dict.fromkeys([*defects, *body_defects, *date_defects])),
+    )
+    return ParseResult(mail=mail, blobs=blobs)
+
+
+# --- ids -----------------------------------------------------------------------------
+
+
+def normalise_message_id(value: str) -> str:
+    """``<local@domain>`` without whitespace, case kept; "" when there is no usable id."""
+    compact = "".join(value.split())
+    match = _MSG_ID.search(compact)
+    inner = match.group(1) if match else compact.strip("<>")
+    if not inner or "<" in inner or ">" in inner or len(inner) > _MAX_ID_LENGTH:
+        return ""
+    return f"<{inner}>"
+
+
+def message_ids(value: str) -> tuple[str, ...]:
+    """Every ``<id>`` in an In-Reply-To or References value, in order, without repeats.
+
+    Ids may be separated by spaces or commas; anything outside angle brackets, and
+    bracketed text with spaces in it (old "<Jan's message of …>" comments), is ignored.
+    """
+    found = dict.fromkeys(
+        f"<{m.group(1)}>" for m in _MSG_ID.finditer(value) if len(m.group(1)) <= _MAX_ID_LENGTH
+    )
+    return tuple(found)[-_MAX_REFERENCES:]
+
+
+# --- headers and charsets -------------------------------------------------------------
+
+
+def decode_headers(message: Message) -> dict[str, str]:
+    """Lower-cased name -> first value of every header, decoded and on one line."""
+    headers: dict[str, str] = {}
+    for name, value in message.raw_items():
+        key = single_line(_recover_8bit(name)).lower()
+        if key and key not in headers:
+            headers[key] = decode_header_value(value)
+    return headers
+
+
+def decode_header_value(value: str) -> str:
+    """Decode raw 8-bit text and RFC 2047 words in any charset, then flatten to one line."""
+    text = _recover_8bit(value)
+    pieces: list[str] = []
+    last = 0
+    previous_was_word = False
+    for match in _ENCODED_WORD.finditer(text):
+        gap = text[last : match.start()]
+        word = _decode_word(match)
+        # RFC 2047 6.2: whitespace between two encoded words is not part of the text.
+        if not (previous_was_word and word is not None and not gap.strip()):
+            pieces.append(gap)
+        pieces.append(match.group() if word is None else word)
+        previous_was_word = word is not None
+        last = match.end()
+    pieces.append(text[last:])
+    return single_line("".join(pieces))
+
+
+def single_line(text: str) -> str:
+    """Control characters and line breaks become spaces; runs of spaces become one."""
+    return _SPACES.sub(" ", _CONTROL.sub(" ", text)).strip()
+
+
+def decode_bytes(data: bytes, charset: str | None) -> tuple[str, str | None]:
+    """Decode ``data`` in its declared charset, never failing; returns (text, defect or None).
+
+    Undeclared or ASCII text is tried as UTF-8, then windows-1252; an unknown charset
+    decodes as UTF-8 with replacement characters.
+    """
+    label = (charset or "").strip().strip("\"'").lower()
+    try:
+        codec = codecs.lookup(label).name if label and label != "unknown-8bit" else "ascii"
+    except LookupError:
+        codec = ""
+    if not codec or codec in _REFUSED_CODECS:
+        return _clean_surrogates(data.decode("utf-8", "replace")), f"unknown charset {label!r}"
+    if codec in _WINDOWS_1252_LABELS:
+        try:
+            return data.decode("utf-8"), None
+        except UnicodeDecodeError:
+            return _windows_1252(data), None
+    try:
+        return _clean_surrogates(data.decode(codec)), None
+    except UnicodeDecodeError:
+        text = data.decode(codec, "replace")
+        return _clean_surrogates(text), f"invalid {label} bytes replaced"
+    except (LookupError, UnicodeError, ValueError):  # non-text codecs such as "hex"
+        text = data.decode("utf-8", "replace")
+        return _clean_surrogates(text), f"unusable charset {label!r}"
+
+
+def _windows_1252(data: bytes) -> str:
+    """Windows-1252, with latin-1 for the five bytes it leaves undefined."""
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
+
+
+def _clean_surrogates(text: str) -> str:
+    """Replace lone surrogates (some codecs make them) so the text is valid Unicode."""
+    return _SURROGATE.sub("\ufffd", text)
+
+
+def _recover_8bit(value: str) -> str:
+    """Undo the stdlib's surrogate escapes of raw 8-bit header bytes (UTF-8 or 1252)."""
+    if value.isascii() or not _SURROGATE.search(value):
+        return value
+    text, _ = decode_bytes(value.encode("utf-8", "surrogateescape"), None)
+    return text
+
+
+def _decode_word(match: re.Match[str]) -> str | None:
+    """One RFC 2047 encoded word as text, or None when it does not decode."""
+    charset, encoding, data = match.groups()
+    if encoding in "bB":
+        try:
+            payload = base64.b64decode(data + "=" * (-len(data) % 4))
+        except (binascii.Error, ValueError):
+            return None
+    else:
+        raw = data.encode("ascii", "surrogateescape").replace(b"_", b" ")
+        payload = _QP_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), raw)
+    # RFC 2231 lets a language follow the charset: "utf-8*nl".
+    text, _ = decode_bytes(payload, charset.split("*", 1)[0])
+    return text
+
+
+# --- addresses -------------------------------------------------------------------------
+
+
+def _addresses(parsed: Any, header: str, defects: list[str]) -> tuple[Address, ...]:
+    """The parties in one address header; half-understood items are dropped as defects."""
+    rejected: set[str] = set()
+    for diagnostic in parsed.address_header_defects:
+        if diagnostic["header"] != header:
+            continue
+        reasons = set(diagnostic["reason"].split(","))
+        defects.append(_clip(f"{header}: {diagnostic['reason']}: {diagnostic['raw'].strip()}"))
+        if diagnostic["occurrence"] == 0 and not reasons <= _NAME_ONLY_REASONS:
+            rejected.update(c["address"] for c in diagnostic["candidates"])
+    found: dict[str, Address] = {}
+    for name, email in getattr(parsed, _ADDRESS_ATTRS[header]) or []:
+        if email in rejected:
+            continue
+        if "@" not in email:
+            defects.append(_clip(f"{header}: no @ in address: {email}"))
+            continue
+        # Surrogate escapes in a name mean mail-parser saw invalid bytes there.
+        clean_name = "" if "\\udc" in name else single_line(name)
+        found.setdefault(email.lower(), Address(email.lower(), clean_name))
+    return tuple(found.values())
+
+
+# --- date --------------------------------------------------------------------------------
+
+
+def _date(
+    strict: datetime | None, header: str, received_at: datetime, assume_tz: str
+) -> tuple[datetime, list[str]]:
+    """The Date header in UTC, else a lenient reading of it, else ``received_at``."""
+    if strict is not None:
+        return strict.astimezone(UTC), []
+    if header:
+        lenient = lenient_date(header, received_at, assume_tz)
+        if lenient is not None:
+            return lenient, ["Date read leniently (dateparser)"]
+        return received_at.astimezone(UTC), ["Date unreadable; used receipt time"]
+    return received_at.astimezone(UTC), ["Date missing; used receipt time"]
+
+
+def lenient_date(text: str, received_at: datetime, assume_tz: str) -> datetime | None:
+    """Read a malformed date such as "Maandag, 24 nov 2026 10:15" with dateparser, in UTC.
+
+    Only absolute dates with day, month and year count: "gisteren" in a Date header
+    is not evidence of anything.
+    """
+    # dateparser takes a noticeable fraction of a second to import; only
+    # malformed Date headers need it.
+    import dateparser
+
+    local_base = received_at.astimezone(ZoneInfo(assume_tz)).replace(tzinfo=None)
+    settings = {
+        "TIMEZONE": assume_tz,
+        "TO_TIMEZONE": "UTC",
+        "RETURN_AS_TIMEZONE_AWARE": True,
+        "RELATIVE_BASE": local_base,
+        "PARSERS": ["timestamp", "custom-formats", "absolute-time"],
+        "REQUIRE_PARTS": ["day", "month", "year"],
+        "DATE_ORDER": "DMY",
+    }
+    try:
+        value = dateparser.parse(text[:200], languages=_DATE_LANGUAGES, settings=settings)
+    except Exception:  # dateparser raises assorted errors on odd text; a date never fails a mail
+        return None
+    return value.astimezone(UTC) if value is not None else None
+
+
+# --- body ----------------------------------------------------------------------------------
+
+
+def _parts(message: Message) -> Iterator[Message]:
+    """Leaf parts in order; an attached message (message/*) is one part, not descended into."""
+    stack = [message]
+    while stack:
+        part = stack.pop()
+        if part.is_multipart() and part.get_content_maintype() != "message":
+            stack.extend(reversed(_children(part)))
+        else:
+            yield part
+
+
+def _children(part: Message) -> list[Message]:
+    """The sub-parts of a multipart or message/* part."""
+    return [child for child in part.get_payload() if isinstance(child, Message)]
+
+
+def _is_attachment(part: Message) -> bool:
+    """Files, inline images and attached messages; not the text/html body parts."""
+    if part.get_content_maintype() == "message" or part.get_content_disposition() == "attachment":
+        return True
+    if _raw_filename(part):
+        return True
+    # Other text/* parts (text/enriched, text/watch-html) repeat the body; a broken
+    # multipart whose boundary is missing is read as text.
+    return part.get_content_maintype() not in ("text", "multipart")
+
+
+def _body_text(message: Message) -> tuple[str, list[str]]:
+    """The text/plain body parts joined, or readable text from the HTML ones."""
+    plain: list[str] = []
+    html: list[str] = []
+    defects: list[str] = []
+    for part in _parts(message):
+        if _is_attachment(part):
+            continue
+        content_type = part.get_content_type()
+        if content_type == "text/html":
+            target = html
+        elif content_type == "text/plain" or part.get_content_maintype() == "multipart":
+            target = plain
+        else:
+            continue
+        payload = part.get_payload(decode=True)
+        if not isinstance(payload, bytes):
+            continue
+        text, defect = decode_bytes(payload, part.get_content_charset())
+        if defect:
+            defects.append(defect)
+        target.append(text)
+    text = "\n".join(plain)
+    if not text.strip() and html:
+        markup = "\n".join(html)
+        if len(markup) > _MAX_HTML:
+            markup = markup[:_MAX_HTML]
+            defects.append("HTML body truncated before conversion")
+        text = html_to_text(markup)
+    return clean_text(text), defects
+
+
+def clean_text(text: str) -> str:
+    """Line endings become \\n; NUL and other control characters (not tab) are removed."""
+    return _BODY_CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+# --- attachments ------------------------------------------------------------------------------
+
+
+def _attachments(message: Message) -> tuple[tuple[Attachment, ...], dict[str, bytes]]:
+    """Attachment records and their payloads keyed by sha256."""
+    records: list[Attachment] = []
+    blobs: dict[str, bytes] = {}
+    for part in _parts(message):
+        if not _is_attachment(part):
+            continue
+        payload = _payload_bytes(part)
+        sha256 = hashlib.sha256(payload).hexdigest()
+        content_type = part.get_content_type()
+        name = safe_filename(decode_header_value(_raw_filename(part)))
+        if not name:
+            extension = _MIME_TYPES.guess_extension(content_type) or ".bin"
+            name = f"bijlage-{len(records) + 1}{extension}"
+        records.append(Attachment(name, content_type, len(payload), sha256))
+        blobs[sha256] = payload
+    return tuple(records), blobs
+
+
+def _payload_bytes(part: Message) -> bytes:
+    """A part's decoded bytes; an attached message as the message it carries."""
+    if part.is_multipart():
+        inner = _children(part)
+        try:
+            return b"".join(sub.as_bytes() for sub in inner)
+        except (ValueError, LookupError, UnicodeError):
+            return b"".join(str(sub).encode("utf-8", "surrogateescape") for sub in inner)
+    payload = part.get_payload(decode=True)
+    return payload if isinstance(payload, bytes) else b""
+
+
+def _raw_filename(part: Message) -> str:
+    """The filename a part claims (Content-Disposition, else Content-Type name), or ""."""
+    mime = [(n, v) for n, v in part.raw_items() if n.lower() in _FILENAME_HEADERS]
+    if any(not value.isascii() for _, value in mime):
+        # The stdlib turns raw 8-bit parameter bytes into U+FFFD; read decoded copies.
+        part = Message()
+        for name, value in mime:
+            part[name] = _recover_8bit(value)
+    try:
+        filename = part.get_filename()
+    except (ValueError, LookupError, UnicodeError):
+        return ""
+    return filename or ""
+
+
+def safe_filename(name: str) -> str:
+    """A display-only basename: no folders, control or bidi characters, at most 150 chars."""
+    name = unicodedata.normalize("NFC", name).replace("\\", "/").rsplit("/", 1)[-1]
+    # Category C covers control and format characters such as U+202E, which can
+    # make "factuur‮fdp.exe" look like a PDF.
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
+    name = " ".join(name.split()).strip(" .")
+    if len(name) <= _MAX_FILENAME:
+        return name
+    stem, dot, extension = name.rpartition(".")
+    if dot and 0 < len(extension) <= 16:
+        return stem[: _MAX_FILENAME - len(extension) - 1] + "." + extension
+    return name[:_MAX_FILENAME]
+
+
+# --- html -> text -----------------------------------------------------------------------------
+
+_BLOCK_TAGS = frozenset(
+    {"address", "article", "aside", "center", "dd", "div", "dl", "dt", "fieldset", "figure",
+     "figcaption", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li",
+     "main", "nav", "ol", "p", "pre", "section", "table", "tbody", "thead", "tfoot", "tr", "ul"}
+)  # fmt: skip
+_PARAGRAPH_TAGS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "table", "ul", "ol"})
+_SKIPPED_TAGS = frozenset({"script", "style", "title", "template"})
+
+
+class _TextExtractor(HTMLParser):
+    """Collects the visible text of an HTML body, quoting blockquotes with "> "."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.lines: list[str] = []
+        self._line: list[str] = []
+        self._quote = 0
+        self._skip = 0
+        self._pre = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _SKIPPED_TAGS:
+            self._skip += 1
+        elif tag == "br":
+            self._end_line(force=True)
+        elif tag == "blockquote":
+            self._end_line()
+            self._quote += 1
+        elif tag in _BLOCK_TAGS:
+            self._end_line()
+            if tag == "li":
+                self._line.append("- ")
+        elif tag in ("td", "th") and self._line:
+            self._line.append(" ")
+        if tag == "pre":
+            self._pre += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIPPED_TAGS:
+            self._skip = max(0, self._skip - 1)
+        elif tag == "blockquote" and self._quote:
+            self._end_line()
+            # The quote's own trailing blank line would glue it to the text below.
+            while self.lines and self.lines[-1] == self._prefix().rstrip():
+                self.lines.pop()
+            self._quote -= 1
+            self._blank_line()
+        elif tag in _BLOCK_TAGS:
+            self._end_line()
+            if tag in _PARAGRAPH_TAGS:
+                self._blank_line()
+        if tag == "pre":
+            self._pre = max(0, self._pre - 1)
+
+    def handle_data(self, data: str) -> None:
+        if self._skip:
+            return
+        data = data.replace("\xa0", " ")
+        if self._pre:
+            first, *rest = data.replace("\r\n", "\n").split("\n")
+            self._line.append(first)
+            for line in rest:
+                self._end_line(force=True)
+                self._line.append(line)
+            return
+        self._line.append(_SPACES.sub(" ", data))
+
+    def close(self) -> None:
+        super().close()
+        self._end_line()
+
+    def _end_line(self, *, force: bool = False) -> None:
+        text = "".join(self._line)
+        text = text.rstrip() if self._pre else _SPACES.sub(" ", text).strip()
+        self._line = []
+        if text or force:
+            self.lines.append((self._prefix() + text).rstrip())
+
+    def _blank_line(self) -> None:
+        if self.lines and self.lines[-1].replace(">", "").strip():
+            self.lines.append(self._prefix().rstrip())
+
+    def _prefix(self) -> str:
+        return "> " * self._quote
+
+
+def html_to_text(markup: str) -> str:
+    """Readable plain text from HTML: blocks and <br> end lines, blockquotes get "> "."""
+    extractor = _TextExtractor()
+    extractor.feed(markup)
+    extractor.close()
+    text = "\n".join(extractor.lines)
+    return re.sub(r"\n{3,}", "\n\n", text).strip("\n")
+
+
+def _parser_defects(parsed: Any) -> list[str]:
+    """mail-parser's defects as short strings, minus those this module reports itself."""
+    found: list[str] = []
+    for group in parsed.defects:
+        for kind, messages in group.items():
+            if kind == "address-headers":
+                continue  # reported per header by _addresses, with the raw text
+            for message in messages:
+                if message.startswith("CharsetDecodeDefect"):
+                    continue  # body charsets are decoded (and reported) by decode_bytes
+                found.append(_clip(message if kind.endswith("-headers") else f"{kind}: {message}"))
+    return found
+
+
+def _clip(text: str, limit: int = 160) -> str:
+    """One line of at most ``limit`` characters, for a defect list a person will read."""
+    text = single_line(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,473 @@
+"""SQLite through sqlite-utils: migrations, and the only module that writes SQL."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from mailbot.clock import from_iso, iso, parse_stored
+from mailbot.models import Address, Case, Category, Level, OutgoingMail, SubjectType
+
+MIGRATIONS: list[tuple[str, str]] = [
+    (
+        "0001_initial",
+        """
+        CREATE TABLE cases (
+            id INTEGER PRIMARY KEY,
+            ref TEXT NOT NULL UNIQUE,
+            category TEXT NOT NULL,
+            level INTEGER NOT NULL,
+            urgent INTEGER NOT NULL DEFAULT 0,
+            subject_type TEXT NOT NULL,
+            status TEXT NOT NULL,
+            customer_email TEXT NOT NULL,
+            customer_name TEXT NOT NULL DEFAULT '',
+            subject TEXT NOT NULL,
+            owner_team TEXT,
+            owner_email TEXT,
+            received_at TEXT NOT NULL,
+            ack_due TEXT,
+            ack_sent_at TEXT,
+            solution_due TEXT,
+            answered INTEGER NOT NULL DEFAULT 0,
+            linked_case_id INTEGER REFERENCES cases(id),
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX cases_customer ON cases(customer_email);
+        CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+        CREATE TABLE messages (
+            id INTEGER PRIMARY KEY,
+            case_id INTEGER NOT NULL REFERENCES cases(id),
+            key TEXT NOT NULL,
+            message_id TEXT NOT NULL,
+            direction TEXT NOT NULL,
+            role TEXT NOT NULL,
+            internal INTEGER NOT NULL DEFAULT 0,
+            from_email TEXT NOT NULL,
+            from_name TEXT NOT NULL DEFAULT '',
+            to_json TEXT NOT NULL,
+            cc_json TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            date TEXT NOT NULL,
+            text TEXT NOT NULL,
+            stripped TEXT NOT NULL,
+            headers_json TEXT NOT NULL,
+            attachments_json TEXT NOT NULL,
+            raw_sha256 TEXT,
+            verdict_json TEXT,
+            flag TEXT,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX messages_message_id ON messages(message_id);
+        CREATE INDEX messages_case ON messages(case_id);
+        CREATE TABLE events (
+            id INTEGER PRIMARY KEY,
+            case_id INTEGER REFERENCES cases(id),
+            at TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            detail_json TEXT NOT NULL
+        );
+        CREATE INDEX events_case ON events(case_id);
+        CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+            BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+        CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+            BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+        CREATE TABLE outbox (
+            id INTEGER PRIMARY KEY,
+            case_id INTEGER REFERENCES cases(id),
+            kind TEXT NOT NULL,
+            message_id TEXT NOT NULL UNIQUE,
+            sender TEXT NOT NULL,
+            recipients_json TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            raw BLOB NOT NULL,
+            automatic INTEGER NOT NULL,
+            not_before TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'pending',
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at TEXT NOT NULL,
+            last_error TEXT,
+            sent_at TEXT,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX outbox_due ON outbox(status, next_attempt_at);
+        CREATE INDEX outbox_recipient ON outbox(automatic, created_at);
+        CREATE TABLE mail_log (
+            id INTEGER PRIMARY KEY,
+            raw_sha256 TEXT NOT NULL UNIQUE,
+            key TEXT NOT NULL,
+            folder TEXT NOT NULL,
+            uidvalidity INTEGER,
+            uid INTEGER,
+            outcome TEXT NOT NULL,
+            case_id INTEGER REFERENCES cases(id),
+            reason TEXT,
+            at TEXT NOT NULL
+        );
+        CREATE TABLE sync_state (
+            folder TEXT PRIMARY KEY,
+            uidvalidity INTEGER NOT NULL,
+            last_uid INTEGER NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE TABLE auto_replies (
+            email TEXT PRIMARY KEY,
+            last_at TEXT NOT NULL
+        );
+        """,
+    ),
+]
+
+
+@dataclass(frozen=True)
+class MailLogEntry:
+    """What became of one received message."""
+
+    raw_sha256: str
+    key: str
+    outcome: str
+    case_id: int | None
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class QueuedMail:
+    """A row of the outbox that is due for sending."""
+
+    id: int
+    case_id: int | None
+    kind: str
+    message_id: str
+    sender: str
+    recipients: tuple[str, ...]
+    raw: bytes
+    attempts: int
+
+
+class Store:
+    """The case database. One instance per process; not shared between threads."""
+
+    def __init__(self, path: Path | str) -> None:
+        if str(path) != ":memory:":
+            path = Path(path)
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            if not path.exists():
+                # Dossiers hold personal data: nobody but the service account may read them.
+                os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+        self.db = sqlite_utils.Database(path)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        # FULL: a commit is on disk before the mail is moved on the server (see daemon).
+        self.db.execute("PRAGMA synchronous=FULL")
+        self.db.execute("PRAGMA foreign_keys=ON")
+        self.db.execute("PRAGMA busy_timeout=10000")
+        self.migrate()
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.db.close()
+
+    def migrate(self) -> list[str]:
+        """Apply the named migrations not yet recorded; return their names."""
+        self.db.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+        done = {row[0] for row in self.db.execute("SELECT name FROM _migrations").fetchall()}
+        applied = []
+        for name, sql in MIGRATIONS:
+            if name in done:
+                continue
+            with self.db.atomic():
+                for statement in _statements(sql):
+                    self.db.execute(statement)
+                self.db.execute("INSERT INTO _migrations VALUES (?, datetime('now'))", [name])
+            applied.append(name)
+        return applied
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One unit of work: everything inside commits together or not at all."""
+        with self.db.atomic():
+            yield
+
+    # --- mailbox sync state --------------------------------------------------------
+
+    def sync_state(self, folder: str) -> tuple[int, int] | None:
+        """(UIDVALIDITY, last UID) recorded for ``folder``."""
+        row = self.db.execute("SELECT uidvalidity, last_uid FROM sync_state WHERE folder = ?", [folder]).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def set_sync_state(self, folder: str, uidvalidity: int, last_uid: int, now: datetime) -> None:
+        """Record how far ``folder`` has been read."""
+        self.db.execute(
+            "INSERT INTO sync_state VALUES (?, ?, ?, ?) ON CONFLICT(folder) DO UPDATE SET "
+            "uidvalidity = excluded.uidvalidity, last_uid = excluded.last_uid, updated_at = excluded.updated_at",
+            [folder, uidvalidity, last_uid, iso(now)],
+        )
+
+    # --- what became of each received mail -----------------------------------------
+
+    def mail_outcome(self, raw_sha256: str) -> MailLogEntry | None:
+        """The recorded outcome for these exact bytes, if they were processed before."""
+        row = self.db.execute(
+            "SELECT raw_sha256, key, outcome, case_id, reason FROM mail_log WHERE raw_sha256 = ?", [raw_sha256]
+        ).fetchone()
+        return MailLogEntry(*row) if row else None
+
+    def log_mail(self, entry: MailLogEntry, folder: str, uidvalidity: int | None, uid: int | None, now: datetime) -> None:
+        """Record what became of a received message (inside the message's transaction)."""
+        self.db.execute(
+            "INSERT INTO mail_log (raw_sha256, key, folder, uidvalidity, uid, outcome, case_id, reason, at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [entry.raw_sha256, entry.key, folder, uidvalidity, uid, entry.outcome, entry.case_id, entry.reason, iso(now)],
+        )
+
+    def count_known_keys(self, keys: Sequence[str]) -> int:
+        """How many of these message keys were processed before (UIDVALIDITY checks)."""
+        if not keys:
+            return 0
+        marks = ",".join("?" * len(keys))
+        return int(self.db.execute(f"SELECT count(DISTINCT key) FROM mail_log WHERE key IN ({marks})", list(keys)).fetchone()[0])
+
+    # --- cases ----------------------------------------------------------------------
+
+    def next_ref(self, prefix: str, year: int) -> str:
+        """The next case reference for the year, such as ``KL-2026-0001``."""
+        name = f"{prefix}-{year}"
+        row = self.db.execute(
+            "INSERT INTO counters VALUES (?, 1) ON CONFLICT(name) DO UPDATE SET value = value + 1 RETURNING value",
+            [name],
+        ).fetchone()
+        return f"{name}-{row[0]:04d}"
+
+    def insert_case(self, case: Case, now: datetime) -> int:
+        """Store a new case; return its id (``case.id`` is ignored)."""
+        record = _case_record(case)
+        record.update(created_at=iso(now), updated_at=iso(now))
+        record.pop("id")
+        cursor = self.db.execute(
+            f"INSERT INTO cases ({', '.join(record)}) VALUES ({', '.join('?' * len(record))})", list(record.values())
+        )
+        return int(cursor.lastrowid or 0)
+
+    def update_case(self, case_id: int, now: datetime, **fields: Any) -> None:
+        """Change some fields of a case."""
+        values = {k: _to_column(v) for k, v in fields.items()}
+        values["updated_at"] = iso(now)
+        assignments = ", ".join(f"{k} = ?" for k in values)
+        self.db.execute(f"UPDATE cases SET {assignments} WHERE id = ?", [*values.values(), case_id])
+
+    def case(self, case_id: int) -> Case:
+        """The case with this id."""
+        row = self.db.execute("SELECT * FROM cases WHERE id = ?", [case_id]).fetchone()
+        if row is None:
+            raise KeyError(case_id)
+        return _case_from_row(self._row(row, "cases"))
+
+    def case_by_ref(self, ref: str) -> Case | None:
+        """The case with this reference, if any."""
+        row = self.db.execute("SELECT * FROM cases WHERE ref = ?", [ref.upper()]).fetchone()
+        return _case_from_row(self._row(row, "cases")) if row else None
+
+    def cases(self, status: str | None = None) -> list[Case]:
+        """All cases, urgent first, then newest first."""
+        where, params = ("WHERE status = ?", [status]) if status else ("", [])
+        rows = self.db.execute(f"SELECT * FROM cases {where} ORDER BY urgent DESC, received_at DESC, id DESC", params)
+        return [_case_from_row(self._row(r, "cases")) for r in rows.fetchall()]
+
+    def case_for_message_ids(self, message_ids: Sequence[str]) -> int | None:
+        """The case that holds (or sent) any of these Message-IDs; the first id wins."""
+        for mid in message_ids:
+            row = self.db.execute(
+                "SELECT case_id FROM messages WHERE message_id = ? UNION ALL "
+                "SELECT case_id FROM outbox WHERE message_id = ? AND case_id IS NOT NULL LIMIT 1",
+                [mid, mid],
+            ).fetchone()
+            if row:
+                return int(row[0])
+        return None
+
+    # --- messages and events --------------------------------------------------------
+
+    def insert_message(self, record: dict[str, Any]) -> int:
+        """Store one message of a case's dossier (values already in column form)."""
+        cursor = self.db.execute(
+            f"INSERT INTO messages ({', '.join(record)}) VALUES ({', '.join('?' * len(record))})", list(record.values())
+        )
+        return int(cursor.lastrowid or 0)
+
+    def messages_with_id(self, message_id: str) -> list[dict[str, Any]]:
+        """Stored messages carrying this Message-ID (to spot duplicates and reuse)."""
+        rows = self.db.execute("SELECT * FROM messages WHERE message_id = ?", [message_id]).fetchall()
+        return [self._row(r, "messages") for r in rows]
+
+    def messages(self, case_id: int) -> list[dict[str, Any]]:
+        """A case's dossier in date order."""
+        rows = self.db.execute("SELECT * FROM messages WHERE case_id = ? ORDER BY date, id", [case_id]).fetchall()
+        return [self._row(r, "messages") for r in rows]
+
+    def add_event(self, case_id: int | None, event: str, actor: str, now: datetime, **detail: Any) -> None:
+        """Append to the event log."""
+        self.db.execute(
+            "INSERT INTO events (case_id, at, kind, actor, detail_json) VALUES (?, ?, ?, ?, ?)",
+            [case_id, iso(now), event, actor, json.dumps(detail, ensure_ascii=False, default=str, sort_keys=True)],
+        )
+
+    def events(self, case_id: int) -> list[dict[str, Any]]:
+        """A case's event log, oldest first."""
+        rows = self.db.execute("SELECT at, kind, actor, detail_json FROM events WHERE case_id = ? ORDER BY id", [case_id])
+        return [{"at": at, "kind": kind, "actor": actor, "detail": json.loads(d)} for at, kind, actor, d in rows.fetchall()]
+
+    # --- outbox ---------------------------------------------------------------------
+
+    def enqueue(self, mail: OutgoingMail, case_id: int | None, now: datetime) -> int:
+        """Put a rendered mail in the outbox (inside the transaction that caused it)."""
+        cursor = self.db.execute(
+            "INSERT INTO outbox (case_id, kind, message_id, sender, recipients_json, subject, raw, automatic, "
+            "not_before, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [case_id, mail.kind, mail.message_id, mail.sender, json.dumps(list(mail.recipients)), mail.subject,
+             mail.raw, int(mail.automatic), iso(mail.not_before), iso(mail.not_before), iso(now)],
+        )
+        return int(cursor.lastrowid or 0)
+
+    def due_mail(self, now: datetime, limit: int = 100) -> list[QueuedMail]:
+        """Pending outbox rows whose time has come, oldest first."""
+        rows = self.db.execute(
+            "SELECT id, case_id, kind, message_id, sender, recipients_json, raw, attempts FROM outbox "
+            "WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?",
+            [iso(now), limit],
+        ).fetchall()
+        return [QueuedMail(r[0], r[1], r[2], r[3], r[4], tuple(json.loads(r[5])), bytes(r[6]), r[7]) for r in rows]
+
+    def next_due_at(self) -> datetime | None:
+        """When the next pending mail becomes due."""
+        row = self.db.execute("SELECT min(next_attempt_at) FROM outbox WHERE status = 'pending'").fetchone()
+        return parse_stored(row[0]) if row else None
+
+    def mark_sent(self, outbox_id: int, now: datetime) -> None:
+        """The server accepted the mail."""
+        self.db.execute(
+            "UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?",
+            [iso(now), outbox_id],
+        )
+
+    def mark_retry(self, outbox_id: int, error: str, next_attempt: datetime) -> None:
+        """A temporary failure: try again at ``next_attempt``."""
+        self.db.execute(
+            "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?",
+            [error, iso(next_attempt), outbox_id],
+        )
+
+    def mark_parked(self, outbox_id: int, error: str) -> None:
+        """A permanent failure: never tried again without a person's decision."""
+        self.db.execute(
+            "UPDATE outbox SET status = 'parked', attempts = attempts + 1, last_error = ? WHERE id = ?",
+            [error, outbox_id],
+        )
+
+    def outbox(self, case_id: int | None = None) -> list[dict[str, Any]]:
+        """Outbox rows (without the raw bytes), for display."""
+        where, params = ("WHERE case_id = ?", [case_id]) if case_id is not None else ("", [])
+        rows = self.db.execute(
+            "SELECT id, case_id, kind, message_id, recipients_json, subject, status, attempts, not_before, sent_at, "
+            f"last_error FROM outbox {where} ORDER BY id", params,
+        ).fetchall()
+        keys = ("id", "case_id", "kind", "message_id", "recipients", "subject", "status", "attempts", "not_before",
+                "sent_at", "last_error")
+        return [dict(zip(keys, (*r[:4], json.loads(r[4]), *r[5:]), strict=True)) for r in rows]
+
+    def last_auto_reply(self, email: str) -> datetime | None:
+        """When the last automatic reply to ``email`` was scheduled."""
+        row = self.db.execute("SELECT last_at FROM auto_replies WHERE email = ?", [email]).fetchone()
+        return from_iso(row[0]) if row else None
+
+    def note_auto_reply(self, email: str, at: datetime) -> None:
+        """Remember that an automatic reply to ``email`` goes out at ``at``."""
+        self.db.execute(
+            "INSERT INTO auto_replies VALUES (?, ?) ON CONFLICT(email) DO UPDATE SET last_at = excluded.last_at",
+            [email, iso(at)],
+        )
+
+    def _row(self, row: Sequence[Any], table: str) -> dict[str, Any]:
+        return dict(zip(self._columns(table), row, strict=True))
+
+    def _columns(self, table: str) -> list[str]:
+        cache = self.__dict__.setdefault("_column_cache", {})
+        if table not in cache:
+            cache[table] = [c.name for c in self.db.table(table).columns]
+        return list(cache[table])
+
+
+def _statements(sql: str) -> list[str]:
+    # Triggers contain semicolons; sqlite3.complete_statement finds the real ends.
+    import sqlite3
+
+    statements, current = [], ""
+    for line in sql.splitlines(keepends=True):
+        current += line
+        if sqlite3.complete_statement(current):
+            statements.append(current.strip())
+            current = ""
+    return [s for s in statements if s]
+
+
+def _to_column(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return iso(value)
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, Level):
+        return int(value)
+    return value
+
+
+def _case_record(case: Case) -> dict[str, Any]:
+    return {
+        "id": case.id,
+        "ref": case.ref,
+        "category": case.category.value,
+        "level": int(case.level),
+        "urgent": int(case.urgent),
+        "subject_type": case.subject_type.value,
+        "status": case.status,
+        "customer_email": case.customer.email,
+        "customer_name": case.customer.name,
+        "subject": case.subject,
+        "owner_team": case.owner_team,
+        "owner_email": case.owner_email,
+        "received_at": iso(case.received_at),
+        "ack_due": iso(case.ack_due) if case.ack_due else None,
+        "ack_sent_at": iso(case.ack_sent_at) if case.ack_sent_at else None,
+        "solution_due": iso(case.solution_due) if case.solution_due else None,
+        "answered": int(case.answered),
+        "linked_case_id": case.linked_case_id,
+    }
+
+
+def _case_from_row(row: dict[str, Any]) -> Case:
+    return Case(
+        id=row["id"],
+        ref=row["ref"],
+        category=Category(row["category"]),
+        level=Level(row["level"]),
+        urgent=bool(row["urgent"]),
+        subject_type=SubjectType(row["subject_type"]),
+        status=row["status"],
+        customer=Address(row["customer_email"], row["customer_name"]),
+        subject=row["subject"],
+        owner_team=row["owner_team"],
+        owner_email=row["owner_email"],
+        received_at=from_iso(row["received_at"]),
+        ack_due=parse_stored(row["ack_due"]),
+        ack_sent_at=parse_stored(row["ack_sent_at"]),
+        solution_due=parse_stored(row["solution_due"]),
+        answered=bool(row["answered"]),
+        linked_case_id=row["linked_case_id"],
+    )

@@ -1,0 +1,82 @@
+"""Which case a message belongs to: by Message-ID references, or by case tag plus a known sender."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from mailbot.classify import REPLY_PREFIX
+from mailbot.models import Case, ParsedMail
+
+# Our own outgoing Message-IDs name the case; a bounce quotes them in its body.
+_MESSAGE_ID_IN_TEXT = re.compile(rb"(?im)^\s*(?:message-id|in-reply-to|references)\s*:\s*(<[^>\s]{3,250}>)")
+
+
+@dataclass(frozen=True)
+class ThreadMatch:
+    """Where a message belongs.
+
+    ``case_id`` is the case it joins (None: a new case). ``stranger_of`` is set when the
+    subject named a case whose parties do not include the sender: the new case is linked
+    to that one and its owner warned, but the sender never enters it.
+    """
+
+    case_id: int | None
+    via: str
+    stranger_of: int | None = None
+
+
+def find_thread(
+    mail: ParsedMail,
+    prefix: str,
+    case_for_ids: Callable[[Sequence[str]], int | None],
+    case_by_ref: Callable[[str], Case | None],
+    staff: frozenset[str],
+    extra_ids: Sequence[str] = (),
+    allow_tag: bool = True,
+) -> ThreadMatch:
+    """Decide which case ``mail`` joins.
+
+    References to any Message-ID of a case (incoming or outgoing) join it. A case tag in
+    the subject joins only when the sender is a party of that case: its customer or staff.
+    """
+    ids = (*mail.thread_ids, *extra_ids)
+    if ids:
+        case_id = case_for_ids(ids)
+        if case_id is not None:
+            return ThreadMatch(case_id, "references")
+    ref = tag_in_subject(mail.subject, prefix) if allow_tag else None
+    if ref is None:
+        return ThreadMatch(None, "new")
+    case = case_by_ref(ref)
+    if case is None:
+        return ThreadMatch(None, "unknown-tag")
+    sender = mail.sender.email if mail.sender else ""
+    if sender and (sender == case.customer.email or sender in staff):
+        return ThreadMatch(case.id, "tag")
+    return ThreadMatch(None, "stranger", stranger_of=case.id)
+
+
+def tag_in_subject(subject: str, prefix: str) -> str | None:
+    """The case reference in a subject such as ``Re: [KL-2026-0001] …``, upper-cased."""
+    match = _tag_regex(prefix).search(subject)
+    return match.group(1).upper() if match else None
+
+
+def clean_subject(subject: str, prefix: str) -> str:
+    """A subject for a case: reply prefixes and case tags removed (a stranger's tag stays out)."""
+    return " ".join(REPLY_PREFIX.sub("", _tag_regex(prefix).sub(" ", subject)).split())
+
+
+def ids_in_raw(raw: bytes, domain: str) -> tuple[str, ...]:
+    """Message-IDs of ours quoted inside a message (how a bounce names what bounced)."""
+    suffix = f"@{domain}>".encode()
+    found = {m.group(1) for m in _MESSAGE_ID_IN_TEXT.finditer(raw) if m.group(1).lower().endswith(suffix)}
+    return tuple(sorted(f.decode("ascii", "replace") for f in found))
+
+
+@lru_cache(maxsize=8)
+def _tag_regex(prefix: str) -> re.Pattern[str]:
+    return re.compile(rf"\[\s*({re.escape(prefix)}-\d{{4}}-\d{{4,}})\s*\]", re.IGNORECASE)

@@ -1,0 +1,109 @@
+"""Shared fixtures: a real Dovecot IMAP server and SMTP sink on loopback per test."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from mailbot.devservers import Dovecot, SmtpSink, find_dovecot
+
+
+@pytest.fixture(scope="session")
+def dovecot_binary() -> str:
+    """Return the dovecot binary; fail, never skip, when it is missing.
+
+    CI installs Dovecot, so a missing binary means a broken setup, and a silent skip
+    would hide it.
+    """
+    binary = find_dovecot()
+    if binary is None:
+        pytest.fail(
+            "dovecot binary not found on PATH or in /usr/sbin: install dovecot-imapd "
+            "(apt-get install dovecot-imapd). Integration tests fail instead of skipping.",
+            pytrace=False,
+        )
+    return binary
+
+
+@pytest.fixture
+def dovecot(tmp_path: Path, dovecot_binary: str) -> Iterator[Dovecot]:
+    """A private Dovecot in this test's tmp_path, stopped afterwards."""
+    with Dovecot(tmp_path / "dovecot", binary=dovecot_binary) as server:
+        yield server
+
+
+@pytest.fixture
+def smtp_sink(dovecot: Dovecot) -> Iterator[SmtpSink]:
+    """An SMTP sink that delivers every message into the recipients' INBOXes on ``dovecot``."""
+    with SmtpSink(dovecot) as sink:
+        yield sink
+
+
+REPO = Path(__file__).resolve().parent.parent
+# A Monday morning in the past, so arrival times of real IMAP mail never come before it
+# and deadlines are counted from this frozen moment.
+START = "2026-11-02T09:00:00+01:00"
+
+
+class Bot:
+    """mailbot wired to the test's Dovecot and SMTP sink, with a frozen clock."""
+
+    def __init__(self, dovecot: Dovecot, sink: SmtpSink, data_dir: Path, rules_path: Path = REPO / "rules.yaml",
+                 folder: str = "INBOX") -> None:
+        from datetime import datetime
+
+        from mailbot.clock import FrozenClock
+        from mailbot.config import load_rules
+        from mailbot.demo import BOT, loopback_settings
+
+        self.dovecot, self.sink = dovecot, sink
+        self.user = BOT
+        self.rules = load_rules(rules_path)
+        self.settings = loopback_settings(dovecot, sink, data_dir, rules_path)
+        if folder != "INBOX":
+            from dataclasses import replace
+
+            from mailbot.config import parse_imap_url
+
+            self.settings = replace(self.settings, imap=parse_imap_url(dovecot.url(BOT, folder)))
+        self.clock = FrozenClock(datetime.fromisoformat(START))
+        self.templates = REPO / "templates"
+
+    def deliver(self, raw: bytes, folder: str = "INBOX") -> None:
+        """A mail arrives in the watched mailbox."""
+        self.dovecot.append(self.user, raw, folder)
+
+    def daemon(self):  # noqa: ANN201 - test helper
+        from mailbot.daemon import Daemon
+        from mailbot.store import Store
+
+        store = Store(self.settings.db_path)
+        return Daemon(self.settings, self.rules, store, self.clock, self.templates)
+
+    def run_once(self):  # noqa: ANN201 - test helper
+        """`mailbot run --once`, in process."""
+        daemon = self.daemon()
+        try:
+            return daemon.run(once=True)
+        finally:
+            daemon.store.close()
+
+    def store(self):  # noqa: ANN201 - test helper
+        from mailbot.store import Store
+
+        return Store(self.settings.db_path)
+
+    def received(self, user: str) -> list:  # noqa: ANN201 - test helper
+        """What ``user``'s mailbox received, parsed."""
+        import email
+        from email.policy import default
+
+        return [email.message_from_bytes(raw, policy=default) for raw in self.dovecot.fetch_all(user)]
+
+
+@pytest.fixture
+def bot(dovecot: Dovecot, smtp_sink: SmtpSink, tmp_path: Path) -> Bot:
+    """mailbot against this test's servers, with a frozen clock at START."""
+    return Bot(dovecot, smtp_sink, tmp_path / "data")
