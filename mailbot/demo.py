@@ -161,7 +161,7 @@ def _show(settings: Settings, rules: Rules, dovecot: Dovecot, ref: str) -> None:
                      "onbekend@example.org"):
         for raw in dovecot.fetch_all(customer):
             msg = email.message_from_bytes(raw, policy=default_policy)
-            body = msg.get_body(("plain",))  # type: ignore[attr-defined]
+            body = msg.get_body(("plain",))
             print(f"--- to {customer}: {msg['Subject']}")
             print(textwrap.indent(body.get_content().strip() if body else "", "    "))
             print()

@@ -20,7 +20,7 @@ import weakref
 from dataclasses import dataclass
 from pathlib import Path
 from string import Template
-from typing import Any, Self
+from typing import Any, NoReturn, Self
 from urllib.parse import quote
 
 from aiosmtpd.controller import Controller
@@ -114,7 +114,7 @@ def _shutdown(proc: subprocess.Popen[bytes], scratch: str | None) -> None:
     with contextlib.suppress(ProcessLookupError):
         os.killpg(proc.pid, signal.SIGTERM)  # the whole group at once: children die at once
     with contextlib.suppress(subprocess.TimeoutExpired):
-        proc.wait(timeout=0.5)  # the master sometimes sleeps 1 s per round to reap them
+        proc.wait(timeout=0.2)  # the master may sleep 1 s before reaping; do not wait for it
     with contextlib.suppress(ProcessLookupError):
         os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
@@ -126,9 +126,11 @@ class _Service:
     """Context-manager protocol for a server with start() and stop()."""
 
     def start(self) -> None:
+        """Start the server and wait until it answers."""
         raise NotImplementedError
 
     def stop(self) -> None:
+        """Stop the server; safe to call twice."""
         raise NotImplementedError
 
     def __enter__(self) -> Self:
@@ -306,14 +308,14 @@ class Dovecot(_Service):
     def _greets(self) -> bool:
         """Return True when the port answers with this server's IMAP greeting."""
         try:
-            with socket.create_connection((self.host, self.port), timeout=1) as sock:
+            with socket.create_connection((self.host, self.port), timeout=0.25) as sock:
                 line = sock.makefile("rb").readline()
                 sock.sendall(b"a LOGOUT\r\n")
         except OSError:
             return False
         return line.startswith(b"* OK") and self._greeting.encode() in line
 
-    def _fail(self, reason: str) -> None:
+    def _fail(self, reason: str) -> NoReturn:
         """Raise DevServerError with the tail of the log."""
         tail = "\n".join(self.log_text().splitlines()[-20:])
         raise DevServerError(f"Dovecot in {self.root}: {reason}\n--- {self.log_path}:\n{tail}")

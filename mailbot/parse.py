@@ -42,6 +42,7 @@ _ADDRESS_ATTRS = {"from": "from_", "to": "to", "cc": "cc", "reply-to": "reply_to
 _NAME_ONLY_REASONS = frozenset(
     {"invalid-display-name", "overlong-encoded-word", "invalid-encoded-word", "invalid-utf8"}
 )
+_ESCAPED_BYTE = re.compile(r"\\udc([89a-f][0-9a-f])")
 _MSG_ID = re.compile(r"<([^<>\s]+)>")
 _MAX_ID_LENGTH = 998  # RFC 5322 line limit; longer "ids" are junk, not keys
 _MAX_REFERENCES = 100  # keep the newest ancestors of a runaway References header
@@ -53,7 +54,7 @@ _SURROGATE = re.compile(r"[\ud800-\udfff]")
 _SPACES = re.compile(r"\s+")
 # Mail labelled latin-1 or ASCII is nearly always windows-1252 (€, curly quotes), as
 # browsers assume too; windows-1252 leaves five bytes undefined, latin-1 covers those.
-_WINDOWS_1252_LABELS = frozenset({"iso8859-1", "ascii"})
+_GUESSED_CODECS = frozenset({"iso8859-1", "ascii"})
 # Codecs no mail body uses, that decode escapes or run in quadratic time on long input.
 _REFUSED_CODECS = frozenset({"punycode", "idna", "unicode-escape", "raw-unicode-escape"})
 _MAX_HTML = 2_000_000  # html.parser is pure Python; beyond this only the raw blob has it all
@@ -93,10 +94,15 @@ def parse_mail(
     headers = decode_headers(message)
     raw_sha256 = hashlib.sha256(raw).hexdigest()
 
-    message_id = normalise_message_id(headers.get("message-id", ""))
+    # Ids are read undecoded: RFC 2047 does not apply to them.
+    ids = {name: _raw_header(message, name) for name in ("message-id", "in-reply-to", "references")}
+    message_id = normalise_message_id(ids["message-id"])
     if not message_id:
         defects.append("Message-ID missing or unusable; key from raw digest")
-    addresses = {name: _addresses(parsed, name, defects) for name in _ADDRESS_ATTRS}
+    addresses: dict[str, tuple[Address, ...]] = {}
+    for name in _ADDRESS_ATTRS:
+        addresses[name], address_defects = _addresses(parsed, name)
+        defects += address_defects
     if not addresses["from"]:
         defects.append("no usable From address" if "from" in headers else "From missing")
 
@@ -108,8 +114,8 @@ def parse_mail(
     mail = ParsedMail(
         key=message_id or f"<sha256-{raw_sha256[:32]}@mailbot.invalid>",
         message_id=message_id,
-        in_reply_to=message_ids(headers.get("in-reply-to", "")),
-        references=message_ids(headers.get("references", "")),
+        in_reply_to=message_ids(ids["in-reply-to"]),
+        references=message_ids(ids["references"]),
         subject=headers.get("subject", ""),
         sender=addresses["from"][0] if addresses["from"] else None,
         to=addresses["to"],
@@ -165,6 +171,14 @@ def decode_headers(message: Message) -> dict[str, str]:
     return headers
 
 
+def _raw_header(message: Message, name: str) -> str:
+    """The first value of header ``name`` unfolded but not RFC 2047-decoded, or ""."""
+    for key, value in message.raw_items():
+        if key.lower() == name:
+            return single_line(_recover_8bit(value))
+    return ""
+
+
 def decode_header_value(value: str) -> str:
     """Decode raw 8-bit text and RFC 2047 words in any charset, then flatten to one line."""
     text = _recover_8bit(value)
@@ -192,8 +206,8 @@ def single_line(text: str) -> str:
 def decode_bytes(data: bytes, charset: str | None) -> tuple[str, str | None]:
     """Decode ``data`` in its declared charset, never failing; returns (text, defect or None).
 
-    Undeclared or ASCII text is tried as UTF-8, then windows-1252; an unknown charset
-    decodes as UTF-8 with replacement characters.
+    Undeclared, ASCII and latin-1 text is tried as UTF-8 (web forms often mislabel it),
+    then windows-1252; an unknown charset decodes as UTF-8 with replacement characters.
     """
     label = (charset or "").strip().strip("\"'").lower()
     try:
@@ -202,7 +216,7 @@ def decode_bytes(data: bytes, charset: str | None) -> tuple[str, str | None]:
         codec = ""
     if not codec or codec in _REFUSED_CODECS:
         return _clean_surrogates(data.decode("utf-8", "replace")), f"unknown charset {label!r}"
-    if codec in _WINDOWS_1252_LABELS:
+    if codec in _GUESSED_CODECS:
         try:
             return data.decode("utf-8"), None
         except UnicodeDecodeError:
@@ -257,8 +271,9 @@ def _decode_word(match: re.Match[str]) -> str | None:
 # --- addresses -------------------------------------------------------------------------
 
 
-def _addresses(parsed: Any, header: str, defects: list[str]) -> tuple[Address, ...]:
-    """The parties in one address header; half-understood items are dropped as defects."""
+def _addresses(parsed: Any, header: str) -> tuple[tuple[Address, ...], list[str]]:
+    """The parties in one address header, and defects; half-understood items make no party."""
+    defects: list[str] = []
     rejected: set[str] = set()
     for diagnostic in parsed.address_header_defects:
         if diagnostic["header"] != header:
@@ -274,10 +289,16 @@ def _addresses(parsed: Any, header: str, defects: list[str]) -> tuple[Address, .
         if "@" not in email:
             defects.append(_clip(f"{header}: no @ in address: {email}"))
             continue
-        # Surrogate escapes in a name mean mail-parser saw invalid bytes there.
-        clean_name = "" if "\\udc" in name else single_line(name)
-        found.setdefault(email.lower(), Address(email.lower(), clean_name))
-    return tuple(found.values())
+        found.setdefault(email.lower(), Address(email.lower(), single_line(_unescape(name))))
+    return tuple(found.values()), defects
+
+
+def _unescape(name: str) -> str:
+    """Turn mail-parser's visible escapes of raw 8-bit name bytes ("\\udce9") back into text."""
+    if "\\udc" not in name:
+        return name
+    escaped = _ESCAPED_BYTE.sub(lambda m: chr(0xDC00 + int(m.group(1), 16)), name)
+    return _recover_8bit(escaped)
 
 
 # --- date --------------------------------------------------------------------------------

@@ -87,7 +87,8 @@ class Pipeline:
         if len(raw) > limits.max_message_bytes:
             raise Quarantine(f"message of {len(raw)} bytes is over the limit of {limits.max_message_bytes}")
         try:
-            parsed = parse_mail(raw, received_at=received_at, strip=strip_quoted)
+            parsed = parse_mail(raw, received_at=received_at, strip=strip_quoted,
+                                assume_tz=self.rules.calendar.timezone)
         except ParseError as exc:
             raise Quarantine(f"cannot parse: {exc}") from None
         mail = parsed.mail

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -49,7 +48,7 @@ async def deliver(settings: SmtpSettings, batch: Sequence[QueuedMail], report: R
         await smtp.connect()
         if settings.username:
             await smtp.login(settings.username, settings.password or "")
-    except (aiosmtplib.SMTPException, OSError, asyncio.TimeoutError) as exc:
+    except (TimeoutError, aiosmtplib.SMTPException, OSError) as exc:
         reason = _describe(exc)
         permanent = isinstance(exc, aiosmtplib.SMTPAuthenticationError)
         log.warning("SMTP server %s:%d unavailable: %s", settings.host, settings.port, reason)
@@ -70,7 +69,7 @@ async def deliver(settings: SmtpSettings, batch: Sequence[QueuedMail], report: R
         if smtp.is_connected:
             try:
                 await smtp.quit()
-            except (aiosmtplib.SMTPException, OSError, asyncio.TimeoutError):
+            except (TimeoutError, aiosmtplib.SMTPException, OSError):
                 smtp.close()
 
 
@@ -85,7 +84,7 @@ async def _send_one(smtp: object, mail: QueuedMail) -> SendResult:
         return SendResult(mail, accepted=False, permanent=all(c >= 500 for c in codes), error=_describe(exc))
     except aiosmtplib.SMTPResponseException as exc:
         return SendResult(mail, accepted=False, permanent=exc.code >= 500, error=_describe(exc))
-    except (aiosmtplib.SMTPException, OSError, asyncio.TimeoutError) as exc:
+    except (TimeoutError, aiosmtplib.SMTPException, OSError) as exc:
         return SendResult(mail, accepted=False, permanent=False, error=_describe(exc))
     refused = tuple(sorted(errors))
     return SendResult(mail, accepted=True, refused=refused, error=f"refused: {errors}" if errors else None)

@@ -309,8 +309,8 @@ class Store:
         return [self._row(r, "messages") for r in rows]
 
     def messages(self, case_id: int) -> list[dict[str, Any]]:
-        """A case's dossier in date order."""
-        rows = self.db.execute("SELECT * FROM messages WHERE case_id = ? ORDER BY date, id", [case_id]).fetchall()
+        """A case's dossier in the order the messages arrived."""
+        rows = self.db.execute("SELECT * FROM messages WHERE case_id = ? ORDER BY id", [case_id]).fetchall()
         return [self._row(r, "messages") for r in rows]
 
     def add_event(self, case_id: int | None, event: str, actor: str, now: datetime, **detail: Any) -> None:

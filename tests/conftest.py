@@ -75,14 +75,14 @@ class Bot:
         """A mail arrives in the watched mailbox."""
         self.dovecot.append(self.user, raw, folder)
 
-    def daemon(self):  # noqa: ANN201 - test helper
+    def daemon(self):
         from mailbot.daemon import Daemon
         from mailbot.store import Store
 
         store = Store(self.settings.db_path)
         return Daemon(self.settings, self.rules, store, self.clock, self.templates)
 
-    def run_once(self):  # noqa: ANN201 - test helper
+    def run_once(self):
         """`mailbot run --once`, in process."""
         daemon = self.daemon()
         try:
@@ -90,12 +90,12 @@ class Bot:
         finally:
             daemon.store.close()
 
-    def store(self):  # noqa: ANN201 - test helper
+    def store(self):
         from mailbot.store import Store
 
         return Store(self.settings.db_path)
 
-    def received(self, user: str) -> list:  # noqa: ANN201 - test helper
+    def received(self, user: str) -> list:
         """What ``user``'s mailbox received, parsed."""
         import email
         from email.policy import default

@@ -16,15 +16,15 @@ BOT = "klacht@example.nl"
 FIRST_LINE = "beveiliging@example.nl"
 
 
-def plain(message) -> str:  # noqa: ANN001
+def plain(message) -> str:
     return message.get_body(("plain",)).get_content()
 
 
-def acks_to(bot, customer: str) -> list:  # noqa: ANN001
+def acks_to(bot, customer: str) -> list:
     return [m for m in bot.received(customer) if m["Auto-Submitted"] == "auto-replied"]
 
 
-def test_complaint_compliment_escalation_and_auto_each_end_right(bot) -> None:  # noqa: ANN001
+def test_complaint_compliment_escalation_and_auto_each_end_right(bot) -> None:
     bot.deliver(compose_mail("klant1@example.net", FIRST_LINE, "Camera kapot",
                              "Onze camera is kapot en de monteur is niet gekomen. Ik ben ontevreden.",
                              name="Klant Een"))
@@ -90,7 +90,7 @@ REPLIES = {
 }
 
 
-def test_replies_from_five_clients_thread_with_history_stripped(bot) -> None:  # noqa: ANN001
+def test_replies_from_five_clients_thread_with_history_stripped(bot) -> None:
     customer = "klant@example.net"
     bot.deliver(compose_mail(customer, FIRST_LINE, "Storing alarm", "Ons alarm geeft steeds een storing."))
     bot.run_once()
@@ -115,7 +115,7 @@ def test_replies_from_five_clients_thread_with_history_stripped(bot) -> None:  #
     assert len(bot.received(customer)) == 1  # replies get no new acknowledgement
 
 
-def test_stranger_using_a_case_tag_gets_a_new_linked_case(bot) -> None:  # noqa: ANN001
+def test_stranger_using_a_case_tag_gets_a_new_linked_case(bot) -> None:
     bot.deliver(compose_mail("eigenaar@example.net", FIRST_LINE, "Pas werkt niet", "Mijn toegangspas werkt niet."))
     bot.run_once()
     store = bot.store()
@@ -138,7 +138,7 @@ def test_stranger_using_a_case_tag_gets_a_new_linked_case(bot) -> None:  # noqa:
     assert original.ref not in reply["Subject"] and stranger.ref in reply["Subject"]
 
 
-def test_staff_reply_with_bot_in_cc_then_dissatisfied_reply_escalates(bot) -> None:  # noqa: ANN001
+def test_staff_reply_with_bot_in_cc_then_dissatisfied_reply_escalates(bot) -> None:
     customer = "ontevreden@example.net"
     bot.deliver(compose_mail(customer, FIRST_LINE, "Factuur", "De monteur is te laat gekomen.", name="Ed Ontevreden"))
     bot.run_once()
@@ -164,7 +164,7 @@ def test_staff_reply_with_bot_in_cc_then_dissatisfied_reply_escalates(bot) -> No
     assert len(acks) == 2 and "niet eens" in plain(acks[1])
 
 
-def test_restart_after_crash_before_move_processes_nothing_twice(bot, monkeypatch) -> None:  # noqa: ANN001
+def test_restart_after_crash_before_move_processes_nothing_twice(bot, monkeypatch) -> None:
     from mailbot.mailbox import Mailbox
 
     for i in range(6):
@@ -175,7 +175,7 @@ def test_restart_after_crash_before_move_processes_nothing_twice(bot, monkeypatc
 
     real_move = Mailbox.move
 
-    def crash_on_move(self, uids, folder):  # noqa: ANN001, ANN202
+    def crash_on_move(self, uids, folder):
         raise Crash()
 
     monkeypatch.setattr(Mailbox, "move", crash_on_move)
@@ -193,7 +193,7 @@ def test_restart_after_crash_before_move_processes_nothing_twice(bot, monkeypatc
         assert len(acks_to(bot, f"k{i}@example.net")) == 1
 
 
-def test_crash_inside_a_transaction_rolls_back_and_loses_nothing(bot, monkeypatch) -> None:  # noqa: ANN001
+def test_crash_inside_a_transaction_rolls_back_and_loses_nothing(bot, monkeypatch) -> None:
     from mailbot.cases import CaseDesk
 
     for i in range(4):
@@ -205,7 +205,7 @@ def test_crash_inside_a_transaction_rolls_back_and_loses_nothing(bot, monkeypatc
     real_apply = CaseDesk.apply
     calls = Counter()
 
-    def apply_then_crash(self, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+    def apply_then_crash(self, *args, **kwargs):
         result = real_apply(self, *args, **kwargs)
         calls["n"] += 1
         if calls["n"] == 3:
@@ -227,7 +227,7 @@ def test_crash_inside_a_transaction_rolls_back_and_loses_nothing(bot, monkeypatc
         assert len(acks_to(bot, f"t{i}@example.net")) == 1
 
 
-def test_crash_after_smtp_accepted_resends_once_with_same_message_id(bot, monkeypatch) -> None:  # noqa: ANN001
+def test_crash_after_smtp_accepted_resends_once_with_same_message_id(bot, monkeypatch) -> None:
     from mailbot.outbox import Outbox
 
     bot.deliver(compose_mail("r@example.net", FIRST_LINE, "Klacht", "De pas is kapot."))
@@ -237,7 +237,7 @@ def test_crash_after_smtp_accepted_resends_once_with_same_message_id(bot, monkey
 
     real_record = Outbox.record
 
-    def crash_on_record(self, result, report):  # noqa: ANN001, ANN202
+    def crash_on_record(self, result, report):
         raise Crash()
 
     monkeypatch.setattr(Outbox, "record", crash_on_record)
@@ -251,7 +251,7 @@ def test_crash_after_smtp_accepted_resends_once_with_same_message_id(bot, monkey
     assert len(acks_to(bot, "r@example.net")) == 2  # and never a third time
 
 
-def test_smtp_temporary_failure_is_retried_permanent_is_parked(bot) -> None:  # noqa: ANN001
+def test_smtp_temporary_failure_is_retried_permanent_is_parked(bot) -> None:
     bot.sink.fail_with = (451, "4.3.0 try again later")
     bot.deliver(compose_mail("wacht@example.net", FIRST_LINE, "Klacht", "Niemand belt terug."))
     report = bot.run_once()
@@ -279,7 +279,7 @@ def test_smtp_temporary_failure_is_retried_permanent_is_parked(bot) -> None:  # 
     assert bot.received("weg@example.net") == []  # parked mail waits for a person
 
 
-def test_malformed_mail_is_quarantined_and_the_rest_goes_on(bot) -> None:  # noqa: ANN001
+def test_malformed_mail_is_quarantined_and_the_rest_goes_on(bot) -> None:
     bot.deliver(b"this is not a mail message at all\r\n")
     bot.deliver(compose_mail("goed@example.net", FIRST_LINE, "Klacht", "Het alarm is kapot."))
     report = bot.run_once()
@@ -290,12 +290,12 @@ def test_malformed_mail_is_quarantined_and_the_rest_goes_on(bot) -> None:  # noq
     assert row and "parse" in row[0]
 
 
-def test_copy_and_expunge_when_the_server_has_no_move(bot, monkeypatch) -> None:  # noqa: ANN001
+def test_copy_and_expunge_when_the_server_has_no_move(bot, monkeypatch) -> None:
     from mailbot.mailbox import Mailbox
 
     real_connect = Mailbox.connect
 
-    def connect_without_move(self):  # noqa: ANN001, ANN202
+    def connect_without_move(self):
         real_connect(self)
         self.capabilities = self.capabilities - {b"MOVE"}
 
@@ -309,7 +309,7 @@ def test_copy_and_expunge_when_the_server_has_no_move(bot, monkeypatch) -> None:
     assert len(bot.dovecot.fetch_all(BOT, "Quarantaine")) == 1
 
 
-def test_uidvalidity_change_is_reported_and_nothing_is_processed_twice(dovecot, smtp_sink, tmp_path) -> None:  # noqa: ANN001
+def test_uidvalidity_change_is_reported_and_nothing_is_processed_twice(dovecot, smtp_sink, tmp_path) -> None:
     from conftest import Bot
 
     bot = Bot(dovecot, smtp_sink, tmp_path / "data", folder="Klachten")
@@ -334,7 +334,7 @@ def test_uidvalidity_change_is_reported_and_nothing_is_processed_twice(dovecot, 
     assert len(acks_to(bot, "u0@example.net")) == 1
 
 
-def test_idle_daemon_answers_a_new_mail_without_polling(bot) -> None:  # noqa: ANN001
+def test_idle_daemon_answers_a_new_mail_without_polling(bot) -> None:
     import threading
     import time
 
@@ -362,3 +362,77 @@ def test_idle_daemon_answers_a_new_mail_without_polling(bot) -> None:  # noqa: A
         holder["daemon"].stop()
         worker.join(timeout=10)
     assert not worker.is_alive()
+
+
+def test_staff_reply_to_the_notification_is_an_internal_note(bot) -> None:
+    bot.deliver(compose_mail("notitie@example.net", FIRST_LINE, "Klacht", "De camera is kapot."))
+    bot.run_once()
+    (notice,) = bot.received("techniek@example.nl")
+    bot.deliver(compose_mail("medewerker3@example.nl", BOT, f"Re: {notice['Subject']}",
+                             "Ik bel de klant morgen.\n\n> " + plain(notice).replace("\n", "\n> "),
+                             in_reply_to=notice["Message-ID"]))
+    bot.run_once()
+    store = bot.store()
+    (case,) = store.cases()
+    note = store.messages(case.id)[-1]
+    assert (note["role"], note["internal"], note["stripped"]) == ("staff", 1, "Ik bel de klant morgen.")
+    assert len(bot.received("notitie@example.net")) == 1  # a note is never sent to the customer
+    assert not store.case(case.id).answered
+
+
+def test_a_bounce_is_recorded_on_its_case_and_never_answered(bot) -> None:
+    bot.deliver(compose_mail("onbekend-adres@example.net", FIRST_LINE, "Klacht", "De pas werkt niet."))
+    bot.run_once()
+    (ack,) = bot.received("onbekend-adres@example.net")
+    dsn = (
+        "From: Mail Delivery System <MAILER-DAEMON@mx.example.net>\r\n"
+        "To: klacht@example.nl\r\nSubject: Undelivered Mail Returned to Sender\r\n"
+        "Message-ID: <dsn1@mx.example.net>\r\nAuto-Submitted: auto-replied\r\nMIME-Version: 1.0\r\n"
+        'Content-Type: multipart/report; report-type=delivery-status; boundary="b"\r\n\r\n'
+        "--b\r\nContent-Type: text/plain\r\n\r\nThe mail could not be delivered.\r\n"
+        "--b\r\nContent-Type: text/rfc822-headers\r\n\r\n"
+        f"Message-ID: {ack['Message-ID']}\r\nSubject: {ack['Subject']}\r\n--b--\r\n"
+    ).encode()
+    bot.deliver(dsn)
+    before = len(bot.sink.messages)
+    report = bot.run_once()
+    assert report.outcomes == {"case": 1}
+    store = bot.store()
+    (case,) = store.cases()
+    assert [e for e in store.events(case.id) if e["kind"] == "automatic-mail"]
+    assert store.messages(case.id)[-1]["role"] == "system"
+    assert len(bot.sink.messages) == before  # nothing sent in answer
+
+
+def test_sending_hours_hold_an_acknowledgement_until_the_window(dovecot, smtp_sink, tmp_path) -> None:
+    from datetime import datetime
+
+    from conftest import REPO, Bot
+
+    rules = tmp_path / "rules.yaml"
+    rules.write_text((REPO / "rules.yaml").read_text().replace("  sending_hours:\n", '  sending_hours: "08:00-18:00"\n'))
+    bot = Bot(dovecot, smtp_sink, tmp_path / "data", rules_path=rules)
+    bot.templates = REPO / "templates"
+    bot.clock.set(datetime.fromisoformat("2026-11-07T22:00:00+01:00"))  # Saturday evening
+    bot.deliver(compose_mail("weekend@example.net", FIRST_LINE, "Klacht", "Het hek is kapot."))
+    bot.run_once()
+    assert bot.received("weekend@example.net") == []
+    assert len(bot.received("klantenservice@example.nl")) == 1  # staff are told at once
+    bot.clock.set(datetime.fromisoformat("2026-11-09T07:59:00+01:00"))
+    bot.run_once()
+    assert bot.received("weekend@example.net") == []
+    bot.clock.set(datetime.fromisoformat("2026-11-09T08:00:00+01:00"))  # Monday, the window opens
+    bot.run_once()
+    assert len(bot.received("weekend@example.net")) == 1
+
+
+def test_one_automatic_reply_per_address_per_window(bot) -> None:
+    bot.deliver(compose_mail("vaak@example.net", FIRST_LINE, "Klacht 1", "De camera is kapot."))
+    bot.deliver(compose_mail("vaak@example.net", FIRST_LINE, "Klacht 2", "Het alarm is ook kapot."))
+    bot.run_once()
+    store = bot.store()
+    assert len(store.cases()) == 2  # both complaints are cases
+    assert len(bot.received("vaak@example.net")) == 1  # but one automatic reply in the window
+    bot.clock.advance(bot.rules.cases.auto_reply_window)
+    bot.run_once()
+    assert len(bot.received("vaak@example.net")) == 2

@@ -177,6 +177,16 @@ def test_raw_utf8_headers_are_decoded() -> None:
     assert mail.sender == Address("jose@example.com", "José Müller")
 
 
+def test_raw_latin1_display_name_is_recovered() -> None:
+    raw = b"From: Caf\xe9 De Hoek <info@cafedehoek.nl>\r\nSubject: x\r\n\r\nx\r\n"
+    assert parse(raw).mail.sender == Address("info@cafedehoek.nl", "Caf\u00e9 De Hoek")
+
+
+def test_ids_are_read_undecoded() -> None:
+    raw = b"From: jan@example.com\r\nMessage-ID: <=?utf-8?q?a?=@example.com>\r\n\r\nx\r\n"
+    assert parse(raw).mail.message_id == "<=?utf-8?q?a?=@example.com>"
+
+
 HTML_ONLY = crlf(
     """From: Petra de Vries <petra@example.com>
 To: klacht@example.nl
