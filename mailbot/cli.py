@@ -110,11 +110,24 @@ def _run(args: argparse.Namespace, settings: Settings, rules: Rules) -> int:
     if settings.imap is None or settings.smtp is None:
         print("mailbot: set MAILBOT_IMAP_URL and MAILBOT_SMTP_URL (see README)", file=sys.stderr)
         return 2
+    from mailbot.compose import TemplateError
+
     store = Store(settings.db_path)
     try:
         daemon = Daemon(settings, rules, store, SystemClock(), _templates(args, settings))
         daemon.install_signal_handlers()
         report = daemon.run(once=args.once)
+    except TemplateError as exc:
+        print(f"mailbot: template error: {exc}", file=sys.stderr)
+        return 2
+    except Exception as exc:
+        from mailbot.daemon import is_connection_error
+
+        if not is_connection_error(exc):
+            raise
+        # Only `run --once` gets here: the daemon itself reconnects with back-off.
+        print(f"mailbot: cannot reach the mail server: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
     finally:
         store.close()
     log.info("done: %d processed, %d quarantined, %d sent, %d send failures", report.processed,

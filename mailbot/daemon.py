@@ -74,11 +74,11 @@ class Daemon:
                         break
                     self.mailbox.wait(self._wait_seconds(), lambda: self.stopping)
                 except Exception as exc:
-                    if not _is_connection_error(exc):
+                    if not is_connection_error(exc):
                         raise
                     if once:
                         raise
-                    log.warning("mail server trouble: %s; reconnecting in %.0f s", _describe(exc), backoff)
+                    log.warning("trouble: %s; trying again in %.0f s", _describe(exc), backoff)
                     self.mailbox.close()
                     self._sleep(backoff)
                     backoff = min(backoff * 2, MAX_BACKOFF)
@@ -158,10 +158,13 @@ class Daemon:
             time.sleep(min(0.5, end - time.monotonic()))
 
 
-def _is_connection_error(exc: Exception) -> bool:
+def is_connection_error(exc: BaseException) -> bool:
+    """True for trouble that waiting may cure: the mail server, the network, a locked database."""
+    import sqlite3
+
     from imapclient.exceptions import IMAPClientAbortError, IMAPClientError
 
-    return isinstance(exc, OSError | EOFError | IMAPClientAbortError | IMAPClientError | ConnectionError)
+    return isinstance(exc, OSError | EOFError | IMAPClientAbortError | IMAPClientError | sqlite3.OperationalError)
 
 
 def _describe(exc: Exception) -> str:

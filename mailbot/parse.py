@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-import codecs
 import hashlib
 import mimetypes
 import re
@@ -13,12 +10,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.message import Message
-from html.parser import HTMLParser
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import mailparser
 
+from mailbot.charsets import clean_text, decode_bytes, decode_header_value, decode_headers, recover_8bit, single_line
+from mailbot.htmltext import html_to_text
 from mailbot.models import Address, Attachment, ParsedMail
 
 
@@ -46,17 +44,6 @@ _ESCAPED_BYTE = re.compile(r"\\udc([89a-f][0-9a-f])")
 _MSG_ID = re.compile(r"<([^<>\s]+)>")
 _MAX_ID_LENGTH = 998  # RFC 5322 line limit; longer "ids" are junk, not keys
 _MAX_REFERENCES = 100  # keep the newest ancestors of a runaway References header
-_ENCODED_WORD = re.compile(r"=\?([^?\s]+)\?([bBqQ])\?([^?\s]*)\?=")
-_QP_ESCAPE = re.compile(rb"=([0-9A-Fa-f]{2})")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-_BODY_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
-_SPACES = re.compile(r"\s+")
-# Mail labelled latin-1 or ASCII is nearly always windows-1252 (€, curly quotes), as
-# browsers assume too; windows-1252 leaves five bytes undefined, latin-1 covers those.
-_GUESSED_CODECS = frozenset({"iso8859-1", "ascii"})
-# Codecs no mail body uses, that decode escapes or run in quadratic time on long input.
-_REFUSED_CODECS = frozenset({"punycode", "idna", "unicode-escape", "raw-unicode-escape"})
 _MAX_HTML = 2_000_000  # html.parser is pure Python; beyond this only the raw blob has it all
 _MAX_FILENAME = 150
 _FILENAME_HEADERS = frozenset({"content-type", "content-disposition"})
@@ -158,114 +145,12 @@ def message_ids(value: str) -> tuple[str, ...]:
     return tuple(found)[-_MAX_REFERENCES:]
 
 
-# --- headers and charsets -------------------------------------------------------------
-
-
-def decode_headers(message: Message) -> dict[str, str]:
-    """Lower-cased name -> first value of every header, decoded and on one line."""
-    headers: dict[str, str] = {}
-    for name, value in message.raw_items():
-        key = single_line(_recover_8bit(name)).lower()
-        if key and key not in headers:
-            headers[key] = decode_header_value(value)
-    return headers
-
-
 def _raw_header(message: Message, name: str) -> str:
     """The first value of header ``name`` unfolded but not RFC 2047-decoded, or ""."""
     for key, value in message.raw_items():
         if key.lower() == name:
-            return single_line(_recover_8bit(value))
+            return single_line(recover_8bit(value))
     return ""
-
-
-def decode_header_value(value: str) -> str:
-    """Decode raw 8-bit text and RFC 2047 words in any charset, then flatten to one line."""
-    text = _recover_8bit(value)
-    pieces: list[str] = []
-    last = 0
-    previous_was_word = False
-    for match in _ENCODED_WORD.finditer(text):
-        gap = text[last : match.start()]
-        word = _decode_word(match)
-        # RFC 2047 6.2: whitespace between two encoded words is not part of the text.
-        if not (previous_was_word and word is not None and not gap.strip()):
-            pieces.append(gap)
-        pieces.append(match.group() if word is None else word)
-        previous_was_word = word is not None
-        last = match.end()
-    pieces.append(text[last:])
-    return single_line("".join(pieces))
-
-
-def single_line(text: str) -> str:
-    """Control characters and line breaks become spaces; runs of spaces become one."""
-    return _SPACES.sub(" ", _CONTROL.sub(" ", text)).strip()
-
-
-def decode_bytes(data: bytes, charset: str | None) -> tuple[str, str | None]:
-    """Decode ``data`` in its declared charset, never failing; returns (text, defect or None).
-
-    Undeclared, ASCII and latin-1 text is tried as UTF-8 (web forms often mislabel it),
-    then windows-1252; an unknown charset decodes as UTF-8 with replacement characters.
-    """
-    label = (charset or "").strip().strip("\"'").lower()
-    try:
-        codec = codecs.lookup(label).name if label and label != "unknown-8bit" else "ascii"
-    except LookupError:
-        codec = ""
-    if not codec or codec in _REFUSED_CODECS:
-        return _clean_surrogates(data.decode("utf-8", "replace")), f"unknown charset {label!r}"
-    if codec in _GUESSED_CODECS:
-        try:
-            return data.decode("utf-8"), None
-        except UnicodeDecodeError:
-            return _windows_1252(data), None
-    try:
-        return _clean_surrogates(data.decode(codec)), None
-    except UnicodeDecodeError:
-        text = data.decode(codec, "replace")
-        return _clean_surrogates(text), f"invalid {label} bytes replaced"
-    except (LookupError, UnicodeError, ValueError):  # non-text codecs such as "hex"
-        text = data.decode("utf-8", "replace")
-        return _clean_surrogates(text), f"unusable charset {label!r}"
-
-
-def _windows_1252(data: bytes) -> str:
-    """Windows-1252, with latin-1 for the five bytes it leaves undefined."""
-    try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError:
-        return data.decode("latin-1")
-
-
-def _clean_surrogates(text: str) -> str:
-    """Replace lone surrogates (some codecs make them) so the text is valid Unicode."""
-    return _SURROGATE.sub("\ufffd", text)
-
-
-def _recover_8bit(value: str) -> str:
-    """Undo the stdlib's surrogate escapes of raw 8-bit header bytes (UTF-8 or 1252)."""
-    if value.isascii() or not _SURROGATE.search(value):
-        return value
-    text, _ = decode_bytes(value.encode("utf-8", "surrogateescape"), None)
-    return text
-
-
-def _decode_word(match: re.Match[str]) -> str | None:
-    """One RFC 2047 encoded word as text, or None when it does not decode."""
-    charset, encoding, data = match.groups()
-    if encoding in "bB":
-        try:
-            payload = base64.b64decode(data + "=" * (-len(data) % 4))
-        except (binascii.Error, ValueError):
-            return None
-    else:
-        raw = data.encode("ascii", "surrogateescape").replace(b"_", b" ")
-        payload = _QP_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), raw)
-    # RFC 2231 lets a language follow the charset: "utf-8*nl".
-    text, _ = decode_bytes(payload, charset.split("*", 1)[0])
-    return text
 
 
 # --- addresses -------------------------------------------------------------------------
@@ -298,7 +183,7 @@ def _unescape(name: str) -> str:
     if "\\udc" not in name:
         return name
     escaped = _ESCAPED_BYTE.sub(lambda m: chr(0xDC00 + int(m.group(1), 16)), name)
-    return _recover_8bit(escaped)
+    return recover_8bit(escaped)
 
 
 # --- date --------------------------------------------------------------------------------
@@ -407,11 +292,6 @@ def _body_text(message: Message) -> tuple[str, list[str]]:
     return clean_text(text), defects
 
 
-def clean_text(text: str) -> str:
-    """Line endings become \\n; NUL and other control characters (not tab) are removed."""
-    return _BODY_CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
-
-
 # --- attachments ------------------------------------------------------------------------------
 
 
@@ -453,7 +333,7 @@ def _raw_filename(part: Message) -> str:
         # The stdlib turns raw 8-bit parameter bytes into U+FFFD; read decoded copies.
         part = Message()
         for name, value in mime:
-            part[name] = _recover_8bit(value)
+            part[name] = recover_8bit(value)
     try:
         filename = part.get_filename()
     except (ValueError, LookupError, UnicodeError):
@@ -474,103 +354,6 @@ def safe_filename(name: str) -> str:
     if dot and 0 < len(extension) <= 16:
         return stem[: _MAX_FILENAME - len(extension) - 1] + "." + extension
     return name[:_MAX_FILENAME]
-
-
-# --- html -> text -----------------------------------------------------------------------------
-
-_BLOCK_TAGS = frozenset(
-    {"address", "article", "aside", "center", "dd", "div", "dl", "dt", "fieldset", "figure",
-     "figcaption", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li",
-     "main", "nav", "ol", "p", "pre", "section", "table", "tbody", "thead", "tfoot", "tr", "ul"}
-)  # fmt: skip
-_PARAGRAPH_TAGS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "table", "ul", "ol"})
-_SKIPPED_TAGS = frozenset({"script", "style", "title", "template"})
-
-
-class _TextExtractor(HTMLParser):
-    """Collects the visible text of an HTML body, quoting blockquotes with "> "."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.lines: list[str] = []
-        self._line: list[str] = []
-        self._quote = 0
-        self._skip = 0
-        self._pre = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _SKIPPED_TAGS:
-            self._skip += 1
-        elif tag == "br":
-            self._end_line(force=True)
-        elif tag == "blockquote":
-            self._end_line()
-            self._quote += 1
-        elif tag in _BLOCK_TAGS:
-            self._end_line()
-            if tag == "li":
-                self._line.append("- ")
-        elif tag in ("td", "th") and self._line:
-            self._line.append(" ")
-        if tag == "pre":
-            self._pre += 1
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in _SKIPPED_TAGS:
-            self._skip = max(0, self._skip - 1)
-        elif tag == "blockquote" and self._quote:
-            self._end_line()
-            # The quote's own trailing blank line would glue it to the text below.
-            while self.lines and self.lines[-1] == self._prefix().rstrip():
-                self.lines.pop()
-            self._quote -= 1
-            self._blank_line()
-        elif tag in _BLOCK_TAGS:
-            self._end_line()
-            if tag in _PARAGRAPH_TAGS:
-                self._blank_line()
-        if tag == "pre":
-            self._pre = max(0, self._pre - 1)
-
-    def handle_data(self, data: str) -> None:
-        if self._skip:
-            return
-        data = data.replace("\xa0", " ")
-        if self._pre:
-            first, *rest = data.replace("\r\n", "\n").split("\n")
-            self._line.append(first)
-            for line in rest:
-                self._end_line(force=True)
-                self._line.append(line)
-            return
-        self._line.append(_SPACES.sub(" ", data))
-
-    def close(self) -> None:
-        super().close()
-        self._end_line()
-
-    def _end_line(self, *, force: bool = False) -> None:
-        text = "".join(self._line)
-        text = text.rstrip() if self._pre else _SPACES.sub(" ", text).strip()
-        self._line = []
-        if text or force:
-            self.lines.append((self._prefix() + text).rstrip())
-
-    def _blank_line(self) -> None:
-        if self.lines and self.lines[-1].replace(">", "").strip():
-            self.lines.append(self._prefix().rstrip())
-
-    def _prefix(self) -> str:
-        return "> " * self._quote
-
-
-def html_to_text(markup: str) -> str:
-    """Readable plain text from HTML: blocks and <br> end lines, blockquotes get "> "."""
-    extractor = _TextExtractor()
-    extractor.feed(markup)
-    extractor.close()
-    text = "\n".join(extractor.lines)
-    return re.sub(r"\n{3,}", "\n\n", text).strip("\n")
 
 
 def _parser_defects(parsed: Any) -> list[str]:

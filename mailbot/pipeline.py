@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -75,6 +76,8 @@ class Pipeline:
             entry = self._process(raw, digest, source, received_at, now)
         except Quarantine as exc:
             entry = self._quarantine(raw, digest, source, str(exc), now)
+        except sqlite3.OperationalError:
+            raise  # a locked or full database says nothing about the message: try it again later
         except Exception as exc:  # a bug must cost one message its processing, not the daemon
             log.exception("internal error on message %s; quarantined", digest[:12])
             entry = self._quarantine(raw, digest, source, f"internal error: {type(exc).__name__}: {exc}", now)
