@@ -71,8 +71,9 @@ class CaseDesk:
         case = self.store.case(case_id)
         return CaseHistory(level=case.level, answered=case.answered, category=case.category)
 
-    def apply(self, mail: ParsedMail, verdict: Verdict, thread: ThreadMatch, received_at: datetime,
-              now: datetime) -> MailLogEntry:
+    def apply(
+        self, mail: ParsedMail, verdict: Verdict, thread: ThreadMatch, received_at: datetime, now: datetime
+    ) -> MailLogEntry:
         """Turn one received message into case state; return what became of it."""
         flag = self._same_id_check(mail)
         if flag == "duplicate":
@@ -92,8 +93,15 @@ class CaseDesk:
 
     # --- a new case ---------------------------------------------------------------------
 
-    def _open(self, mail: ParsedMail, verdict: Verdict, thread: ThreadMatch, received_at: datetime,
-              now: datetime, flag: str | None) -> Case:
+    def _open(
+        self,
+        mail: ParsedMail,
+        verdict: Verdict,
+        thread: ThreadMatch,
+        received_at: datetime,
+        now: datetime,
+        flag: str | None,
+    ) -> Case:
         assert mail.sender is not None
         to_formal = any(self.rules.addresses.get(a.email) == "formal" for a in mail.recipients)
         level = Level.FORMAL if to_formal else Level.FIRST_LINE
@@ -124,10 +132,20 @@ class CaseDesk:
         )
         case = replace(case, id=self.store.insert_case(case, now))
         self._store_message(case.id, mail, Direction.IN, Role.CUSTOMER, verdict, flag, now)
-        self.store.add_event(case.id, "opened", "system", now, category=case.category.value, level=level.label,
-                             urgent=case.urgent, subject_type=case.subject_type.value, team=team,
-                             rules=list(verdict.rules), ack_due=_iso(case.ack_due),
-                             solution_due=_iso(case.solution_due))
+        self.store.add_event(
+            case.id,
+            "opened",
+            "system",
+            now,
+            category=case.category.value,
+            level=level.label,
+            urgent=case.urgent,
+            subject_type=case.subject_type.value,
+            team=team,
+            rules=list(verdict.rules),
+            ack_due=_iso(case.ack_due),
+            solution_due=_iso(case.solution_due),
+        )
         if thread.stranger_of is not None:
             self._warn_stranger(case, thread.stranger_of, now)
         context = self._context(case, mail, verdict)
@@ -136,8 +154,14 @@ class CaseDesk:
             self._to_customer(case, mail, "thanks", "compliment_thanks", context, now)
             recipients = [target.person] if target.person else []
             team_obj = self.rules.teams[target.team]
-            self._to_staff(case, "forward", "compliment_forward", context, now,
-                           [*recipients, Person(team_obj.email, team_obj.name)])
+            self._to_staff(
+                case,
+                "forward",
+                "compliment_forward",
+                context,
+                now,
+                [*recipients, Person(team_obj.email, team_obj.name)],
+            )
             self.store.add_event(case.id, "compliment-routed", "system", now, to=target.label)
             return case
         template = "ack_escalation" if case.category == Category.ESCALATION else "ack_complaint"
@@ -165,8 +189,16 @@ class CaseDesk:
 
     # --- a message about an existing case -------------------------------------------------
 
-    def _follow_up(self, case: Case, mail: ParsedMail, verdict: Verdict, thread: ThreadMatch,
-                   received_at: datetime, now: datetime, flag: str | None) -> None:
+    def _follow_up(
+        self,
+        case: Case,
+        mail: ParsedMail,
+        verdict: Verdict,
+        thread: ThreadMatch,
+        received_at: datetime,
+        now: datetime,
+        flag: str | None,
+    ) -> None:
         sender = mail.sender.email if mail.sender else ""
         if verdict.category == Category.AUTO:
             self._store_message(case.id, mail, Direction.IN, Role.SYSTEM, verdict, flag, now)
@@ -178,27 +210,44 @@ class CaseDesk:
             self._store_message(case.id, mail, direction, Role.STAFF, verdict, flag, now, internal=not to_customer)
             if to_customer:
                 self.store.update_case(case.id, now, answered=True)
-            self.store.add_event(case.id, "staff-reply" if to_customer else "staff-note", sender, now,
-                                 via=thread.via)
+            self.store.add_event(case.id, "staff-reply" if to_customer else "staff-note", sender, now, via=thread.via)
             return
         self._store_message(case.id, mail, Direction.IN, Role.CUSTOMER, verdict, flag, now)
-        self.store.add_event(case.id, "customer-reply", sender or "unknown", now, via=thread.via,
-                             rules=list(verdict.rules))
+        self.store.add_event(
+            case.id, "customer-reply", sender or "unknown", now, via=thread.via, rules=list(verdict.rules)
+        )
         if verdict.category == Category.ESCALATION and case.level < Level.DISPUTE:
             self._escalate(case, mail, verdict, received_at, now)
 
-    def _escalate(self, case: Case, mail: ParsedMail, verdict: Verdict, received_at: datetime,
-                  now: datetime) -> None:
+    def _escalate(self, case: Case, mail: ParsedMail, verdict: Verdict, received_at: datetime, now: datetime) -> None:
         level = level_after(verdict, case.level)
         ack_due = self.calendar.deadline(received_at, self.rules.deadlines.acknowledge)
         solution_due = self.calendar.deadline(received_at, self.rules.deadlines.solve)
         owner = self._owner_for_level(level) or case.owner_email
-        self.store.update_case(case.id, now, category=Category.ESCALATION.value, level=level, status="open",
-                               ack_due=ack_due, ack_sent_at=None, solution_due=solution_due,
-                               owner_email=owner, answered=False, urgent=case.urgent or verdict.urgent)
-        self.store.add_event(case.id, "escalated", "customer", now, **{"from": case.level.label},
-                             to=level.label, rules=list(verdict.rules), ack_due=iso(ack_due),
-                             solution_due=iso(solution_due))
+        self.store.update_case(
+            case.id,
+            now,
+            category=Category.ESCALATION.value,
+            level=level,
+            status="open",
+            ack_due=ack_due,
+            ack_sent_at=None,
+            solution_due=solution_due,
+            owner_email=owner,
+            answered=False,
+            urgent=case.urgent or verdict.urgent,
+        )
+        self.store.add_event(
+            case.id,
+            "escalated",
+            "customer",
+            now,
+            **{"from": case.level.label},
+            to=level.label,
+            rules=list(verdict.rules),
+            ack_due=iso(ack_due),
+            solution_due=iso(solution_due),
+        )
         case = self.store.case(case.id)
         context = self._context(case, mail, verdict)
         self._to_customer(case, mail, "ack", "ack_escalation", context, now)
@@ -206,24 +255,50 @@ class CaseDesk:
 
     # --- outgoing mail -------------------------------------------------------------------
 
-    def _to_customer(self, case: Case, mail: ParsedMail, kind: str, template: str,
-                     context: dict[str, Any], now: datetime) -> None:
+    def _to_customer(
+        self, case: Case, mail: ParsedMail, kind: str, template: str, context: dict[str, Any], now: datetime
+    ) -> None:
         send_at = self._automatic_reply_time(case.customer.email, now, case.ack_due)
-        out = self.composer.build(kind=kind, template=template, context=context, to=[case.customer], ref=case.ref,
-                                  now=now, not_before=send_at, automatic=True, in_reply_to=mail.message_id or None,
-                                  references=mail.references)
+        out = self.composer.build(
+            kind=kind,
+            template=template,
+            context=context,
+            to=[case.customer],
+            ref=case.ref,
+            now=now,
+            not_before=send_at,
+            automatic=True,
+            in_reply_to=mail.message_id or None,
+            references=mail.references,
+        )
         self.store.enqueue(out, case.id, now)
-        self.store.add_event(case.id, "queued", "system", now, kind=kind, to=case.customer.email,
-                             message_id=out.message_id, not_before=iso(send_at))
+        self.store.add_event(
+            case.id,
+            "queued",
+            "system",
+            now,
+            kind=kind,
+            to=case.customer.email,
+            message_id=out.message_id,
+            not_before=iso(send_at),
+        )
 
-    def _to_staff(self, case: Case, kind: str, template: str, context: dict[str, Any], now: datetime,
-                  people: list[Person]) -> None:
+    def _to_staff(
+        self, case: Case, kind: str, template: str, context: dict[str, Any], now: datetime, people: list[Person]
+    ) -> None:
         unique = {p.email: Address(p.email, p.name) for p in people}
-        out = self.composer.build(kind=kind, template=template, context=context, to=list(unique.values()),
-                                  ref=case.ref, now=now, not_before=now, automatic=False)
+        out = self.composer.build(
+            kind=kind,
+            template=template,
+            context=context,
+            to=list(unique.values()),
+            ref=case.ref,
+            now=now,
+            not_before=now,
+            automatic=False,
+        )
         self.store.enqueue(out, case.id, now)
-        self.store.add_event(case.id, "queued", "system", now, kind=kind, to=sorted(unique),
-                             message_id=out.message_id)
+        self.store.add_event(case.id, "queued", "system", now, kind=kind, to=sorted(unique), message_id=out.message_id)
 
     def _automatic_reply_time(self, email: str, now: datetime, deadline: datetime | None) -> datetime:
         """When an automatic reply may go: sending hours, and at most one per address per window.
@@ -244,12 +319,19 @@ class CaseDesk:
     def _warn_stranger(self, case: Case, other_id: int, now: datetime) -> None:
         other = self.store.case(other_id)
         self.store.add_event(other.id, "stranger-used-tag", case.customer.email, now, new_case=case.ref)
-        self.store.add_event(case.id, "linked", "system", now, other=other.ref,
-                             reason="sender is not a party of the case named in the subject")
+        self.store.add_event(
+            case.id,
+            "linked",
+            "system",
+            now,
+            other=other.ref,
+            reason="sender is not a party of the case named in the subject",
+        )
         context = {"case": case, "other": other}
         people = [Person(other.owner_email, other.owner_email)] if other.owner_email else []
-        self._to_staff(case, "stranger-warning", "notify_stranger", context, now,
-                       [*people, *self._team_people(other.owner_team)])
+        self._to_staff(
+            case, "stranger-warning", "notify_stranger", context, now, [*people, *self._team_people(other.owner_team)]
+        )
 
     def _staff_for(self, case: Case) -> list[Person]:
         people = self._team_people(case.owner_team)
@@ -273,7 +355,9 @@ class CaseDesk:
             "customer_name": case.customer.name,
             "received": format_datetime_nl(case.received_at.astimezone(self.calendar.zone)),
             "ack_due": format_date_nl(case.ack_due.astimezone(self.calendar.zone)) if case.ack_due else None,
-            "solution_due": format_date_nl(case.solution_due.astimezone(self.calendar.zone)) if case.solution_due else None,
+            "solution_due": format_date_nl(case.solution_due.astimezone(self.calendar.zone))
+            if case.solution_due
+            else None,
             "team_name": team.name if team else self.rules.organisation,
             "director_name": self.rules.director.name,
             "level_name": LEVEL_NAMES[case.level],
@@ -285,30 +369,41 @@ class CaseDesk:
 
     # --- the dossier ---------------------------------------------------------------------
 
-    def _store_message(self, case_id: int, mail: ParsedMail, direction: Direction, role: Role, verdict: Verdict,
-                       flag: str | None, now: datetime, internal: bool = False) -> None:
-        self.store.insert_message({
-            "case_id": case_id,
-            "key": mail.key,
-            "message_id": mail.message_id or mail.key,
-            "direction": direction.value,
-            "role": role.value,
-            "internal": int(internal),
-            "from_email": mail.sender.email if mail.sender else "",
-            "from_name": mail.sender.name if mail.sender else "",
-            "to_json": json.dumps([a.email for a in mail.to]),
-            "cc_json": json.dumps([a.email for a in mail.cc]),
-            "subject": mail.subject,
-            "date": iso(mail.date),
-            "text": mail.text,
-            "stripped": mail.stripped,
-            "headers_json": json.dumps(mail.headers, ensure_ascii=False),
-            "attachments_json": json.dumps([asdict(a) for a in mail.attachments], ensure_ascii=False),
-            "raw_sha256": mail.raw_sha256,
-            "verdict_json": json.dumps(_verdict_record(verdict), ensure_ascii=False),
-            "flag": flag,
-            "created_at": iso(now),
-        })
+    def _store_message(
+        self,
+        case_id: int,
+        mail: ParsedMail,
+        direction: Direction,
+        role: Role,
+        verdict: Verdict,
+        flag: str | None,
+        now: datetime,
+        internal: bool = False,
+    ) -> None:
+        self.store.insert_message(
+            {
+                "case_id": case_id,
+                "key": mail.key,
+                "message_id": mail.message_id or mail.key,
+                "direction": direction.value,
+                "role": role.value,
+                "internal": int(internal),
+                "from_email": mail.sender.email if mail.sender else "",
+                "from_name": mail.sender.name if mail.sender else "",
+                "to_json": json.dumps([a.email for a in mail.to]),
+                "cc_json": json.dumps([a.email for a in mail.cc]),
+                "subject": mail.subject,
+                "date": iso(mail.date),
+                "text": mail.text,
+                "stripped": mail.stripped,
+                "headers_json": json.dumps(mail.headers, ensure_ascii=False),
+                "attachments_json": json.dumps([asdict(a) for a in mail.attachments], ensure_ascii=False),
+                "raw_sha256": mail.raw_sha256,
+                "verdict_json": json.dumps(verdict.as_record(), ensure_ascii=False),
+                "flag": flag,
+                "created_at": iso(now),
+            }
+        )
 
     def _same_id_check(self, mail: ParsedMail) -> str | None:
         """'duplicate' for a second delivery of the same mail; a flag for a reused Message-ID."""
@@ -317,25 +412,15 @@ class CaseDesk:
         earlier = self.store.messages_with_id(mail.message_id)
         if not earlier:
             return None
-        if any(row["stripped"] == mail.stripped and row["from_email"] == (mail.sender.email if mail.sender else "")
-               for row in earlier):
+        if any(
+            row["stripped"] == mail.stripped and row["from_email"] == (mail.sender.email if mail.sender else "")
+            for row in earlier
+        ):
             return "duplicate"
         return "same Message-ID as an earlier message with different content"
 
     def _entry(self, mail: ParsedMail, outcome: str, case_id: int | None, reason: str | None) -> MailLogEntry:
         return MailLogEntry(mail.raw_sha256, mail.key, outcome, case_id, reason)
-
-
-def _verdict_record(verdict: Verdict) -> dict[str, Any]:
-    return {
-        "category": verdict.category.value,
-        "urgent": verdict.urgent,
-        "subject_type": verdict.subject_type.value,
-        "rules": list(verdict.rules),
-        "level": verdict.level.label if verdict.level is not None else None,
-        "auto_reason": verdict.auto_reason,
-        "scores": verdict.scores,
-    }
 
 
 def _iso(moment: datetime | None) -> str | None:

@@ -39,8 +39,9 @@ def classify(
         return Verdict(Category.AUTO, False, SubjectType.SERVICE, (f"auto:{auto}",), auto_reason=auto)
     text = normalise(_own_words(mail))
     replying = is_reply(mail)
-    to_roles = {roles[a.email] for a in mail.recipients
-                if a.email in roles and not (replying and a.email == reply_address)}
+    to_roles = {
+        roles[a.email] for a in mail.recipients if a.email in roles and not (replying and a.email == reply_address)
+    }
     fired: list[Rule] = [r for r in rules.rules if _fires(r, text, to_roles, history)]
     scores: dict[str, int] = {}
     for rule in fired:
@@ -138,7 +139,7 @@ def _matches(rule: Rule, text: str) -> bool:
 
 
 def _negated(text: str, start: int) -> bool:
-    before = re.findall(r"\w+", text[max(0, start - 40):start])
+    before = re.findall(r"\w+", text[max(0, start - 40) : start])
     return any(word in NEGATIONS for word in before[-NEGATION_WINDOW:])
 
 

@@ -130,8 +130,13 @@ def _run(args: argparse.Namespace, settings: Settings, rules: Rules) -> int:
         return 1
     finally:
         store.close()
-    log.info("done: %d processed, %d quarantined, %d sent, %d send failures", report.processed,
-             report.quarantined, report.sent, report.send_failures)
+    log.info(
+        "done: %d processed, %d quarantined, %d sent, %d send failures",
+        report.processed,
+        report.quarantined,
+        report.sent,
+        report.send_failures,
+    )
     return 0
 
 
@@ -179,15 +184,7 @@ def _classify(args: argparse.Namespace, settings: Settings, rules: Rules) -> int
         print(f"mailbot: {args.file} is not a mail message: {exc}", file=sys.stderr)
         return 1
     verdict = classify(mail, rules.classification, rules.addresses)
-    result = {
-        "category": verdict.category.value,
-        "urgent": verdict.urgent,
-        "subject_type": verdict.subject_type.value,
-        "rules": list(verdict.rules),
-        "level": verdict.level.label if verdict.level is not None else None,
-        "auto_reason": verdict.auto_reason,
-        "scores": verdict.scores,
-    }
+    result = verdict.as_record()
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
     else:
@@ -205,16 +202,23 @@ def _check_config(args: argparse.Namespace, settings: Settings, rules: Rules) ->
     except TemplateError as exc:
         print(f"mailbot: template error: {exc}", file=sys.stderr)
         return 2
-    print(f"{settings.rules_path}: ok ({len(rules.teams)} teams, {len(rules.classification.rules)} rules, "
-          f"deadlines: acknowledge {rules.deadlines.acknowledge}, solve {rules.deadlines.solve})")
-    missing = [name for name, value in (("MAILBOT_IMAP_URL", settings.imap), ("MAILBOT_SMTP_URL", settings.smtp))
-               if value is None]
+    print(
+        f"{settings.rules_path}: ok ({len(rules.teams)} teams, {len(rules.classification.rules)} rules, "
+        f"deadlines: acknowledge {rules.deadlines.acknowledge}, solve {rules.deadlines.solve})"
+    )
+    missing = [
+        name
+        for name, value in (("MAILBOT_IMAP_URL", settings.imap), ("MAILBOT_SMTP_URL", settings.smtp))
+        if value is None
+    ]
     if missing:
         print(f"mailbot: not set: {', '.join(missing)} (needed by `mailbot run`)", file=sys.stderr)
         return 2
     assert settings.imap is not None and settings.smtp is not None
-    print(f"IMAP: {settings.imap.host}:{settings.imap.port} as {settings.imap.username} "
-          f"({'TLS' if settings.imap.ssl else 'plain'})")
+    print(
+        f"IMAP: {settings.imap.host}:{settings.imap.port} as {settings.imap.username} "
+        f"({'TLS' if settings.imap.ssl else 'plain'})"
+    )
     print(f"SMTP: {settings.smtp.host}:{settings.smtp.port} ({'TLS' if settings.smtp.ssl else 'STARTTLS if offered'})")
     print(f"database: {settings.db_path}")
     return 0

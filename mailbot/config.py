@@ -330,12 +330,32 @@ def load_rules(path: Path) -> Rules:
 
 
 _TOP_KEYS = {
-    "organisation", "addresses", "bot_address", "coordinator", "director", "teams",
-    "routing", "deadlines", "calendar", "mailbox", "cases", "classification",
+    "organisation",
+    "addresses",
+    "bot_address",
+    "coordinator",
+    "director",
+    "teams",
+    "routing",
+    "deadlines",
+    "calendar",
+    "mailbox",
+    "cases",
+    "classification",
 }
 _RULE_KEYS = {
-    "name", "weight", "phrases", "patterns", "category", "urgent", "subject_type", "level",
-    "when_answered", "to_role", "at_level", "negate",
+    "name",
+    "weight",
+    "phrases",
+    "patterns",
+    "category",
+    "urgent",
+    "subject_type",
+    "level",
+    "when_answered",
+    "to_role",
+    "at_level",
+    "negate",
 }
 
 
@@ -404,7 +424,9 @@ class _RulesReader:
             try:
                 compiled.append(re.compile(text, re.IGNORECASE))
             except re.error as exc:
-                raise ConfigError(self.source, _line(seq, i), f"{where}: bad regular expression {text!r}: {exc}") from None
+                raise ConfigError(
+                    self.source, _line(seq, i), f"{where}: bad regular expression {text!r}: {exc}"
+                ) from None
         return tuple(compiled)
 
     def choice(self, node: Any, key: Any, where: str, options: tuple[str, ...], default: str | None = None) -> str:
@@ -431,14 +453,29 @@ class _RulesReader:
         teams = self.teams(doc)
         routing = self.mapping(doc, "routing", "routing", {"default_team", "by_type", "compliments_team"})
         by_type_node = self.mapping(routing, "by_type", "routing.by_type", {t.value for t in SubjectType})
-        calendar = self.calendar(self.mapping(doc, "calendar", "calendar", {
-            "timezone", "working_days", "office_hours", "sending_hours", "closure_days",
-            "good_friday", "liberation_day"}))
+        calendar = self.calendar(
+            self.mapping(
+                doc,
+                "calendar",
+                "calendar",
+                {
+                    "timezone",
+                    "working_days",
+                    "office_hours",
+                    "sending_hours",
+                    "closure_days",
+                    "good_friday",
+                    "liberation_day",
+                },
+            )
+        )
         deadlines = self.mapping(doc, "deadlines", "deadlines", {"acknowledge", "solve"})
         ack = self.span(deadlines, "acknowledge", "deadlines.acknowledge")
         solve = self.span(deadlines, "solve", "deadlines.solve")
         if _rough_days(solve) < _rough_days(ack):
-            raise self.fail(deadlines, "solve", f"deadlines.solve ({solve}) cannot end before deadlines.acknowledge ({ack})")
+            raise self.fail(
+                deadlines, "solve", f"deadlines.solve ({solve}) cannot end before deadlines.acknowledge ({ack})"
+            )
         return Rules(
             source=self.source,
             organisation=self.string(org, "name", "organisation.name"),
@@ -476,7 +513,7 @@ class _RulesReader:
             if not isinstance(members_node, list) or not members_node:
                 raise self.fail(team, "members", f"{where}.members must list at least one member")
             members = []
-            for i, member in enumerate(members_node):
+            for i in range(len(members_node)):
                 m = self.mapping(members_node, i, f"{where}.members[{i}]", {"email", "name"})
                 email = self.email(m, "email", f"{where}.members[{i}].email")
                 members.append(Person(email, self.string(m, "name", f"{where}.members[{i}].name", default=email)))
@@ -539,15 +576,21 @@ class _RulesReader:
             if day.lower() not in WEEKDAYS:
                 # The item's own line: in a block list it is not the line of the key.
                 line = _line(node["working_days"], i) if node.get("working_days") else None
-                raise ConfigError(self.source, line or _line(node, "working_days"),
-                                  f"calendar.working_days: {day!r} is not a weekday ({', '.join(WEEKDAYS)})")
+                raise ConfigError(
+                    self.source,
+                    line or _line(node, "working_days"),
+                    f"calendar.working_days: {day!r} is not a weekday ({', '.join(WEEKDAYS)})",
+                )
         closure = node.get("closure_days") or []
         if not isinstance(closure, list):
             raise self.fail(node, "closure_days", "calendar.closure_days must be a list of dates like 2026-12-24")
         for i, day in enumerate(closure):
             if not isinstance(day, date):
-                raise ConfigError(self.source, _line(closure, i) or _line(node, "closure_days"),
-                                  f"calendar.closure_days: {day!r} is not a date like 2026-12-24")
+                raise ConfigError(
+                    self.source,
+                    _line(closure, i) or _line(node, "closure_days"),
+                    f"calendar.closure_days: {day!r} is not a date like 2026-12-24",
+                )
         return CalendarRules(
             timezone=timezone,
             working_days=frozenset(WEEKDAYS.index(d.lower()) for d in days),
@@ -555,32 +598,53 @@ class _RulesReader:
             sending_hours=self.hours(node, "sending_hours", "calendar.sending_hours"),
             closure_days=frozenset(closure),
             good_friday=self.boolean(node, "good_friday", "calendar.good_friday", True),
-            liberation_day=self.choice(node, "liberation_day", "calendar.liberation_day", LIBERATION_DAY_MODES, "every_year"),
+            liberation_day=self.choice(
+                node, "liberation_day", "calendar.liberation_day", LIBERATION_DAY_MODES, "every_year"
+            ),
         )
 
     def mailbox(self, doc: Any) -> MailboxRules:
-        node = self.mapping(doc, "mailbox", "mailbox", {"inbox", "processed", "quarantine", "idle_seconds", "poll_seconds"})
+        node = self.mapping(
+            doc, "mailbox", "mailbox", {"inbox", "processed", "quarantine", "idle_seconds", "poll_seconds"}
+        )
         idle = self.integer(node, "idle_seconds", "mailbox.idle_seconds", 1500, 10)
         if idle >= 29 * 60:
             raise self.fail(node, "idle_seconds", "mailbox.idle_seconds must stay under 1740 (29 minutes, RFC 2177)")
-        folders = [self.string(node, k, f"mailbox.{k}", default=d) for k, d in
-                   (("inbox", "INBOX"), ("processed", "Verwerkt"), ("quarantine", "Quarantaine"))]
+        folders = [
+            self.string(node, k, f"mailbox.{k}", default=d)
+            for k, d in (("inbox", "INBOX"), ("processed", "Verwerkt"), ("quarantine", "Quarantaine"))
+        ]
         if len(set(folders)) < 3:
-            raise self.fail(node, "processed", "mailbox: inbox, processed and quarantine must be three different folders")
+            raise self.fail(
+                node, "processed", "mailbox: inbox, processed and quarantine must be three different folders"
+            )
         inbox, processed, quarantine = folders
-        return MailboxRules(inbox, processed, quarantine, idle_seconds=idle,
-                            poll_seconds=self.integer(node, "poll_seconds", "mailbox.poll_seconds", 60, 1))
+        return MailboxRules(
+            inbox,
+            processed,
+            quarantine,
+            idle_seconds=idle,
+            poll_seconds=self.integer(node, "poll_seconds", "mailbox.poll_seconds", 60, 1),
+        )
 
     def cases(self, doc: Any) -> CaseRules:
-        node = self.mapping(doc, "cases", "cases", {"reference_prefix", "auto_reply_window_minutes",
-                                                    "max_message_bytes", "max_attachments"})
+        node = self.mapping(
+            doc,
+            "cases",
+            "cases",
+            {"reference_prefix", "auto_reply_window_minutes", "max_message_bytes", "max_attachments"},
+        )
         prefix = self.string(node, "reference_prefix", "cases.reference_prefix", default="KL")
         if not re.fullmatch(r"[A-Z]{1,6}", prefix):
             raise self.fail(node, "reference_prefix", "cases.reference_prefix must be 1 to 6 capital letters")
         return CaseRules(
             reference_prefix=prefix,
-            auto_reply_window=timedelta(minutes=self.integer(node, "auto_reply_window_minutes", "cases.auto_reply_window_minutes", 60, 0)),
-            max_message_bytes=self.integer(node, "max_message_bytes", "cases.max_message_bytes", 25 * 1024 * 1024, 1024),
+            auto_reply_window=timedelta(
+                minutes=self.integer(node, "auto_reply_window_minutes", "cases.auto_reply_window_minutes", 60, 0)
+            ),
+            max_message_bytes=self.integer(
+                node, "max_message_bytes", "cases.max_message_bytes", 25 * 1024 * 1024, 1024
+            ),
             max_attachments=self.integer(node, "max_attachments", "cases.max_attachments", 25, 0),
         )
 

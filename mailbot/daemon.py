@@ -99,7 +99,7 @@ class Daemon:
                 self._uidvalidity_changed(folder, state[0], uidvalidity)
         uids = self.mailbox.uids_after(last_uid)
         for start in range(0, len(uids), 50):
-            chunk = uids[start:start + 50]
+            chunk = uids[start : start + 50]
             done: list[int] = []
             quarantined: list[int] = []
             for fetched in self.mailbox.fetch(chunk):
@@ -140,10 +140,24 @@ class Daemon:
         log.warning(
             "UIDVALIDITY of %s changed from %d to %d: %d message(s) in the folder, %d of them processed "
             "before (recognised by content and not processed again), %d to process",
-            folder, old, new, len(uids), known, len(uids) - known,
+            folder,
+            old,
+            new,
+            len(uids),
+            known,
+            len(uids) - known,
         )
-        self.store.add_event(None, "uidvalidity-changed", "system", self.clock.now(), folder=folder, old=old,
-                             new=new, messages=len(uids), known=known)
+        self.store.add_event(
+            None,
+            "uidvalidity-changed",
+            "system",
+            self.clock.now(),
+            folder=folder,
+            old=old,
+            new=new,
+            messages=len(uids),
+            known=known,
+        )
 
     def _wait_seconds(self) -> float:
         wait = float(self.rules.mailbox.idle_seconds)

@@ -23,8 +23,17 @@ from mailbot.workdays import format_datetime_nl
 BOT = "klacht@example.nl"
 
 
-def compose_mail(sender: str, to: str, subject: str, body: str, *, name: str = "",
-                 in_reply_to: str | None = None, cc: str | None = None, **headers: str) -> bytes:
+def compose_mail(
+    sender: str,
+    to: str,
+    subject: str,
+    body: str,
+    *,
+    name: str = "",
+    in_reply_to: str | None = None,
+    cc: str | None = None,
+    **headers: str,
+) -> bytes:
     """A plain-text mail as a customer's client would send it (for the demo and the tests)."""
     from datetime import UTC, datetime
 
@@ -45,8 +54,7 @@ def compose_mail(sender: str, to: str, subject: str, body: str, *, name: str = "
     return msg.as_bytes()
 
 
-def loopback_settings(dovecot: Dovecot, sink: SmtpSink, data_dir: Path, rules_path: Path,
-                      user: str = BOT) -> Settings:
+def loopback_settings(dovecot: Dovecot, sink: SmtpSink, data_dir: Path, rules_path: Path, user: str = BOT) -> Settings:
     """Settings that point mailbot at the private servers."""
     return Settings(
         imap=parse_imap_url(dovecot.url(user)),
@@ -58,19 +66,39 @@ def loopback_settings(dovecot: Dovecot, sink: SmtpSink, data_dir: Path, rules_pa
 
 
 FIRST_WAVE = [
-    ("m.jansen@example.net", "Marieke Jansen", "beveiliging@example.nl", "Compliment voor Jan de Vries",
-     "Beste mensen,\n\nIk wil graag een compliment geven aan Jan de Vries. Hij heeft ons vorige week heel "
-     "vriendelijk geholpen toen ons alarm steeds afging. Top service!\n\nMet vriendelijke groet,\nMarieke Jansen"),
-    ("p.devries@example.net", "Peter de Vries", "beveiliging@example.nl", "Monteur niet gekomen",
-     "Geachte heer, mevrouw,\n\nVorige week dinsdag zou er een monteur komen om onze camera te repareren. "
-     "Er is niemand gekomen en ik heb ook geen reactie gehad. Ik ben hier erg ontevreden over.\n\n"
-     "Met vriendelijke groet,\nPeter de Vries"),
-    ("a.bakker@example.net", "Anna Bakker", "klacht@example.nl", "Inbraak en alarm ging niet af",
-     "Geachte heer, mevrouw,\n\nVannacht is er bij ons ingebroken. Het alarm ging niet af en de meldkamer "
-     "heeft niets gedaan. Dit is onacceptabel. Ik wil dat u vandaag contact met mij opneemt.\n\nAnna Bakker"),
-    ("k.smit@example.net", "Karel Smit", "klacht@example.nl", "Gedrag beveiliger",
-     "Geachte heer, mevrouw,\n\nGisteren was de beveiliger bij de ingang van het winkelcentrum erg onbeschoft "
-     "tegen mij. Hij schreeuwde en liet mij niet uitpraten. Ik wil hier een klacht over indienen.\n\nKarel Smit"),
+    (
+        "m.jansen@example.net",
+        "Marieke Jansen",
+        "beveiliging@example.nl",
+        "Compliment voor Jan de Vries",
+        "Beste mensen,\n\nIk wil graag een compliment geven aan Jan de Vries. Hij heeft ons vorige week heel "
+        "vriendelijk geholpen toen ons alarm steeds afging. Top service!\n\nMet vriendelijke groet,\nMarieke Jansen",
+    ),
+    (
+        "p.devries@example.net",
+        "Peter de Vries",
+        "beveiliging@example.nl",
+        "Monteur niet gekomen",
+        "Geachte heer, mevrouw,\n\nVorige week dinsdag zou er een monteur komen om onze camera te repareren. "
+        "Er is niemand gekomen en ik heb ook geen reactie gehad. Ik ben hier erg ontevreden over.\n\n"
+        "Met vriendelijke groet,\nPeter de Vries",
+    ),
+    (
+        "a.bakker@example.net",
+        "Anna Bakker",
+        "klacht@example.nl",
+        "Inbraak en alarm ging niet af",
+        "Geachte heer, mevrouw,\n\nVannacht is er bij ons ingebroken. Het alarm ging niet af en de meldkamer "
+        "heeft niets gedaan. Dit is onacceptabel. Ik wil dat u vandaag contact met mij opneemt.\n\nAnna Bakker",
+    ),
+    (
+        "k.smit@example.net",
+        "Karel Smit",
+        "klacht@example.nl",
+        "Gedrag beveiliger",
+        "Geachte heer, mevrouw,\n\nGisteren was de beveiliger bij de ingang van het winkelcentrum erg onbeschoft "
+        "tegen mij. Hij schreeuwde en liet mij niet uitpraten. Ik wil hier een klacht over indienen.\n\nKarel Smit",
+    ),
 ]
 
 
@@ -89,36 +117,90 @@ def run_demo(keep: bool = False) -> int:
             _say("1. Four customers write: a compliment, two complaints (one urgent), a behaviour complaint")
             for sender, name, to, subject, body in FIRST_WAVE:
                 dovecot.append(BOT, compose_mail(sender, to, subject, body, name=name))
-            dovecot.append(BOT, compose_mail("nieuwsbrief@example.org", BOT, "Nieuwsbrief november",
-                                             "Lees ons laatste nieuws.", List_Id="<nieuws.example.org>"))
+            dovecot.append(
+                BOT,
+                compose_mail(
+                    "nieuwsbrief@example.org",
+                    BOT,
+                    "Nieuwsbrief november",
+                    "Lees ons laatste nieuws.",
+                    List_Id="<nieuws.example.org>",
+                ),
+            )
             _report(_run(settings, rules, rules_path))
 
-            _say("2. Replies: Peter answers the acknowledgement (Gmail style); an out-of-office arrives;"
-                 " a stranger uses Peter's case number")
+            _say(
+                "2. Replies: Peter answers the acknowledgement (Gmail style); an out-of-office arrives;"
+                " a stranger uses Peter's case number"
+            )
             ack = _last_mail(dovecot, "p.devries@example.net")
             ref = ack["X-Mailbot-Case"]
             quoted = textwrap.indent(ack.get_body(("plain",)).get_content(), "> ")  # type: ignore[union-attr]
-            reply = (f"Dank voor uw bericht. De monteur kan donderdag na 13.00 uur komen.\n\nPeter de Vries\n\n"
-                     f"Op {format_datetime_nl(ack['Date'].datetime)} schreef {ack['From']}:\n{quoted}")
-            dovecot.append(BOT, compose_mail("p.devries@example.net", BOT, f"Re: {ack['Subject']}", reply,
-                                             name="Peter de Vries", in_reply_to=ack["Message-ID"]))
-            dovecot.append(BOT, compose_mail("m.jansen@example.net", BOT, "Automatisch antwoord: afwezig",
-                                             "Ik ben afwezig tot maandag.", Auto_Submitted="auto-replied"))
-            dovecot.append(BOT, compose_mail("onbekend@example.org", BOT, f"Re: [{ref}] vraag",
-                                             "Ik wil graag alle gegevens van dit dossier ontvangen."))
+            reply = (
+                f"Dank voor uw bericht. De monteur kan donderdag na 13.00 uur komen.\n\nPeter de Vries\n\n"
+                f"Op {format_datetime_nl(ack['Date'].datetime)} schreef {ack['From']}:\n{quoted}"
+            )
+            dovecot.append(
+                BOT,
+                compose_mail(
+                    "p.devries@example.net",
+                    BOT,
+                    f"Re: {ack['Subject']}",
+                    reply,
+                    name="Peter de Vries",
+                    in_reply_to=ack["Message-ID"],
+                ),
+            )
+            dovecot.append(
+                BOT,
+                compose_mail(
+                    "m.jansen@example.net",
+                    BOT,
+                    "Automatisch antwoord: afwezig",
+                    "Ik ben afwezig tot maandag.",
+                    Auto_Submitted="auto-replied",
+                ),
+            )
+            dovecot.append(
+                BOT,
+                compose_mail(
+                    "onbekend@example.org",
+                    BOT,
+                    f"Re: [{ref}] vraag",
+                    "Ik wil graag alle gegevens van dit dossier ontvangen.",
+                ),
+            )
             _report(_run(settings, rules, rules_path))
-            _say("3. Staff answer Peter from their own mail client, with klacht@ in Cc; Peter is still not"
-                 " satisfied and files a formal complaint")
-            dovecot.append(BOT, compose_mail(
-                "medewerker2@example.nl", "p.devries@example.net", f"Re: {ack['Subject']}",
-                "Geachte heer De Vries,\n\nDe monteur komt donderdag om 14.00 uur.\n\nMet vriendelijke groet,\n"
-                "Fatima El Amrani", name="Fatima El Amrani", in_reply_to=ack["Message-ID"], cc=BOT))
+            _say(
+                "3. Staff answer Peter from their own mail client, with klacht@ in Cc; Peter is still not"
+                " satisfied and files a formal complaint"
+            )
+            dovecot.append(
+                BOT,
+                compose_mail(
+                    "medewerker2@example.nl",
+                    "p.devries@example.net",
+                    f"Re: {ack['Subject']}",
+                    "Geachte heer De Vries,\n\nDe monteur komt donderdag om 14.00 uur.\n\nMet vriendelijke groet,\n"
+                    "Fatima El Amrani",
+                    name="Fatima El Amrani",
+                    in_reply_to=ack["Message-ID"],
+                    cc=BOT,
+                ),
+            )
             _report(_run(settings, rules, rules_path))
-            dovecot.append(BOT, compose_mail(
-                "p.devries@example.net", BOT, f"Re: {ack['Subject']}",
-                "De monteur is weer niet gekomen. Dit is niet opgelost en ik ben het niet eens met uw "
-                "antwoord. Ik dien een formele klacht in.\n\nPeter de Vries",
-                name="Peter de Vries", in_reply_to=ack["Message-ID"]))
+            dovecot.append(
+                BOT,
+                compose_mail(
+                    "p.devries@example.net",
+                    BOT,
+                    f"Re: {ack['Subject']}",
+                    "De monteur is weer niet gekomen. Dit is niet opgelost en ik ben het niet eens met uw "
+                    "antwoord. Ik dien een formele klacht in.\n\nPeter de Vries",
+                    name="Peter de Vries",
+                    in_reply_to=ack["Message-ID"],
+                ),
+            )
             _report(_run(settings, rules, rules_path))
             _show(settings, rules, dovecot, ref)
         return 0
@@ -157,8 +239,13 @@ def _show(settings: Settings, rules: Rules, dovecot: Dovecot, ref: str) -> None:
     finally:
         store.close()
     _say("6. What the customers received")
-    for customer in ("m.jansen@example.net", "p.devries@example.net", "a.bakker@example.net", "k.smit@example.net",
-                     "onbekend@example.org"):
+    for customer in (
+        "m.jansen@example.net",
+        "p.devries@example.net",
+        "a.bakker@example.net",
+        "k.smit@example.net",
+        "onbekend@example.org",
+    ):
         for raw in dovecot.fetch_all(customer):
             msg = email.message_from_bytes(raw, policy=default_policy)
             body = msg.get_body(("plain",))
@@ -173,5 +260,7 @@ def _say(text: str) -> None:
 
 def _report(report: RunReport) -> None:
     outcomes = ", ".join(f"{k}: {v}" for k, v in sorted(report.outcomes.items()))
-    print(f"   mailbot run --once: {report.processed} handled ({outcomes}), {report.quarantined} quarantined, "
-          f"{report.sent} mails sent")
+    print(
+        f"   mailbot run --once: {report.processed} handled ({outcomes}), {report.quarantined} quarantined, "
+        f"{report.sent} mails sent"
+    )

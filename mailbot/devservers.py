@@ -150,9 +150,7 @@ class Dovecot(_Service):
 
     host = LOOPBACK
 
-    def __init__(
-        self, root: Path, port: int = 0, password: str = "secret", binary: str | None = None
-    ) -> None:
+    def __init__(self, root: Path, port: int = 0, password: str = "secret", binary: str | None = None) -> None:
         if not password or any(ch.isspace() for ch in password):
             raise ValueError("password must be non-empty and without whitespace")
         self.root = Path(root).resolve()
@@ -183,7 +181,10 @@ class Dovecot(_Service):
         with self.log_path.open("ab") as log:  # startup errors go to stderr, not log_path
             self._proc = subprocess.Popen(
                 [binary, "-F", "-c", str(self.config_path)],
-                stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=log,
+                start_new_session=True,
             )
         # Also stops Dovecot if this object is dropped or the interpreter exits.
         self._finalizer = weakref.finalize(self, _shutdown, self._proc, scratch)
@@ -247,12 +248,18 @@ class Dovecot(_Service):
         base_dir, scratch = str(self.root / "run"), None
         if len(base_dir) > _MAX_BASE_DIR:
             base_dir = scratch = tempfile.mkdtemp(prefix="dovecot-")
-        self.config_path.write_text(_CONFIG.substitute(
-            base_dir=base_dir, state_dir=self.root / "state", port=self.port, host=self.host,
-            greeting=self._greeting,
-            log_path=self.log_path, password=self.password.replace("%", "%%"),
-            **self._privileges(home),
-        ))
+        self.config_path.write_text(
+            _CONFIG.substitute(
+                base_dir=base_dir,
+                state_dir=self.root / "state",
+                port=self.port,
+                host=self.host,
+                greeting=self._greeting,
+                log_path=self.log_path,
+                password=self.password.replace("%", "%%"),
+                **self._privileges(home),
+            )
+        )
         return scratch
 
     def _privileges(self, home: Path) -> dict[str, Any]:
@@ -266,9 +273,15 @@ class Dovecot(_Service):
         if os.geteuid() != 0:
             me = pwd.getpwuid(os.getuid()).pw_name
             return dict(
-                internal_user=me, internal_group=grp.getgrgid(os.getgid()).gr_name,
-                login_user=me, uid=os.getuid(), gid=os.getgid(), home=f"{home}/%u",
-                chroot_dirs="", login_chroot="", anvil_chroot="",
+                internal_user=me,
+                internal_group=grp.getgrgid(os.getgid()).gr_name,
+                login_user=me,
+                uid=os.getuid(),
+                gid=os.getgid(),
+                home=f"{home}/%u",
+                chroot_dirs="",
+                login_chroot="",
+                anvil_chroot="",
             )
         nobody = pwd.getpwnam("nobody")
         try:
@@ -278,9 +291,15 @@ class Dovecot(_Service):
         self._mail_owner = (nobody.pw_uid, nobody.pw_gid)
         os.chown(home, *self._mail_owner)
         return dict(
-            internal_user="root", internal_group=grp.getgrgid(0).gr_name,
-            login_user=login_user, uid=nobody.pw_uid, gid=nobody.pw_gid, home=f"{home}/./%u",
-            chroot_dirs=home, login_chroot="login", anvil_chroot="empty",
+            internal_user="root",
+            internal_group=grp.getgrgid(0).gr_name,
+            login_user=login_user,
+            uid=nobody.pw_uid,
+            gid=nobody.pw_gid,
+            home=f"{home}/./%u",
+            chroot_dirs=home,
+            login_chroot="login",
+            anvil_chroot="empty",
         )
 
     def _ensure_home(self, user: str) -> None:
@@ -365,9 +384,7 @@ class SmtpSink(_Service):
             raise DevServerError(f"SMTP sink on port {self.port} is already running")
         # AUTH would go here (authenticator=..., auth_require_tls=...), and so would
         # STARTTLS (tls_context=..., require_starttls=True); both are off for now.
-        controller = Controller(
-            self, hostname=self.host, port=self.port, server_hostname="mailbot-devsmtp"
-        )
+        controller = Controller(self, hostname=self.host, port=self.port, server_hostname="mailbot-devsmtp")
         controller.start()
         self._controller = controller
 

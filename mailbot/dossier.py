@@ -15,6 +15,7 @@ from mailbot.store import Store
 
 def case_dict(case: Case) -> dict[str, Any]:
     """The case's fields in JSON-ready form."""
+
     def moment(value: datetime | None) -> str | None:
         return iso(value) if value else None
 
@@ -62,8 +63,10 @@ def dossier(store: Store, case: Case) -> dict[str, Any]:
     ]
     data["events"] = store.events(case.id)
     data["outgoing"] = [
-        {k: row[k] for k in ("kind", "recipients", "subject", "status", "not_before", "sent_at", "message_id",
-                             "last_error")}
+        {
+            k: row[k]
+            for k in ("kind", "recipients", "subject", "status", "not_before", "sent_at", "message_id", "last_error")
+        }
         for row in store.outbox(case.id)
     ]
     return data
@@ -74,11 +77,20 @@ def render_table(cases: list[Case], zone: ZoneInfo) -> str:
     header = ("REF", "STATUS", "CATEGORY", "LEVEL", "URG", "CUSTOMER", "RECEIVED", "ACK DUE", "ACK SENT", "SUBJECT")
     rows = [header]
     for c in cases:
-        rows.append((
-            c.ref, c.status, c.category.value, c.level.label, "!" if c.urgent else "", c.customer.email,
-            _local(c.received_at, zone), _local(c.ack_due, zone), _local(c.ack_sent_at, zone),
-            c.subject[:40],
-        ))
+        rows.append(
+            (
+                c.ref,
+                c.status,
+                c.category.value,
+                c.level.label,
+                "!" if c.urgent else "",
+                c.customer.email,
+                _local(c.received_at, zone),
+                _local(c.ack_due, zone),
+                _local(c.ack_sent_at, zone),
+                c.subject[:40],
+            )
+        )
     widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
@@ -87,6 +99,7 @@ def render_table(cases: list[Case], zone: ZoneInfo) -> str:
 
 def render_dossier(data: dict[str, Any], zone: ZoneInfo) -> str:
     """The dossier as a coordinator reads it: facts, then the correspondence, then the timeline."""
+
     def when(text: str | None) -> str:
         return _local(datetime.fromisoformat(text), zone) if text else "-"
 
@@ -94,7 +107,8 @@ def render_dossier(data: dict[str, Any], zone: ZoneInfo) -> str:
     out = [
         f"Case {data['ref']}  {data['subject']}",
         "=" * min(100, 6 + len(data["ref"]) + len(data["subject"])),
-        f"Customer      {customer['name']} <{customer['email']}>" if customer["name"]
+        f"Customer      {customer['name']} <{customer['email']}>"
+        if customer["name"]
         else f"Customer      {customer['email']}",
         f"Category      {data['category']} ({data['level']}){'  URGENT' if data['urgent'] else ''}",
         f"Subject type  {data['subject_type']}",

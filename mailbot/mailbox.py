@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -44,8 +45,7 @@ class Mailbox:
         """Log in, create the processed and quarantine folders when absent, select the inbox."""
         from imapclient import IMAPClient
 
-        client = IMAPClient(self.settings.host, port=self.settings.port, ssl=self.settings.ssl,
-                            timeout=SOCKET_TIMEOUT)
+        client = IMAPClient(self.settings.host, port=self.settings.port, ssl=self.settings.ssl, timeout=SOCKET_TIMEOUT)
         try:
             client.login(self.settings.username, self.settings.password)
             for folder in (self.folders.processed, self.folders.quarantine):
@@ -59,9 +59,16 @@ class Mailbox:
             raise
         self.client = client
         self.uidvalidity = int(status[b"UIDVALIDITY"])
-        log.info("connected to %s:%d as %s, folder %s (UIDVALIDITY %d, IDLE %s, MOVE %s)",
-                 self.settings.host, self.settings.port, self.settings.username, self.inbox, self.uidvalidity,
-                 self.has(b"IDLE"), self.has(b"MOVE"))
+        log.info(
+            "connected to %s:%d as %s, folder %s (UIDVALIDITY %d, IDLE %s, MOVE %s)",
+            self.settings.host,
+            self.settings.port,
+            self.settings.username,
+            self.inbox,
+            self.uidvalidity,
+            self.has(b"IDLE"),
+            self.has(b"MOVE"),
+        )
 
     def close(self) -> None:
         """Log out; errors on the way out do not matter."""
@@ -73,7 +80,6 @@ class Mailbox:
         """Whether the server announced ``capability``."""
         return capability in self.capabilities
 
-
     def uids_after(self, last_uid: int) -> list[int]:
         """UIDs in the inbox above ``last_uid``, ascending."""
         imap = self._client()
@@ -84,7 +90,7 @@ class Mailbox:
         """The raw messages, in UID order, in batches; BODY.PEEK leaves the \\Seen flag alone."""
         imap = self._client()
         for start in range(0, len(uids), FETCH_BATCH):
-            chunk = list(uids[start:start + FETCH_BATCH])
+            chunk = list(uids[start : start + FETCH_BATCH])
             data = imap.fetch(chunk, ["BODY.PEEK[]", "INTERNALDATE"])
             for uid in chunk:
                 item = data.get(uid)
@@ -98,7 +104,7 @@ class Mailbox:
         imap = self._client()
         result: dict[int, str] = {}
         for start in range(0, len(uids), 500):
-            chunk = list(uids[start:start + 500])
+            chunk = list(uids[start : start + 500])
             for uid, item in imap.fetch(chunk, ["BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)]"]).items():
                 header = next((v for k, v in item.items() if k.startswith(b"BODY[HEADER")), b"")
                 value = header.decode("ascii", "replace").partition(":")[2].strip()
@@ -160,7 +166,5 @@ def _aware(moment: object) -> datetime | None:
 
 
 def _quietly(action: Callable[[], object]) -> None:
-    try:
+    with contextlib.suppress(Exception):  # closing must never raise
         action()
-    except Exception:  # closing must never raise
-        pass

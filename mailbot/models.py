@@ -131,6 +131,18 @@ class Verdict:
     auto_reason: str | None = None
     scores: dict[str, int] = field(default_factory=dict)
 
+    def as_record(self) -> dict[str, object]:
+        """JSON-ready form, as stored with the message and printed by `mailbot classify`."""
+        return {
+            "category": self.category.value,
+            "urgent": self.urgent,
+            "subject_type": self.subject_type.value,
+            "rules": list(self.rules),
+            "level": self.level.label if self.level is not None else None,
+            "auto_reason": self.auto_reason,
+            "scores": self.scores,
+        }
+
 
 @dataclass(frozen=True)
 class CaseHistory:

@@ -67,8 +67,15 @@ class Outbox:
                 self.store.mark_sent(mail.id, now)
                 report.sent += 1
                 if mail.case_id is not None:
-                    self.store.add_event(mail.case_id, "sent", "system", now, kind=mail.kind,
-                                         message_id=mail.message_id, refused=list(result.refused))
+                    self.store.add_event(
+                        mail.case_id,
+                        "sent",
+                        "system",
+                        now,
+                        kind=mail.kind,
+                        message_id=mail.message_id,
+                        refused=list(result.refused),
+                    )
                     if mail.kind in ACKNOWLEDGING:
                         case = self.store.case(mail.case_id)
                         if case.ack_sent_at is None:
@@ -78,8 +85,16 @@ class Outbox:
                 self.store.mark_parked(mail.id, result.error or "unknown error")
                 report.parked += 1
                 if mail.case_id is not None:
-                    self.store.add_event(mail.case_id, "send-failed", "system", now, kind=mail.kind,
-                                         message_id=mail.message_id, error=result.error, permanent=True)
+                    self.store.add_event(
+                        mail.case_id,
+                        "send-failed",
+                        "system",
+                        now,
+                        kind=mail.kind,
+                        message_id=mail.message_id,
+                        error=result.error,
+                        permanent=True,
+                    )
                 log.error("parked %s %s: %s", mail.kind, mail.message_id, result.error)
             else:
                 next_at = now + retry_delay(mail.attempts + 1)

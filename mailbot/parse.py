@@ -139,9 +139,7 @@ def message_ids(value: str) -> tuple[str, ...]:
     Ids may be separated by spaces or commas; anything outside angle brackets, and
     bracketed text with spaces in it (old "<Jan's message of …>" comments), is ignored.
     """
-    found = dict.fromkeys(
-        f"<{m.group(1)}>" for m in _MSG_ID.finditer(value) if len(m.group(1)) <= _MAX_ID_LENGTH
-    )
+    found = dict.fromkeys(f"<{m.group(1)}>" for m in _MSG_ID.finditer(value) if len(m.group(1)) <= _MAX_ID_LENGTH)
     return tuple(found)[-_MAX_REFERENCES:]
 
 
@@ -189,9 +187,7 @@ def _unescape(name: str) -> str:
 # --- date --------------------------------------------------------------------------------
 
 
-def _date(
-    strict: datetime | None, header: str, received_at: datetime, assume_tz: str
-) -> tuple[datetime, list[str]]:
+def _date(strict: datetime | None, header: str, received_at: datetime, assume_tz: str) -> tuple[datetime, list[str]]:
     """The Date header in UTC, else a lenient reading of it, else ``received_at``."""
     if strict is not None:
         return strict.astimezone(UTC), []

@@ -24,8 +24,15 @@ from mailbot.workdays import WorkCalendar
 log = logging.getLogger("mailbot.pipeline")
 
 # The templates every configuration needs; checked at start-up.
-TEMPLATES = ("ack_complaint", "ack_escalation", "compliment_thanks", "compliment_forward", "notify_new",
-             "notify_escalation", "notify_stranger")
+TEMPLATES = (
+    "ack_complaint",
+    "ack_escalation",
+    "compliment_thanks",
+    "compliment_forward",
+    "notify_new",
+    "notify_escalation",
+    "notify_stranger",
+)
 
 
 @dataclass(frozen=True)
@@ -90,8 +97,9 @@ class Pipeline:
         if len(raw) > limits.max_message_bytes:
             raise Quarantine(f"message of {len(raw)} bytes is over the limit of {limits.max_message_bytes}")
         try:
-            parsed = parse_mail(raw, received_at=received_at, strip=strip_quoted,
-                                assume_tz=self.rules.calendar.timezone)
+            parsed = parse_mail(
+                raw, received_at=received_at, strip=strip_quoted, assume_tz=self.rules.calendar.timezone
+            )
         except ParseError as exc:
             raise Quarantine(f"cannot parse: {exc}") from None
         mail = parsed.mail
@@ -104,11 +112,22 @@ class Pipeline:
                 self.blobs.put(data)
             # An automatic mail may join a case only by reference, never by a tag it copied.
             automatic = auto_reason(mail, self.rules.classification) is not None
-            thread = find_thread(mail, limits.reference_prefix, self.store.case_for_message_ids,
-                                 self.store.case_by_ref, self.rules.staff,
-                                 extra_ids=ids_in_raw(raw, self.rules.domain), allow_tag=not automatic)
-            verdict = classify(mail, self.rules.classification, self.rules.addresses,
-                               self.desk.history(thread.case_id), reply_address=self.rules.bot_address)
+            thread = find_thread(
+                mail,
+                limits.reference_prefix,
+                self.store.case_for_message_ids,
+                self.store.case_by_ref,
+                self.rules.staff,
+                extra_ids=ids_in_raw(raw, self.rules.domain),
+                allow_tag=not automatic,
+            )
+            verdict = classify(
+                mail,
+                self.rules.classification,
+                self.rules.addresses,
+                self.desk.history(thread.case_id),
+                reply_address=self.rules.bot_address,
+            )
             entry = self.desk.apply(mail, verdict, thread, received_at, now)
             self.store.log_mail(entry, source.folder, source.uidvalidity, source.uid, now)
         return entry

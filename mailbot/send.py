@@ -62,7 +62,7 @@ async def deliver(settings: SmtpSettings, batch: Sequence[QueuedMail], report: R
             result = await _send_one(smtp, mail)
             await _call(report, result)
             if not result.accepted and not result.permanent and not smtp.is_connected:
-                for rest in batch[index + 1:]:
+                for rest in batch[index + 1 :]:
                     await _call(report, SendResult(rest, accepted=False, error="connection lost before sending"))
                 return
     finally:

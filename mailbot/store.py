@@ -221,12 +221,24 @@ class Store:
         ).fetchone()
         return MailLogEntry(*row) if row else None
 
-    def log_mail(self, entry: MailLogEntry, folder: str, uidvalidity: int | None, uid: int | None, now: datetime) -> None:
+    def log_mail(
+        self, entry: MailLogEntry, folder: str, uidvalidity: int | None, uid: int | None, now: datetime
+    ) -> None:
         """Record what became of a received message (inside the message's transaction)."""
         self.db.execute(
             "INSERT INTO mail_log (raw_sha256, key, folder, uidvalidity, uid, outcome, case_id, reason, at) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [entry.raw_sha256, entry.key, folder, uidvalidity, uid, entry.outcome, entry.case_id, entry.reason, iso(now)],
+            [
+                entry.raw_sha256,
+                entry.key,
+                folder,
+                uidvalidity,
+                uid,
+                entry.outcome,
+                entry.case_id,
+                entry.reason,
+                iso(now),
+            ],
         )
 
     def count_known_keys(self, keys: Sequence[str]) -> int:
@@ -234,7 +246,11 @@ class Store:
         if not keys:
             return 0
         marks = ",".join("?" * len(keys))
-        return int(self.db.execute(f"SELECT count(DISTINCT key) FROM mail_log WHERE key IN ({marks})", list(keys)).fetchone()[0])
+        return int(
+            self.db.execute(f"SELECT count(DISTINCT key) FROM mail_log WHERE key IN ({marks})", list(keys)).fetchone()[
+                0
+            ]
+        )
 
     # --- cases ----------------------------------------------------------------------
 
@@ -322,8 +338,12 @@ class Store:
 
     def events(self, case_id: int) -> list[dict[str, Any]]:
         """A case's event log, oldest first."""
-        rows = self.db.execute("SELECT at, kind, actor, detail_json FROM events WHERE case_id = ? ORDER BY id", [case_id])
-        return [{"at": at, "kind": kind, "actor": actor, "detail": json.loads(d)} for at, kind, actor, d in rows.fetchall()]
+        rows = self.db.execute(
+            "SELECT at, kind, actor, detail_json FROM events WHERE case_id = ? ORDER BY id", [case_id]
+        )
+        return [
+            {"at": at, "kind": kind, "actor": actor, "detail": json.loads(d)} for at, kind, actor, d in rows.fetchall()
+        ]
 
     # --- outbox ---------------------------------------------------------------------
 
@@ -332,8 +352,19 @@ class Store:
         cursor = self.db.execute(
             "INSERT INTO outbox (case_id, kind, message_id, sender, recipients_json, subject, raw, automatic, "
             "not_before, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [case_id, mail.kind, mail.message_id, mail.sender, json.dumps(list(mail.recipients)), mail.subject,
-             mail.raw, int(mail.automatic), iso(mail.not_before), iso(mail.not_before), iso(now)],
+            [
+                case_id,
+                mail.kind,
+                mail.message_id,
+                mail.sender,
+                json.dumps(list(mail.recipients)),
+                mail.subject,
+                mail.raw,
+                int(mail.automatic),
+                iso(mail.not_before),
+                iso(mail.not_before),
+                iso(now),
+            ],
         )
         return int(cursor.lastrowid or 0)
 
@@ -377,10 +408,22 @@ class Store:
         where, params = ("WHERE case_id = ?", [case_id]) if case_id is not None else ("", [])
         rows = self.db.execute(
             "SELECT id, case_id, kind, message_id, recipients_json, subject, status, attempts, not_before, sent_at, "
-            f"last_error FROM outbox {where} ORDER BY id", params,
+            f"last_error FROM outbox {where} ORDER BY id",
+            params,
         ).fetchall()
-        keys = ("id", "case_id", "kind", "message_id", "recipients", "subject", "status", "attempts", "not_before",
-                "sent_at", "last_error")
+        keys = (
+            "id",
+            "case_id",
+            "kind",
+            "message_id",
+            "recipients",
+            "subject",
+            "status",
+            "attempts",
+            "not_before",
+            "sent_at",
+            "last_error",
+        )
         return [dict(zip(keys, (*r[:4], json.loads(r[4]), *r[5:]), strict=True)) for r in rows]
 
     def last_auto_reply(self, email: str) -> datetime | None:

@@ -27,11 +27,7 @@ def public_holidays(year: int, good_friday: bool, liberation_day: str) -> frozen
     """Return the Dutch public holidays of ``year`` that are days off under these rules."""
     listed = holidays.country_holidays("NL", years=year, language="nl")
     # A date stays when any holiday on it is not one of ours: in 2005 5 May was also Ascension.
-    days = {
-        day
-        for day in listed
-        if any(name not in (_GOOD_FRIDAY, _LIBERATION_DAY) for name in listed.get_list(day))
-    }
+    days = {day for day in listed if any(name not in (_GOOD_FRIDAY, _LIBERATION_DAY) for name in listed.get_list(day))}
     if good_friday:
         days.add(easter(year) - timedelta(days=2))
     if liberation_day == "every_year" or (liberation_day == "lustrum" and year % 5 == 0):

@@ -50,8 +50,14 @@ START = "2026-11-02T09:00:00+01:00"
 class Bot:
     """mailbot wired to the test's Dovecot and SMTP sink, with a frozen clock."""
 
-    def __init__(self, dovecot: Dovecot, sink: SmtpSink, data_dir: Path, rules_path: Path = REPO / "rules.yaml",
-                 folder: str = "INBOX") -> None:
+    def __init__(
+        self,
+        dovecot: Dovecot,
+        sink: SmtpSink,
+        data_dir: Path,
+        rules_path: Path = REPO / "rules.yaml",
+        folder: str = "INBOX",
+    ) -> None:
         from datetime import datetime
 
         from mailbot.clock import FrozenClock

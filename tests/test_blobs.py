@@ -91,9 +91,7 @@ def test_get_of_a_missing_blob_raises(store: BlobStore) -> None:
         store.get("0" * 64)
 
 
-def test_a_failed_write_leaves_neither_blob_nor_temp_file(
-    store: BlobStore, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_failed_write_leaves_neither_blob_nor_temp_file(store: BlobStore, monkeypatch: pytest.MonkeyPatch) -> None:
     def no_rename(src: str, dst: str) -> None:
         raise OSError("disk full")
 

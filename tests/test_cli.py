@@ -19,8 +19,9 @@ FIRST_LINE = "beveiliging@example.nl"
 
 
 def mailbot(*args: str, env: dict[str, str] | None = None, timeout: float = 60) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "mailbot", *args], cwd=REPO, env=env, capture_output=True,
-                          text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "mailbot", *args], cwd=REPO, env=env, capture_output=True, text=True, timeout=timeout
+    )
 
 
 def environment(bot) -> dict[str, str]:
@@ -53,9 +54,12 @@ def test_check_config_names_file_line_and_reason(tmp_path: Path) -> None:
 
 
 def test_check_config_never_prints_the_password(tmp_path: Path) -> None:
-    env = {**os.environ, "MAILBOT_RULES": str(REPO / "rules.yaml"),
-           "MAILBOT_IMAP_URL": "imap://klacht%40example.nl:Geheim123@127.0.0.1:notaport/INBOX",
-           "MAILBOT_SMTP_URL": "smtp://127.0.0.1:25"}
+    env = {
+        **os.environ,
+        "MAILBOT_RULES": str(REPO / "rules.yaml"),
+        "MAILBOT_IMAP_URL": "imap://klacht%40example.nl:Geheim123@127.0.0.1:notaport/INBOX",
+        "MAILBOT_SMTP_URL": "smtp://127.0.0.1:25",
+    }
     result = mailbot("check-config", env=env)
     assert result.returncode == 2 and "port" in result.stderr
     assert "Geheim123" not in result.stderr + result.stdout
@@ -63,8 +67,11 @@ def test_check_config_never_prints_the_password(tmp_path: Path) -> None:
 
 def test_classify_prints_the_verdict_as_json(tmp_path: Path) -> None:
     eml = tmp_path / "one.eml"
-    eml.write_bytes(compose_mail("k@example.net", FIRST_LINE, "Inbraak",
-                                 "Er is ingebroken en het alarm ging niet af. De camera werkt niet."))
+    eml.write_bytes(
+        compose_mail(
+            "k@example.net", FIRST_LINE, "Inbraak", "Er is ingebroken en het alarm ging niet af. De camera werkt niet."
+        )
+    )
     result = mailbot("classify", str(eml), "--json", env={**os.environ, "MAILBOT_RULES": str(REPO / "rules.yaml")})
     assert result.returncode == 0, result.stderr
     verdict = json.loads(result.stdout)
@@ -75,8 +82,11 @@ def test_classify_prints_the_verdict_as_json(tmp_path: Path) -> None:
 @pytest.mark.integration
 def test_run_once_then_cases_list_and_show(bot) -> None:
     env = environment(bot)
-    bot.deliver(compose_mail("cli@example.net", FIRST_LINE, "Slot kapot", "Het slot van de poort is kapot.",
-                             name="Carla Lindeman"))
+    bot.deliver(
+        compose_mail(
+            "cli@example.net", FIRST_LINE, "Slot kapot", "Het slot van de poort is kapot.", name="Carla Lindeman"
+        )
+    )
     result = mailbot("run", "--once", env=env)
     assert result.returncode == 0, result.stderr
     listing = json.loads(mailbot("cases", "list", "--json", env=env).stdout)
@@ -99,8 +109,13 @@ def test_sigkill_mid_batch_then_restart_loses_nothing_and_repeats_nothing(bot) -
     customers = [f"burst{i}@example.net" for i in range(40)]
     for i, customer in enumerate(customers):
         bot.deliver(compose_mail(customer, FIRST_LINE, f"Klacht {i}", "De monteur is niet gekomen."))
-    proc = subprocess.Popen([sys.executable, "-m", "mailbot", "run"], cwd=REPO, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mailbot", "run"],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         deadline = time.monotonic() + 60
         handled = 0
@@ -151,8 +166,14 @@ class _Count:
 @pytest.mark.integration
 def test_sigterm_finishes_cleanly(bot) -> None:
     env = environment(bot)
-    proc = subprocess.Popen([sys.executable, "-m", "mailbot", "run"], cwd=REPO, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mailbot", "run"],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     bot.deliver(compose_mail("term@example.net", FIRST_LINE, "Klacht", "Kapot."))
     bot.sink.wait_for(2, timeout=20)
     proc.send_signal(signal.SIGTERM)

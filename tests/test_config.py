@@ -51,9 +51,15 @@ def test_staff_holds_every_address_that_speaks_for_the_organisation() -> None:
     staff = load_rules(RULES_PATH).staff
 
     for email in (
-        "medewerker1@example.nl", "medewerker2@example.nl", "medewerker3@example.nl",
-        "coordinator@example.nl", "directeur@example.nl",
-        "klacht@example.nl", "beveiliging@example.nl", "klantenservice@example.nl", "techniek@example.nl",
+        "medewerker1@example.nl",
+        "medewerker2@example.nl",
+        "medewerker3@example.nl",
+        "coordinator@example.nl",
+        "directeur@example.nl",
+        "klacht@example.nl",
+        "beveiliging@example.nl",
+        "klantenservice@example.nl",
+        "techniek@example.nl",
     ):
         assert email in staff
     assert "petra@example.com" not in staff
@@ -121,8 +127,9 @@ BROKEN = [
     pytest.param(
         "      - '^(onbestelbaar|",
         "      - '^(onbestelbaar[|",
-        next(line for line in RULES_TEXT.splitlines() if line.startswith("      - '^(onbestelbaar|"))
-        .replace("onbestelbaar|", "onbestelbaar[|"),
+        next(line for line in RULES_TEXT.splitlines() if line.startswith("      - '^(onbestelbaar|")).replace(
+            "onbestelbaar|", "onbestelbaar[|"
+        ),
         ["classification.auto.subjects", "bad regular expression"],
         id="bad-regex-auto-subjects",
     ),
@@ -329,8 +336,13 @@ def test_idle_seconds_just_under_the_limit_is_accepted(tmp_path: Path) -> None:
 
 def test_block_style_working_days_load(tmp_path: Path) -> None:
     path = tmp_path / "rules.yaml"
-    path.write_text(_edit("  working_days: [monday, tuesday, wednesday, thursday, friday]\n",
-                          "  working_days:\n    - monday\n    - Tuesday\n    - saturday\n"), encoding="utf-8")
+    path.write_text(
+        _edit(
+            "  working_days: [monday, tuesday, wednesday, thursday, friday]\n",
+            "  working_days:\n    - monday\n    - Tuesday\n    - saturday\n",
+        ),
+        encoding="utf-8",
+    )
     assert load_rules(path).calendar.working_days == frozenset({0, 1, 5})
 
 
@@ -377,7 +389,12 @@ def test_smtp_url_with_and_without_login() -> None:
     login = parse_smtp_url("smtps://klacht%40example.nl:p%2Fw@smtp.example.nl")
 
     assert (anonymous.host, anonymous.port, anonymous.ssl, anonymous.username, anonymous.password) == (
-        "127.0.0.1", 10025, False, None, None)
+        "127.0.0.1",
+        10025,
+        False,
+        None,
+        None,
+    )
     assert (login.port, login.ssl, login.username, login.password) == (465, True, "klacht@example.nl", "p/w")
     assert parse_smtp_url("smtp://smtp.example.nl").port == 587
 

@@ -39,10 +39,16 @@ def _live_group_members(pgid: int) -> list[int]:
 
 def _send(sink: SmtpSink, message: EmailMessage, recipients: list[str]) -> None:
     """Send ``message`` through the sink with aiosmtplib."""
-    asyncio.run(aiosmtplib.send(
-        message, sender="noreply@gemeente.example.nl", recipients=recipients,
-        hostname=sink.host, port=sink.port, timeout=10,
-    ))
+    asyncio.run(
+        aiosmtplib.send(
+            message,
+            sender="noreply@gemeente.example.nl",
+            recipients=recipients,
+            hostname=sink.host,
+            port=sink.port,
+            timeout=10,
+        )
+    )
 
 
 def _reply(to: str) -> EmailMessage:
@@ -74,9 +80,7 @@ def test_append_creates_folders_and_user_names_ignore_case(dovecot: Dovecot) -> 
 
 
 @pytest.mark.integration
-def test_urls_name_loopback_ports_and_quote_the_user(
-    dovecot: Dovecot, smtp_sink: SmtpSink
-) -> None:
+def test_urls_name_loopback_ports_and_quote_the_user(dovecot: Dovecot, smtp_sink: SmtpSink) -> None:
     assert dovecot.url("klacht@gemeente.example.nl") == (
         f"imap://klacht%40gemeente.example.nl:secret@127.0.0.1:{dovecot.port}/INBOX"
     )
@@ -85,9 +89,7 @@ def test_urls_name_loopback_ports_and_quote_the_user(
 
 
 @pytest.mark.integration
-def test_smtp_message_lands_in_every_recipients_inbox(
-    dovecot: Dovecot, smtp_sink: SmtpSink
-) -> None:
+def test_smtp_message_lands_in_every_recipients_inbox(dovecot: Dovecot, smtp_sink: SmtpSink) -> None:
     recipients = ["jan@example.nl", "behandelaar@gemeente.example.nl"]
     _send(smtp_sink, _reply("jan@example.nl"), recipients)
 
@@ -97,19 +99,13 @@ def test_smtp_message_lands_in_every_recipients_inbox(
     assert b"Subject: Ontvangstbevestiging van uw klacht" in delivered.raw
     for rcpt in recipients:
         [stored] = dovecot.fetch_all(rcpt)
-        assert stored.startswith(
-            f"Return-Path: <noreply@gemeente.example.nl>\r\nDelivered-To: {rcpt}\r\n".encode()
-        )
+        assert stored.startswith(f"Return-Path: <noreply@gemeente.example.nl>\r\nDelivered-To: {rcpt}\r\n".encode())
         assert stored.endswith(delivered.raw)
 
 
 @pytest.mark.integration
-@pytest.mark.parametrize(
-    "failure", [(451, "4.3.0 try later"), (550, "5.1.1 no such user")], ids=["temp", "perm"]
-)
-def test_fail_with_answers_data_with_that_code(
-    dovecot: Dovecot, smtp_sink: SmtpSink, failure: tuple[int, str]
-) -> None:
+@pytest.mark.parametrize("failure", [(451, "4.3.0 try later"), (550, "5.1.1 no such user")], ids=["temp", "perm"])
+def test_fail_with_answers_data_with_that_code(dovecot: Dovecot, smtp_sink: SmtpSink, failure: tuple[int, str]) -> None:
     smtp_sink.fail_with = failure
 
     with pytest.raises(aiosmtplib.SMTPDataError) as refused:
@@ -124,9 +120,7 @@ def test_fail_with_answers_data_with_that_code(
 
 
 @pytest.mark.integration
-def test_failed_imap_delivery_is_a_temporary_smtp_failure(
-    dovecot: Dovecot, smtp_sink: SmtpSink
-) -> None:
+def test_failed_imap_delivery_is_a_temporary_smtp_failure(dovecot: Dovecot, smtp_sink: SmtpSink) -> None:
     dovecot.stop()
 
     with pytest.raises(aiosmtplib.SMTPDataError) as refused:
@@ -205,9 +199,7 @@ def test_stop_ends_the_master_and_all_its_children(dovecot: Dovecot) -> None:
 
 
 @pytest.mark.integration
-def test_start_failure_explains_itself_with_the_log_tail(
-    tmp_path: Path, dovecot_binary: str
-) -> None:
+def test_start_failure_explains_itself_with_the_log_tail(tmp_path: Path, dovecot_binary: str) -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()

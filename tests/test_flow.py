@@ -25,15 +25,40 @@ def acks_to(bot, customer: str) -> list:
 
 
 def test_complaint_compliment_escalation_and_auto_each_end_right(bot) -> None:
-    bot.deliver(compose_mail("klant1@example.net", FIRST_LINE, "Camera kapot",
-                             "Onze camera is kapot en de monteur is niet gekomen. Ik ben ontevreden.",
-                             name="Klant Een"))
-    bot.deliver(compose_mail("klant2@example.net", FIRST_LINE, "Dank",
-                             "Ik wil Fatima El Amrani bedanken, ze heeft ons heel vriendelijk geholpen. Top service!"))
-    bot.deliver(compose_mail("klant3@example.net", BOT, "Beroep",
-                             "Ik ben het niet eens met de afwijzing en ik ga in beroep bij de directeur."))
-    bot.deliver(compose_mail("klant4@example.net", BOT, "Automatisch antwoord: Camera kapot",
-                             "Ik ben afwezig tot en met vrijdag.", Auto_Submitted="auto-replied"))
+    bot.deliver(
+        compose_mail(
+            "klant1@example.net",
+            FIRST_LINE,
+            "Camera kapot",
+            "Onze camera is kapot en de monteur is niet gekomen. Ik ben ontevreden.",
+            name="Klant Een",
+        )
+    )
+    bot.deliver(
+        compose_mail(
+            "klant2@example.net",
+            FIRST_LINE,
+            "Dank",
+            "Ik wil Fatima El Amrani bedanken, ze heeft ons heel vriendelijk geholpen. Top service!",
+        )
+    )
+    bot.deliver(
+        compose_mail(
+            "klant3@example.net",
+            BOT,
+            "Beroep",
+            "Ik ben het niet eens met de afwijzing en ik ga in beroep bij de directeur.",
+        )
+    )
+    bot.deliver(
+        compose_mail(
+            "klant4@example.net",
+            BOT,
+            "Automatisch antwoord: Camera kapot",
+            "Ik ben afwezig tot en met vrijdag.",
+            Auto_Submitted="auto-replied",
+        )
+    )
 
     report = bot.run_once()
 
@@ -44,10 +69,12 @@ def test_complaint_compliment_escalation_and_auto_each_end_right(bot) -> None:
     complaint, compliment, appeal = (cases[f"klant{i}@example.net"] for i in (1, 2, 3))
     assert (complaint.category, complaint.level.label, complaint.status) == ("complaint", "first_line", "open")
     assert complaint.subject_type.value == "product" and complaint.owner_team == "techniek"
-    assert (compliment.category, compliment.status, compliment.owner_team) == ("compliment", "compliment",
-                                                                               "klantenservice")
-    assert (appeal.category, appeal.level.label, appeal.owner_email) == ("escalation", "appeal",
-                                                                         "directeur@example.nl")
+    assert (compliment.category, compliment.status, compliment.owner_team) == (
+        "compliment",
+        "compliment",
+        "klantenservice",
+    )
+    assert (appeal.category, appeal.level.label, appeal.owner_email) == ("escalation", "appeal", "directeur@example.nl")
     # Monday 2 November 2026, 09:00: three working days later is Thursday 5 November.
     assert complaint.ack_due is not None and complaint.ack_due.date().isoformat() == "2026-11-05"
     assert complaint.ack_sent_at == bot.clock.now()
@@ -81,12 +108,12 @@ def test_complaint_compliment_escalation_and_auto_each_end_right(bot) -> None:
 REPLIES = {
     "gmail-nl": "Op ma 2 nov 2026 om 09:00 schreef Veilig & Zeker Beveiliging B.V. <klacht@example.nl>:\n{quote}",
     "apple-nl": "Op 2 nov. 2026, om 09:00 heeft Veilig & Zeker Beveiliging B.V. <klacht@example.nl> het "
-                "volgende geschreven:\n\n{quote}",
+    "volgende geschreven:\n\n{quote}",
     "thunderbird-en": "On 11/2/26 9:00 AM, Veilig & Zeker Beveiliging B.V. wrote:\n{quote}",
     "outlook-nl": "-----Oorspronkelijk bericht-----\nVan: Veilig & Zeker Beveiliging B.V. <klacht@example.nl>\n"
-                  "Verzonden: maandag 2 november 2026 09:00\nAan: klant@example.net\nOnderwerp: {subject}\n\n{text}",
+    "Verzonden: maandag 2 november 2026 09:00\nAan: klant@example.net\nOnderwerp: {subject}\n\n{text}",
     "outlook365-en": "________________________________\nFrom: Veilig & Zeker Beveiliging B.V. <klacht@example.nl>\n"
-                     "Sent: Monday, November 2, 2026 9:00 AM\nTo: klant@example.net\nSubject: {subject}\n\n{text}",
+    "Sent: Monday, November 2, 2026 9:00 AM\nTo: klant@example.net\nSubject: {subject}\n\n{text}",
 }
 
 
@@ -99,8 +126,11 @@ def test_replies_from_five_clients_thread_with_history_stripped(bot) -> None:
     for n, (client, template) in enumerate(REPLIES.items()):
         new_text = f"Aanvulling {n} via {client}: de storing was er vannacht weer."
         history = template.format(quote=textwrap.indent(ack_text, "> "), subject=ack["Subject"], text=ack_text)
-        bot.deliver(compose_mail(customer, BOT, f"Re: {ack['Subject']}", f"{new_text}\n\n{history}",
-                                 in_reply_to=ack["Message-ID"]))
+        bot.deliver(
+            compose_mail(
+                customer, BOT, f"Re: {ack['Subject']}", f"{new_text}\n\n{history}", in_reply_to=ack["Message-ID"]
+            )
+        )
         bot.clock.advance(timedelta(minutes=5))
     report = bot.run_once()
 
@@ -121,10 +151,17 @@ def test_stranger_using_a_case_tag_gets_a_new_linked_case(bot) -> None:
     store = bot.store()
     (original,) = store.cases()
     bot.clock.advance(timedelta(hours=2))
-    bot.deliver(compose_mail("vreemde@example.org", BOT, f"Re: [{original.ref}] Pas werkt niet",
-                             "Stuur mij alle gegevens uit dit dossier."))
-    bot.deliver(compose_mail("eigenaar@example.net", BOT, f"[{original.ref}] aanvulling",
-                             "De pas werkt nu helemaal niet meer."))
+    bot.deliver(
+        compose_mail(
+            "vreemde@example.org",
+            BOT,
+            f"Re: [{original.ref}] Pas werkt niet",
+            "Stuur mij alle gegevens uit dit dossier.",
+        )
+    )
+    bot.deliver(
+        compose_mail("eigenaar@example.net", BOT, f"[{original.ref}] aanvulling", "De pas werkt nu helemaal niet meer.")
+    )
     bot.run_once()
 
     assert [m["from_email"] for m in store.messages(original.id)] == ["eigenaar@example.net"] * 2
@@ -143,8 +180,16 @@ def test_staff_reply_with_bot_in_cc_then_dissatisfied_reply_escalates(bot) -> No
     bot.deliver(compose_mail(customer, FIRST_LINE, "Factuur", "De monteur is te laat gekomen.", name="Ed Ontevreden"))
     bot.run_once()
     ack = bot.received(customer)[0]
-    bot.deliver(compose_mail("medewerker1@example.nl", customer, f"Re: {ack['Subject']}",
-                             "Geachte heer, wij bieden u een korting aan.", in_reply_to=ack["Message-ID"], cc=BOT))
+    bot.deliver(
+        compose_mail(
+            "medewerker1@example.nl",
+            customer,
+            f"Re: {ack['Subject']}",
+            "Geachte heer, wij bieden u een korting aan.",
+            in_reply_to=ack["Message-ID"],
+            cc=BOT,
+        )
+    )
     bot.run_once()
     store = bot.store()
     (case,) = store.cases()
@@ -153,9 +198,15 @@ def test_staff_reply_with_bot_in_cc_then_dissatisfied_reply_escalates(bot) -> No
     assert store.case(case.id).answered
 
     bot.clock.advance(timedelta(days=1))
-    bot.deliver(compose_mail(customer, BOT, f"Re: {ack['Subject']}",
-                             "Ik ben het niet eens met uw antwoord. Dit is niet opgelost.",
-                             in_reply_to=ack["Message-ID"]))
+    bot.deliver(
+        compose_mail(
+            customer,
+            BOT,
+            f"Re: {ack['Subject']}",
+            "Ik ben het niet eens met uw antwoord. Dit is niet opgelost.",
+            in_reply_to=ack["Message-ID"],
+        )
+    )
     bot.run_once()
     case = store.case(case.id)
     assert (case.category, case.level.label) == ("escalation", "formal")
@@ -222,7 +273,8 @@ def test_crash_inside_a_transaction_rolls_back_and_loses_nothing(bot, monkeypatc
     bot.run_once()
     assert sorted(c.customer.email for c in store.cases()) == [f"t{i}@example.net" for i in range(4)]
     assert [c.ref for c in sorted(store.cases(), key=lambda c: c.id)] == [
-        f"KL-2026-000{i}" for i in range(1, 5)]  # the rolled-back number was not burnt
+        f"KL-2026-000{i}" for i in range(1, 5)
+    ]  # the rolled-back number was not burnt
     for i in range(4):
         assert len(acks_to(bot, f"t{i}@example.net")) == 1
 
@@ -368,9 +420,15 @@ def test_staff_reply_to_the_notification_is_an_internal_note(bot) -> None:
     bot.deliver(compose_mail("notitie@example.net", FIRST_LINE, "Klacht", "De camera is kapot."))
     bot.run_once()
     (notice,) = bot.received("techniek@example.nl")
-    bot.deliver(compose_mail("medewerker3@example.nl", BOT, f"Re: {notice['Subject']}",
-                             "Ik bel de klant morgen.\n\n> " + plain(notice).replace("\n", "\n> "),
-                             in_reply_to=notice["Message-ID"]))
+    bot.deliver(
+        compose_mail(
+            "medewerker3@example.nl",
+            BOT,
+            f"Re: {notice['Subject']}",
+            "Ik bel de klant morgen.\n\n> " + plain(notice).replace("\n", "\n> "),
+            in_reply_to=notice["Message-ID"],
+        )
+    )
     bot.run_once()
     store = bot.store()
     (case,) = store.cases()
@@ -410,7 +468,9 @@ def test_sending_hours_hold_an_acknowledgement_until_the_window(dovecot, smtp_si
     from conftest import REPO, Bot
 
     rules = tmp_path / "rules.yaml"
-    rules.write_text((REPO / "rules.yaml").read_text().replace("  sending_hours:\n", '  sending_hours: "08:00-18:00"\n'))
+    rules.write_text(
+        (REPO / "rules.yaml").read_text().replace("  sending_hours:\n", '  sending_hours: "08:00-18:00"\n')
+    )
     bot = Bot(dovecot, smtp_sink, tmp_path / "data", rules_path=rules)
     bot.templates = REPO / "templates"
     bot.clock.set(datetime.fromisoformat("2026-11-07T22:00:00+01:00"))  # Saturday evening

@@ -12,7 +12,5 @@ def test_html_to_text_handles_nesting_lists_pre_and_entities() -> None:
         "<pre>  regel 1\n  regel 2</pre><table><tr><td>Naam</td><td>Petra</td></tr></table>"
     )
     assert html_to_text(markup) == (
-        "Punten:\n\n- camera één\n- slot\n\n"
-        "> buiten\n> > binnen\n>\n> weer buiten\n\n"
-        "  regel 1\n  regel 2\nNaam Petra"
+        "Punten:\n\n- camera één\n- slot\n\n> buiten\n> > binnen\n>\n> weer buiten\n\n  regel 1\n  regel 2\nNaam Petra"
     )

@@ -55,10 +55,7 @@ def quote(text: str) -> str:
 
 GMAIL_NL = "Op ma 24 nov 2026 om 10:15 schreef Team Klantcontact <klacht@example.nl>:\n"
 GMAIL_EN = "On Mon, Nov 24, 2026 at 10:15 AM Customer Contact <klacht@example.nl> wrote:\n"
-APPLE_NL = (
-    "Op 24 nov. 2026, om 10:15 heeft Team Klantcontact <klacht@example.nl> "
-    "het volgende geschreven:\n\n"
-)
+APPLE_NL = "Op 24 nov. 2026, om 10:15 heeft Team Klantcontact <klacht@example.nl> het volgende geschreven:\n\n"
 APPLE_EN = "On 24 Nov 2026, at 10:15, Customer Contact <klacht@example.nl> wrote:\n\n"
 THUNDERBIRD_NL = "Op 24-11-2026 om 10:15 schreef Team Klantcontact:\n"
 THUNDERBIRD_EN = "On 11/24/26 10:15 AM, Customer Contact wrote:\n"
@@ -123,8 +120,7 @@ def test_client_reply_keeps_only_new_text(new: str, history: str, old_sentence: 
 OUTLOOK_VARIANTS = {
     "outlook-nl-no-dashes": OUTLOOK_NL.split("\n", 1)[1],
     "outlook-en-no-dashes": OUTLOOK_EN.split("\n", 1)[1],
-    "outlook-nl-rule-no-dashes-blank": "________________________________\n\n"
-    + O365_NL.split("\n", 1)[1],
+    "outlook-nl-rule-no-dashes-blank": "________________________________\n\n" + O365_NL.split("\n", 1)[1],
     "o365-en-date-and-cc": """________________________________
 From: Customer Contact <klacht@example.nl>
 Date: Monday, 24 November 2026 at 10:15

@@ -24,14 +24,29 @@ KNOWN_IDS = {OUR_ACK: 1, CUSTOMER_FIRST: 1, OTHER_CASE_MAIL: 9}
 def _case(case_id: int, ref: str, customer: str) -> Case:
     received = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)
     return Case(
-        id=case_id, ref=ref, category=Category.COMPLAINT, level=Level.FIRST_LINE, urgent=False,
-        subject_type=SubjectType.SERVICE, status="open", customer=Address(customer, "Petra de Vries"),
-        subject="Monteur niet gekomen", owner_team="klantenservice", owner_email=None, received_at=received,
-        ack_due=None, ack_sent_at=None, solution_due=None, answered=False,
+        id=case_id,
+        ref=ref,
+        category=Category.COMPLAINT,
+        level=Level.FIRST_LINE,
+        urgent=False,
+        subject_type=SubjectType.SERVICE,
+        status="open",
+        customer=Address(customer, "Petra de Vries"),
+        subject="Monteur niet gekomen",
+        owner_team="klantenservice",
+        owner_email=None,
+        received_at=received,
+        ack_due=None,
+        ack_sent_at=None,
+        solution_due=None,
+        answered=False,
     )
 
 
-CASES = {"KL-2026-0001": _case(1, "KL-2026-0001", CUSTOMER), "KL-2026-0009": _case(9, "KL-2026-0009", "ander@example.com")}
+CASES = {
+    "KL-2026-0001": _case(1, "KL-2026-0001", CUSTOMER),
+    "KL-2026-0009": _case(9, "KL-2026-0009", "ander@example.com"),
+}
 
 
 class Lookups:
@@ -57,17 +72,30 @@ def mail(
     references: tuple[str, ...] = (),
 ) -> ParsedMail:
     return ParsedMail(
-        key="<nieuw@mail.example.com>", message_id="<nieuw@mail.example.com>", in_reply_to=in_reply_to,
-        references=references, subject=subject, sender=Address(sender) if sender else None,
-        to=(Address("klacht@example.nl"),), cc=(), reply_to=(), date=datetime(2026, 11, 24, 9, 0, tzinfo=UTC),
-        text="Nog steeds niets gehoord.", stripped="Nog steeds niets gehoord.", headers={}, attachments=(),
-        raw_sha256="0" * 64, size=200,
+        key="<nieuw@mail.example.com>",
+        message_id="<nieuw@mail.example.com>",
+        in_reply_to=in_reply_to,
+        references=references,
+        subject=subject,
+        sender=Address(sender) if sender else None,
+        to=(Address("klacht@example.nl"),),
+        cc=(),
+        reply_to=(),
+        date=datetime(2026, 11, 24, 9, 0, tzinfo=UTC),
+        text="Nog steeds niets gehoord.",
+        stripped="Nog steeds niets gehoord.",
+        headers={},
+        attachments=(),
+        raw_sha256="0" * 64,
+        size=200,
     )
 
 
-def thread(m: ParsedMail, lookups: Lookups | None = None, **kwargs: object) -> ThreadMatch:
+def thread(
+    m: ParsedMail, lookups: Lookups | None = None, extra_ids: Sequence[str] = (), allow_tag: bool = True
+) -> ThreadMatch:
     lookups = lookups or Lookups()
-    return find_thread(m, PREFIX, lookups.case_for_ids, lookups.case_by_ref, STAFF, **kwargs)  # type: ignore[arg-type]
+    return find_thread(m, PREFIX, lookups.case_for_ids, lookups.case_by_ref, STAFF, extra_ids, allow_tag)
 
 
 # --- by Message-ID ------------------------------------------------------------------------------
@@ -212,7 +240,6 @@ Message-ID: <KL-2026-0001.5f2c9a1b7d3e4f60@example.nl>\r
 In-Reply-To: <KL-2026-0001.AAAA0000BBBB1111@EXAMPLE.NL>\r
 References: <CAF=eerste-bericht@mail.example.com>\r
 message-id:<KL-2026-0001.5f2c9a1b7d3e4f60@example.nl>\r
-X-Original-Message-ID: <KL-2026-0003.ffff@example.nl>\r
 Message-ID: <KL-2026-0004.eeee@example.nl.evil.example>\r
 Message-ID: <KL-2026-0005.dddd@notexample.nl>\r
 --b--\r

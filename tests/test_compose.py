@@ -1,0 +1,467 @@
+"""Tests for rendering templates into outgoing Dutch mail (mailbot.compose)."""
+
+from __future__ import annotations
+
+import calendar
+import email
+import re
+from datetime import UTC, date, datetime
+from email import policy
+from email.message import EmailMessage
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from jinja2.exceptions import SecurityError
+
+from mailbot.compose import Composer, TemplateError, clean_header, to_html
+from mailbot.config import load_rules
+from mailbot.models import Address, Case, Category, Level, OutgoingMail, SubjectType
+from mailbot.parse import parse_mail
+from mailbot.quotes import strip_quoted
+from mailbot.workdays import format_date_nl, format_datetime_nl
+
+ROOT = Path(__file__).resolve().parent.parent
+RULES = load_rules(ROOT / "rules.yaml")
+TEMPLATES = ROOT / "templates"
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+REF = "KL-2026-0042"
+NOW = datetime(2026, 12, 7, 9, 20, tzinfo=UTC)
+CUSTOMER = Address("petra.devries@example.com", "Petra de Vries")
+CUSTOMER_MAIL_ID = "<CAF=klacht-42@mail.example.com>"
+CUSTOMER_REFERENCES = ("<eerder-1@mail.example.com>",)
+TEAM = Address("klantenservice@example.nl", "Team Klantenservice")
+
+# Dates whose weekdays are checked against the calendar below, not taken from babel.
+RECEIVED = datetime(2026, 12, 7, 10, 15, tzinfo=AMSTERDAM)
+ACK_DUE = datetime(2026, 12, 10, 17, 0, tzinfo=AMSTERDAM)
+SOLUTION_DUE = datetime(2026, 12, 21, 17, 0, tzinfo=AMSTERDAM)
+RECEIVED_NL = "maandag 7 december 2026 om 10:15"
+ACK_DUE_NL = "donderdag 10 december 2026"
+SOLUTION_DUE_NL = "maandag 21 december 2026"
+
+CUSTOMER_TEMPLATES = ("ack_complaint", "ack_escalation", "compliment_thanks")
+STAFF_TEMPLATES = ("compliment_forward", "notify_escalation", "notify_new", "notify_stranger")
+LEVEL_NAMES = {
+    Level.FIRST_LINE: "klacht",
+    Level.FORMAL: "formele klacht",
+    Level.APPEAL: "beroep",
+    Level.DISPUTE: "geschil",
+}
+
+
+def test_the_sample_dates_fall_on_the_weekdays_the_tests_expect() -> None:
+    assert calendar.day_name[date(2026, 12, 7).weekday()] == "Monday"
+    assert calendar.day_name[date(2026, 12, 10).weekday()] == "Thursday"
+    assert calendar.day_name[date(2026, 12, 21).weekday()] == "Monday"
+
+
+def make_case(
+    *,
+    customer: Address = CUSTOMER,
+    subject: str = "Monteur niet gekomen",
+    category: Category = Category.COMPLAINT,
+    level: Level = Level.FIRST_LINE,
+    urgent: bool = False,
+    subject_type: SubjectType = SubjectType.SERVICE,
+    ref: str = REF,
+    case_id: int = 42,
+) -> Case:
+    return Case(
+        id=case_id,
+        ref=ref,
+        category=category,
+        level=level,
+        urgent=urgent,
+        subject_type=subject_type,
+        status="open",
+        customer=customer,
+        subject=subject,
+        owner_team="klantenservice",
+        owner_email="medewerker1@example.nl",
+        received_at=RECEIVED.astimezone(UTC),
+        ack_due=ACK_DUE.astimezone(UTC),
+        ack_sent_at=None,
+        solution_due=SOLUTION_DUE.astimezone(UTC),
+        answered=False,
+    )
+
+
+def context(case: Case, excerpt: str = "De monteur is niet gekomen. Niemand heeft gebeld.") -> dict[str, Any]:
+    """The keys Desk._context (cases.py) gives, with the same date formatting."""
+    return {
+        "case": case,
+        "customer_name": case.customer.name,
+        "received": format_datetime_nl(case.received_at.astimezone(AMSTERDAM)),
+        "ack_due": format_date_nl(case.ack_due.astimezone(AMSTERDAM)) if case.ack_due else None,
+        "solution_due": format_date_nl(case.solution_due.astimezone(AMSTERDAM)) if case.solution_due else None,
+        "team_name": "Team Klantenservice",
+        "director_name": RULES.director.name,
+        "level_name": LEVEL_NAMES[case.level],
+        "kind_name": "compliment" if case.category == Category.COMPLIMENT else LEVEL_NAMES[case.level],
+        "type_name": {"service": "dienstverlening", "product": "product", "behaviour": "gedrag"}[case.subject_type],
+        "excerpt": excerpt,
+        "rules_fired": "dissatisfied",
+        "compliment_for": "Jan de Vries (Team Klantenservice)",
+        "other": make_case(ref="KL-2026-0007", case_id=7, customer=Address("ander@example.com", "")),
+    }
+
+
+@pytest.fixture
+def composer() -> Composer:
+    return Composer(TEMPLATES, RULES)
+
+
+def build(
+    composer: Composer,
+    template: str,
+    case: Case | None = None,
+    *,
+    ctx: dict[str, Any] | None = None,
+    to: tuple[Address, ...] | None = None,
+    automatic: bool | None = None,
+    in_reply_to: str | None = CUSTOMER_MAIL_ID,
+) -> OutgoingMail:
+    case = case or make_case()
+    customer = template in CUSTOMER_TEMPLATES
+    return composer.build(
+        kind="ack" if customer else "notify",
+        template=template,
+        context=ctx or context(case),
+        to=list(to or ((case.customer,) if customer else (TEAM,))),
+        ref=case.ref,
+        now=NOW,
+        not_before=NOW,
+        automatic=customer if automatic is None else automatic,
+        in_reply_to=in_reply_to if customer else None,
+        references=CUSTOMER_REFERENCES if customer else (),
+    )
+
+
+def parsed(out: OutgoingMail) -> EmailMessage:
+    message = email.message_from_bytes(out.raw, policy=policy.default)
+    assert isinstance(message, EmailMessage)
+    return message
+
+
+def header_names(raw: bytes) -> list[str]:
+    """The names of the top-level header lines, read from the bytes themselves."""
+    head = raw.split(b"\r\n\r\n", 1)[0]
+    return [line.split(b":", 1)[0].decode().lower() for line in head.split(b"\r\n") if line[:1] not in (b" ", b"\t")]
+
+
+# --- every template -------------------------------------------------------------------------
+
+
+def test_the_template_folder_holds_the_templates_under_test() -> None:
+    found = {p.stem for p in TEMPLATES.glob("*.j2") if not p.name.startswith("_")}
+    assert found == set(CUSTOMER_TEMPLATES + STAFF_TEMPLATES)
+
+
+def test_composer_check_accepts_every_template(composer: Composer) -> None:
+    composer.check(CUSTOMER_TEMPLATES + STAFF_TEMPLATES)
+
+
+@pytest.mark.parametrize("template", CUSTOMER_TEMPLATES + STAFF_TEMPLATES)
+def test_every_template_is_formal_dutch_with_the_reference(composer: Composer, template: str) -> None:
+    subject, body = composer.render(template, context(make_case()))
+    words = set(re.findall(r"\w+", f"{subject}\n{body}".lower()))
+
+    assert not words & {"je", "jij", "jou", "jouw", "jullie", "jouzelf"}, "informal address"
+    assert words & {"de", "het", "een", "van"}, "not Dutch"
+    assert not words & {"the", "your", "dear", "regards", "please"}, "English"
+    assert REF in body
+    assert subject and "\n" not in subject
+    assert "{{" not in body and "{%" not in body
+    assert not re.search(r"\n\s*\n\s*\n", body), "more than one blank line"
+
+
+@pytest.mark.parametrize("template", CUSTOMER_TEMPLATES)
+def test_customer_mail_addresses_the_customer_as_u(composer: Composer, template: str) -> None:
+    _, body = composer.render(template, context(make_case()))
+    words = re.findall(r"\w+", body.lower())
+
+    assert body.startswith("Geachte Petra de Vries,\n")
+    assert "u" in words or "uw" in words
+    assert body.rstrip().endswith(RULES.signature.rstrip().splitlines()[-1])
+    assert "Met vriendelijke groet," in body
+
+
+def test_customer_without_a_name_is_greeted_formally(composer: Composer) -> None:
+    case = make_case(customer=Address("petra.devries@example.com", ""))
+    _, body = composer.render("ack_complaint", context(case))
+    assert body.startswith("Geachte heer, mevrouw,\n")
+
+
+@pytest.mark.parametrize("template", STAFF_TEMPLATES)
+def test_staff_mail_has_no_customer_greeting(composer: Composer, template: str) -> None:
+    _, body = composer.render(template, context(make_case()))
+    assert "Geachte" not in body
+    assert f"dossier {REF} toe te voegen" in body
+
+
+def test_acknowledgement_gives_the_dates_in_dutch(composer: Composer) -> None:
+    subject, body = composer.render("ack_complaint", context(make_case()))
+
+    assert subject == "Ontvangstbevestiging van uw klacht: Monteur niet gekomen"
+    assert f"Wij hebben uw klacht ontvangen op {RECEIVED_NL}." in body
+    assert f"uiterlijk {SOLUTION_DUE_NL} hebben opgelost" in body
+    assert "Team Klantenservice behandelt uw klacht" in body
+
+
+def test_staff_notification_gives_both_deadlines(composer: Composer) -> None:
+    subject, body = composer.render("notify_new", context(make_case(urgent=True)))
+
+    assert subject == "URGENT: Nieuwe klacht: Monteur niet gekomen"
+    assert f"- Ontvangstbevestiging uiterlijk: {ACK_DUE_NL}\n" in body
+    assert f"- Oplossing uiterlijk: {SOLUTION_DUE_NL}\n" in body
+    assert f"- Ontvangen: {RECEIVED_NL}\n" in body
+    assert "- Van: Petra de Vries <petra.devries@example.com>\n" in body
+
+
+def test_acknowledgement_mentions_urgency_and_behaviour(composer: Composer) -> None:
+    plain = composer.render("ack_complaint", context(make_case()))[1]
+    special = composer.render("ack_complaint", context(make_case(urgent=True, subject_type=SubjectType.BEHAVIOUR)))[1]
+
+    assert "voorrang" not in plain and "leidinggevende" not in plain
+    assert "Uw bericht heeft bij ons voorrang gekregen." in special
+    assert "De leidinggevende van deze medewerker neemt contact met u op" in special
+
+
+@pytest.mark.parametrize(
+    ("level", "expected"),
+    [
+        (Level.FORMAL, "Team Klantenservice bekijkt uw klacht opnieuw."),
+        (Level.APPEAL, f"De directeur van ons bedrijfsonderdeel, {RULES.director.name}, beoordeelt uw beroep."),
+        (Level.DISPUTE, "onafhankelijke geschillencommissie"),
+    ],
+)
+def test_escalation_acknowledgement_per_level(composer: Composer, level: Level, expected: str) -> None:
+    subject, body = composer.render("ack_escalation", context(make_case(category=Category.ESCALATION, level=level)))
+    assert subject == f"Ontvangstbevestiging: {LEVEL_NAMES[level]} over Monteur niet gekomen"
+    assert expected in body
+    assert f"uiterlijk {SOLUTION_DUE_NL}" in body
+
+
+# --- the mail around the text ---------------------------------------------------------------
+
+
+def test_customer_mail_headers(composer: Composer) -> None:
+    out = build(composer, "ack_complaint")
+    message = parsed(out)
+
+    assert message["Subject"] == f"[{REF}] Ontvangstbevestiging van uw klacht: Monteur niet gekomen"
+    assert out.subject == message["Subject"]
+    assert message["From"].addresses[0].addr_spec == "klacht@example.nl"
+    assert message["From"].addresses[0].display_name == "Veilig & Zeker Beveiliging B.V."
+    assert [a.addr_spec for a in message["To"].addresses] == ["petra.devries@example.com"]
+    assert message["To"].addresses[0].display_name == "Petra de Vries"
+    assert re.fullmatch(rf"<{REF}\.[0-9a-f]{{16}}@example\.nl>", message["Message-ID"])
+    assert message["Message-ID"] == out.message_id
+    assert message["In-Reply-To"] == CUSTOMER_MAIL_ID
+    assert message["References"].split() == [*CUSTOMER_REFERENCES, CUSTOMER_MAIL_ID]
+    assert message["Auto-Submitted"] == "auto-replied"
+    assert message["X-Auto-Response-Suppress"] == "All"
+    assert parsedate_to_datetime(message["Date"]) == NOW
+    assert out.recipients == ("petra.devries@example.com",)
+    assert out.sender == "klacht@example.nl"
+    assert out.automatic is True
+
+
+def test_staff_mail_is_auto_generated_without_threading_headers(composer: Composer) -> None:
+    out = build(composer, "notify_new")
+    message = parsed(out)
+
+    assert message["Auto-Submitted"] == "auto-generated"
+    assert message["In-Reply-To"] is None and message["References"] is None
+    assert message["Subject"] == f"[{REF}] Nieuwe klacht: Monteur niet gekomen"
+    assert out.automatic is False
+
+
+def test_every_message_gets_its_own_id(composer: Composer) -> None:
+    first, second = build(composer, "ack_complaint"), build(composer, "ack_complaint")
+    assert first.message_id != second.message_id
+    assert first.message_id.endswith("@example.nl>") and first.message_id.startswith(f"<{REF}.")
+
+
+def test_subject_that_already_has_the_tag_gets_it_once(composer: Composer) -> None:
+    out = build(composer, "ack_complaint", make_case(subject=f"Re: [{REF}] Monteur niet gekomen"))
+    assert out.subject.count(f"[{REF}]") == 1
+
+
+def test_multipart_alternative_with_text_and_html(composer: Composer) -> None:
+    out = build(composer, "ack_complaint")
+    message = parsed(out)
+
+    assert message.get_content_type() == "multipart/alternative"
+    parts = list(message.iter_parts())
+    assert [p.get_content_type() for p in parts] == ["text/plain", "text/html"]
+    text, page = (p.get_content() for p in parts)
+    assert parts[0].get_content_charset() == "utf-8"
+    assert f"ontvangen op {RECEIVED_NL}" in text
+    assert f"ontvangen op {RECEIVED_NL}" in page
+    assert '<html lang="nl">' in page
+    assert "Klachtencoördinatie" in text and "Klachtencoördinatie" in page
+    assert "Veilig &amp; Zeker Beveiliging B.V." in page
+
+
+def test_html_escapes_what_the_customer_wrote(composer: Composer) -> None:
+    case = make_case(
+        customer=Address("petra.devries@example.com", "<script>alert('naam')</script>"), subject="<b>Monteur</b>"
+    )
+    out = build(
+        composer,
+        "notify_new",
+        case,
+        ctx=context(case, excerpt="Zie <script>alert('tekst')</script> & <img src=x onerror=alert(1)>"),
+    )
+    page = list(parsed(out).iter_parts())[1].get_content()
+
+    assert "<script" not in page and "<img" not in page and "<b>" not in page
+    assert "&lt;script&gt;alert(&#x27;naam&#x27;)&lt;/script&gt;" in page
+    assert "&lt;script&gt;alert(&#x27;tekst&#x27;)&lt;/script&gt; &amp; &lt;img src=x onerror=alert(1)&gt;" in page
+    assert "<title>[KL-2026-0042] Nieuwe klacht: &lt;b&gt;Monteur&lt;/b&gt;</title>" in page
+
+
+def test_to_html_makes_paragraphs_and_lists() -> None:
+    page = to_html("Eerste regel\ntweede regel\n\n- een\n- twee & drie\n", "Titel <x>")
+    assert "<p>Eerste regel<br>\ntweede regel</p>" in page
+    assert "<ul><li>een</li><li>twee &amp; drie</li></ul>" in page
+    assert "<title>Titel &lt;x&gt;</title>" in page
+
+
+# --- header injection -------------------------------------------------------------------------------
+
+# Subject: =?UTF-8?Q?x=0ABcc:_evil@example.org?= decodes to "x", a line break, "Bcc: ...";
+# encoded once more, it decodes to that literal encoded word, which the email package would
+# decode again when the value is set on an outgoing message.
+ENCODED = "=?UTF-8?Q?x=0ABcc:_evil@example.org?="
+DOUBLE_ENCODED = "=?UTF-8?Q?=3D=3FUTF-8=3FQ=3Fx=3D0ABcc=3A=5Fevil=40example.org=3F=3D?="
+
+
+def _from_customer(subject: str, message_id: str = "<gewoon-1@mail.example.com>", name: str = "Petra") -> Any:
+    raw = (
+        f"From: {name} <petra.devries@example.com>\r\nTo: klacht@example.nl\r\nSubject: {subject}\r\n"
+        f"Message-ID: {message_id}\r\nDate: Mon, 07 Dec 2026 10:15:00 +0100\r\n\r\nDe camera werkt niet.\r\n"
+    ).encode()
+    return parse_mail(raw, received_at=NOW, strip=strip_quoted).mail
+
+
+def _assert_no_injection(out: OutgoingMail) -> None:
+    names = header_names(out.raw)
+    assert "bcc" not in names
+    assert names.count("subject") == 1
+    assert names.count("to") == 1
+    assert names.count("in-reply-to") <= 1
+    message = parsed(out)
+    assert message["Bcc"] is None
+    assert len(message.get_all("Subject") or []) == 1
+    assert [a.addr_spec for a in message["To"].addresses] == list(out.recipients)
+    head = out.raw.split(b"\r\n\r\n", 1)[0]
+    assert not re.search(rb"(?im)^bcc\s*:", head)
+    assert b"\n" not in head.replace(b"\r\n", b"")  # no bare line break either
+
+
+@pytest.mark.parametrize(
+    "subject",
+    [
+        "Klacht\r\nBcc: evil@example.org",
+        "Klacht\nBcc: evil@example.org",
+        "Klacht\u2028Bcc: evil@example.org",
+        ENCODED,
+        "Klacht " + ENCODED,
+    ],
+)
+def test_subject_cannot_add_a_header(composer: Composer, subject: str) -> None:
+    for template in ("ack_complaint", "notify_new"):
+        _assert_no_injection(build(composer, template, make_case(subject=subject)))
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["Petra\r\nBcc: evil@example.org", 'Petra", evil@example.org, "x', ENCODED, "Petra " + ENCODED],
+)
+def test_customer_name_cannot_add_a_header_or_recipient(composer: Composer, name: str) -> None:
+    case = make_case(customer=Address("petra.devries@example.com", name))
+    out = build(composer, "ack_complaint", case)
+    _assert_no_injection(out)
+    assert [a.addr_spec for a in parsed(out)["To"].addresses] == ["petra.devries@example.com"]
+
+
+def test_encoded_subject_from_a_real_mail_cannot_add_a_header(composer: Composer) -> None:
+    for subject in (ENCODED, DOUBLE_ENCODED):
+        mail = _from_customer(subject)
+        assert "evil@example.org" in mail.subject
+        _assert_no_injection(build(composer, "ack_complaint", make_case(subject=mail.subject)))
+
+
+def test_encoded_message_id_from_a_real_mail_cannot_add_a_header(composer: Composer) -> None:
+    ids = [_from_customer("Klacht", message_id=f"<{w}@evil.example>").message_id for w in (ENCODED, DOUBLE_ENCODED)]
+    # However the parser treats the id, one of them reaches us as a literal encoded word.
+    assert any("=?UTF-8?Q?x=0ABcc:_evil@example.org?=" in mid for mid in ids)
+    for mid in ids:
+        out = build(composer, "ack_complaint", in_reply_to=mid)
+        _assert_no_injection(out)
+        assert header_names(out.raw).count("references") == 1
+
+
+def test_encoded_name_from_a_real_mail_cannot_add_a_header(composer: Composer) -> None:
+    mail = _from_customer("Klacht", name=DOUBLE_ENCODED)
+    assert mail.sender is not None
+    _assert_no_injection(build(composer, "ack_complaint", make_case(customer=mail.sender)))
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("Klacht\r\nBcc: evil@example.org", "Klacht Bcc: evil@example.org"),
+        ("a\tb\x00c\x7fd\u2028e\u2029f\x85g", "a b c d e f g"),
+        ("  veel    ruimte  ", "veel ruimte"),
+        ("Prijs =?", "Prijs = ?"),
+    ],
+)
+def test_clean_header(value: str, expected: str) -> None:
+    assert clean_header(value) == expected
+
+
+def test_clean_header_leaves_no_encoded_word() -> None:
+    assert "=?" not in clean_header(f"a {ENCODED} b {DOUBLE_ENCODED}")
+
+
+# --- the sandbox ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "expression",
+    [
+        "{{ ''.__class__.__mro__ }}",
+        "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+        "{{ case.__class__.__init__.__globals__ }}",
+        "{{ case.customer.__dict__ }}",
+    ],
+)
+def test_sandbox_refuses_python_internals(tmp_path: Path, expression: str) -> None:
+    subject = "{% if false %}{% block subject %}Onderwerp{% endblock %}{% endif -%}\n"
+    (tmp_path / "kwaad.j2").write_text(f"{subject}{expression}\n")
+    (tmp_path / "goed.j2").write_text(subject + "Dossier {{ case.ref }}\n")
+    composer = Composer(tmp_path, RULES)
+
+    assert composer.render("goed", context(make_case())) == ("Onderwerp", f"Dossier {REF}\n")
+    with pytest.raises(TemplateError) as info:
+        composer.render("kwaad", context(make_case()))
+    assert isinstance(info.value.__cause__, SecurityError)
+
+
+def test_template_with_a_syntax_error_is_refused_at_check(tmp_path: Path) -> None:
+    (tmp_path / "kapot.j2").write_text("{% block subject %}x{% endblock %}\nRegel twee\n{% if %}\n")
+    with pytest.raises(TemplateError, match=r"kapot\.j2:3:"):
+        Composer(tmp_path, RULES).check(["kapot"])
+
+
+def test_missing_context_value_fails_instead_of_rendering_blank(composer: Composer) -> None:
+    values = context(make_case())
+    del values["solution_due"]
+    with pytest.raises(TemplateError, match="solution_due"):
+        composer.render("ack_complaint", values)
