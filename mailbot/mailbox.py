@@ -135,6 +135,7 @@ class Mailbox:
         imap = self._client()
         deadline = time.monotonic() + seconds
         if not self.has(b"IDLE"):
+            deadline = min(deadline, time.monotonic() + self.folders.poll_seconds)
             while time.monotonic() < deadline and not should_stop():
                 time.sleep(min(1.0, max(0.0, deadline - time.monotonic())))
             imap.noop()

@@ -386,9 +386,9 @@ def test_uidvalidity_change_is_reported_and_nothing_is_processed_twice(dovecot, 
     assert len(acks_to(bot, "u0@example.net")) == 1
 
 
-def test_idle_daemon_answers_a_new_mail_without_polling(bot) -> None:
+def _serve_in_thread(bot):
+    """Run the daemon in a thread; return (thread, stop function)."""
     import threading
-    import time
 
     started = threading.Event()
     holder = {}
@@ -404,16 +404,54 @@ def test_idle_daemon_answers_a_new_mail_without_polling(bot) -> None:
 
     worker = threading.Thread(target=serve, daemon=True)
     worker.start()
+    assert started.wait(10)
+
+    def stop() -> None:
+        holder["daemon"].stop()
+        worker.join(timeout=10)
+        assert not worker.is_alive()
+
+    return worker, stop
+
+
+def test_idle_daemon_answers_a_new_mail_without_polling(bot) -> None:
+    import time
+
+    _, stop = _serve_in_thread(bot)
     try:
-        assert started.wait(10)
         time.sleep(1.0)  # the daemon is in IDLE now (the poll interval would be 60 s)
         bot.deliver(compose_mail("idle@example.net", FIRST_LINE, "Klacht", "De camera is kapot."))
         delivered = bot.sink.wait_for(2, timeout=15)  # acknowledgement and staff notification
         assert {r for d in delivered for r in d.rcpt_tos} >= {"idle@example.net", "techniek@example.nl"}
     finally:
-        holder["daemon"].stop()
-        worker.join(timeout=10)
-    assert not worker.is_alive()
+        stop()
+
+
+def test_without_idle_the_daemon_polls_at_the_configured_interval(dovecot, smtp_sink, tmp_path, monkeypatch) -> None:
+    import time
+
+    from conftest import REPO, Bot
+
+    from mailbot.mailbox import Mailbox
+
+    real_connect = Mailbox.connect
+
+    def connect_without_idle(self):
+        real_connect(self)
+        self.capabilities = self.capabilities - {b"IDLE"}
+
+    monkeypatch.setattr(Mailbox, "connect", connect_without_idle)
+    rules = tmp_path / "rules.yaml"
+    rules.write_text((REPO / "rules.yaml").read_text().replace("  poll_seconds: 60\n", "  poll_seconds: 1\n"))
+    bot = Bot(dovecot, smtp_sink, tmp_path / "data", rules_path=rules)
+    _, stop = _serve_in_thread(bot)
+    try:
+        time.sleep(1.5)
+        bot.deliver(compose_mail("poll@example.net", FIRST_LINE, "Klacht", "De camera is kapot."))
+        delivered = bot.sink.wait_for(2, timeout=10)
+        assert "poll@example.net" in {r for d in delivered for r in d.rcpt_tos}
+    finally:
+        stop()
 
 
 def test_staff_reply_to_the_notification_is_an_internal_note(bot) -> None:
