@@ -57,7 +57,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the exit code."""
     args = build_parser().parse_args(argv)
-    _setup_logging(args.verbose)
+    # The demo tells its own story; its daemon's log lines only with --verbose.
+    _setup_logging(logging.DEBUG if args.verbose else logging.WARNING if args.command == "demo" else logging.INFO)
     from mailbot.config import ConfigError
 
     try:
@@ -75,9 +76,9 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
-def _setup_logging(verbose: bool) -> None:
+def _setup_logging(level: int) -> None:
     logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.INFO,
+        level=level,
         format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
         stream=sys.stderr,
     )

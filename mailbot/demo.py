@@ -236,6 +236,10 @@ def _show(settings: Settings, rules: Rules, dovecot: Dovecot, ref: str) -> None:
         assert case is not None
         _say(f"5. The dossier of {ref} (mailbot cases show {ref})")
         print(render_dossier(dossier(store, case), zone))
+        minutes = rules.cases.auto_reply_window.seconds // 60
+        print("   The acknowledgement of the formal complaint is queued, not yet sent: at most one automatic")
+        print(f"   reply per address per {minutes} minutes (rules.yaml, cases.auto_reply_window_minutes),")
+        print("   and never past its deadline.")
     finally:
         store.close()
     _say("6. What the customers received")

@@ -131,7 +131,7 @@ def render_dossier(data: dict[str, Any], zone: ZoneInfo) -> str:
         for a in m["attachments"]:
             out.append(f"   Attachment: {a['filename']} ({a['size']} bytes)")
         body = m["stripped_text"].strip() or "(no text)"
-        out.append(textwrap.indent(body, "   | "))
+        out.append(textwrap.indent(body, "   | ", lambda _line: True))
         out.append("")
     out += [f"Outgoing mail ({len(data['outgoing'])})", "-" * 17]
     for o in data["outgoing"]:
@@ -139,9 +139,19 @@ def render_dossier(data: dict[str, Any], zone: ZoneInfo) -> str:
         out.append(f"   {o['kind']:<16} to {', '.join(o['recipients'])}: {status}")
     out += ["", "Timeline", "-" * 8]
     for e in data["events"]:
-        detail = ", ".join(f"{k}={v}" for k, v in e["detail"].items() if v not in (None, [], ""))
+        detail = ", ".join(f"{k}={_shown(v, zone)}" for k, v in e["detail"].items() if v not in (None, [], ""))
         out.append(f"   {when(e['at'])}  {e['kind']:<18} {e['actor']:<24} {detail}")
     return "\n".join(out) + "\n"
+
+
+def _shown(value: Any, zone: ZoneInfo) -> str:
+    """A detail value for the timeline: stored UTC moments in local time, the rest as is."""
+    if isinstance(value, str) and len(value) == 25 and value.endswith("+00:00"):
+        try:
+            return _local(datetime.fromisoformat(value), zone)
+        except ValueError:
+            return value
+    return str(value)
 
 
 def _local(moment: datetime | None, zone: ZoneInfo) -> str:
