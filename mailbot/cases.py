@@ -1,17 +1,16 @@
-"""Open, thread into and escalate cases: what one received message does to the case state."""
+"""What one received message does to the cases: open one, add to one, escalate one."""
 
 from __future__ import annotations
 
-import json
 import re
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any
 
-from mailbot.classify import level_after, normalise
+from mailbot.casework import CaseWork
+from mailbot.classify import level_after, normalise, satisfaction
 from mailbot.clock import iso
-from mailbot.compose import Composer
-from mailbot.config import Person, Rules
+from mailbot.config import Person
+from mailbot.lifecycle import AWAITING_ANSWER, FINAL, Status
 from mailbot.models import (
     Address,
     Case,
@@ -24,18 +23,9 @@ from mailbot.models import (
     SubjectType,
     Verdict,
 )
-from mailbot.store import MailLogEntry, Store
+from mailbot.staff import StaffDesk
+from mailbot.store import MailLogEntry
 from mailbot.thread import ThreadMatch, clean_subject
-from mailbot.workdays import WorkCalendar, format_date_nl, format_datetime_nl
-
-LEVEL_NAMES = {
-    Level.FIRST_LINE: "klacht",
-    Level.FORMAL: "formele klacht",
-    Level.APPEAL: "beroep",
-    Level.DISPUTE: "geschil",
-}
-TYPE_NAMES = {SubjectType.SERVICE: "dienstverlening", SubjectType.PRODUCT: "product", SubjectType.BEHAVIOUR: "gedrag"}
-EXCERPT_CHARS = 4000
 
 
 class Quarantine(Exception):
@@ -43,8 +33,8 @@ class Quarantine(Exception):
 
 
 @dataclass(frozen=True)
-class ComplimentTarget:
-    """Who a compliment is for."""
+class PersonMatch:
+    """A member of staff, or a team, that a customer's text names."""
 
     team: str
     person: Person | None
@@ -58,11 +48,11 @@ class CaseDesk:
     mail are committed together or not at all.
     """
 
-    def __init__(self, rules: Rules, store: Store, calendar: WorkCalendar, composer: Composer) -> None:
-        self.rules = rules
-        self.store = store
-        self.calendar = calendar
-        self.composer = composer
+    def __init__(self, work: CaseWork) -> None:
+        self.work = work
+        self.rules = work.rules
+        self.store = work.store
+        self.staff = StaffDesk(work, self.open_registered)
 
     def history(self, case_id: int | None) -> CaseHistory | None:
         """What the classifier may know about the case a message threads into."""
@@ -87,13 +77,16 @@ class CaseDesk:
         if mail.sender is None:
             raise Quarantine("no usable sender address (From missing or not understood)")
         if mail.sender.email in self.rules.staff:
-            raise Quarantine(f"mail from staff ({mail.sender.email}) that belongs to no case")
-        case = self._open(mail, verdict, thread, received_at, now, flag)
+            case_id = self.staff.new_mail(mail, verdict, received_at, now)
+            if case_id is None:
+                raise Quarantine(f"mail from staff ({mail.sender.email}) that belongs to no case and registers none")
+            return self._entry(mail, "case", case_id, "registered by staff")
+        case = self.open(mail, verdict, thread, received_at, now, flag, customer=mail.sender)
         return self._entry(mail, "case", case.id, "new case")
 
-    # --- a new case ---------------------------------------------------------------------
+    # --- a new case -------------------------------------------------------------------
 
-    def _open(
+    def open(
         self,
         mail: ParsedMail,
         verdict: Verdict,
@@ -101,37 +94,52 @@ class CaseDesk:
         received_at: datetime,
         now: datetime,
         flag: str | None,
+        *,
+        customer: Address,
+        channel: str = "email",
     ) -> Case:
-        assert mail.sender is not None
+        """Open a case for ``customer``, acknowledge it and tell staff."""
+        work = self.work
         to_formal = any(self.rules.addresses.get(a.email) == "formal" for a in mail.recipients)
         level = Level.FORMAL if to_formal else Level.FIRST_LINE
         if verdict.category == Category.ESCALATION:
             level = max(level, verdict.level or Level.FORMAL)
         compliment = verdict.category == Category.COMPLIMENT
-        target = self.compliment_target(mail) if compliment else None
-        team = target.team if target else self.rules.by_type.get(verdict.subject_type, self.rules.default_team)
-        local = received_at.astimezone(self.calendar.zone)
+        named = self.named_in(mail)
+        team = self.rules.by_type.get(verdict.subject_type, self.rules.default_team)
+        owner = work.owner_for_level(level)
+        if compliment:
+            named = named or self._default_compliment_target()
+            team = named.team
+        elif verdict.subject_type == SubjectType.BEHAVIOUR:
+            # A complaint about someone's conduct goes to the manager of that person's department.
+            if named is not None:
+                team = named.team
+            owner = owner or self.rules.teams[team].manager
         case = Case(
             id=0,
-            ref=self.store.next_ref(self.rules.cases.reference_prefix, local.year),
+            ref=self.store.next_ref(self.rules.cases.reference_prefix, received_at.astimezone(work.calendar.zone).year),
             category=verdict.category,
             level=level,
             urgent=verdict.urgent,
             subject_type=verdict.subject_type,
-            status="compliment" if compliment else "open",
-            customer=mail.sender,
+            status=Status.CLOSED.value if compliment else Status.OPEN.value,
+            customer=customer,
             subject=clean_subject(mail.subject, self.rules.cases.reference_prefix) or "(geen onderwerp)",
             owner_team=team,
-            owner_email=self._owner_for_level(level),
+            owner_email=owner,
             received_at=received_at,
-            ack_due=None if compliment else self.calendar.deadline(received_at, self.rules.deadlines.acknowledge),
+            ack_due=None if compliment else work.calendar.deadline(received_at, self.rules.deadlines.acknowledge),
             ack_sent_at=None,
-            solution_due=None if compliment else self.calendar.deadline(received_at, self.rules.deadlines.solve),
+            solution_due=None if compliment else work.solve_deadline(received_at, level),
             answered=False,
             linked_case_id=thread.stranger_of,
+            channel=channel,
+            closed_at=now if compliment else None,
         )
         case = replace(case, id=self.store.insert_case(case, now))
-        self._store_message(case.id, mail, Direction.IN, Role.CUSTOMER, verdict, flag, now)
+        role = Role.CUSTOMER if channel == "email" else Role.STAFF
+        work.store_message(case.id, mail, Direction.IN, role, verdict, flag, now, internal=channel != "email")
         self.store.add_event(
             case.id,
             "opened",
@@ -142,52 +150,92 @@ class CaseDesk:
             urgent=case.urgent,
             subject_type=case.subject_type.value,
             team=team,
+            owner=owner,
+            channel=channel,
             rules=list(verdict.rules),
             ack_due=_iso(case.ack_due),
             solution_due=_iso(case.solution_due),
         )
         if thread.stranger_of is not None:
             self._warn_stranger(case, thread.stranger_of, now)
-        context = self._context(case, mail, verdict)
-        if target is not None:
-            context["compliment_for"] = target.label
-            self._to_customer(case, mail, "thanks", "compliment_thanks", context, now)
-            recipients = [target.person] if target.person else []
-            team_obj = self.rules.teams[target.team]
-            self._to_staff(
+        reply_to = mail if channel == "email" else None
+        if compliment:
+            assert named is not None
+            work.to_customer(case, "thanks", "compliment_thanks", now, reply_to=reply_to, compliment_for=named.label)
+            people = [named.person] if named.person else []
+            work.to_staff(
                 case,
                 "forward",
                 "compliment_forward",
-                context,
                 now,
-                [*recipients, Person(team_obj.email, team_obj.name)],
+                [*people, *work.team_people(named.team)],
+                compliment_for=named.label,
+                excerpt=mail.stripped,
             )
-            self.store.add_event(case.id, "compliment-routed", "system", now, to=target.label)
+            self.store.add_event(
+                case.id,
+                "compliment-routed",
+                "system",
+                now,
+                to=named.label,
+                person=named.person.email if named.person else None,
+                team=named.team,
+            )
             return case
-        template = "ack_escalation" if case.category == Category.ESCALATION else "ack_complaint"
-        self._to_customer(case, mail, "ack", template, context, now)
-        self._to_staff(case, "notify", "notify_new", context, now, self._staff_for(case))
+        if channel != "email":
+            work.to_customer(
+                case, "ack", "complaint_recorded", now, automatic=False, channel=channel, excerpt=mail.stripped
+            )
+        else:
+            template = "ack_escalation" if case.category == Category.ESCALATION else "ack_complaint"
+            work.to_customer(
+                case,
+                "ack",
+                template,
+                now,
+                reply_to=reply_to,
+                meeting=case.subject_type == SubjectType.BEHAVIOUR and self.rules.policy.behaviour_meeting,
+            )
+        work.to_staff(
+            case,
+            "notify",
+            "notify_new",
+            now,
+            work.staff_for(case),
+            excerpt=mail.stripped,
+            rules_fired=", ".join(verdict.rules),
+        )
+        work.schedule_deadlines(case)
         return case
 
-    def compliment_target(self, mail: ParsedMail) -> ComplimentTarget:
-        """The person or team a compliment names, by full name, first name or team keyword."""
+    def open_registered(
+        self, mail: ParsedMail, verdict: Verdict, customer: Address, channel: str, received_at: datetime, now: datetime
+    ) -> Case:
+        """A complaint staff took by phone or letter: a case in the customer's name."""
+        return self.open(
+            mail, verdict, ThreadMatch(None, "registered"), received_at, now, None, customer=customer, channel=channel
+        )
+
+    def named_in(self, mail: ParsedMail) -> PersonMatch | None:
+        """The member of staff (full or first name) or team (keyword, name) a customer's text names."""
         text = normalise(f"{mail.subject}\n{mail.stripped}")
         for key, team in self.rules.teams.items():
             for member in team.members:
-                names = {normalise(member.name)}
-                first = normalise(member.name).split()[0] if member.name.strip() else ""
-                if len(first) > 2:
-                    names.add(first)
+                full = normalise(member.name)
+                first = full.split()[0] if full else ""
+                names = {full} | ({first} if len(first) > 2 else set())
                 if any(re.search(rf"(?<!\w){re.escape(n)}(?!\w)", text) for n in names if n):
-                    return ComplimentTarget(key, member, f"{member.name} ({team.name})")
+                    return PersonMatch(key, member, f"{member.name} ({team.name})")
         for key, team in self.rules.teams.items():
-            words = (*team.keywords, team.name)
-            if any(re.search(rf"(?<!\w){re.escape(normalise(w))}(?!\w)", text) for w in words):
-                return ComplimentTarget(key, None, team.name)
-        key = self.rules.compliments_team
-        return ComplimentTarget(key, None, self.rules.teams[key].name)
+            if any(re.search(rf"(?<!\w){re.escape(normalise(w))}(?!\w)", text) for w in (*team.keywords, team.name)):
+                return PersonMatch(key, None, team.name)
+        return None
 
-    # --- a message about an existing case -------------------------------------------------
+    def _default_compliment_target(self) -> PersonMatch:
+        key = self.rules.compliments_team
+        return PersonMatch(key, None, self.rules.teams[key].name)
+
+    # --- a message about an existing case ------------------------------------------------
 
     def _follow_up(
         self,
@@ -199,122 +247,77 @@ class CaseDesk:
         now: datetime,
         flag: str | None,
     ) -> None:
+        work = self.work
         sender = mail.sender.email if mail.sender else ""
         if verdict.category == Category.AUTO:
-            self._store_message(case.id, mail, Direction.IN, Role.SYSTEM, verdict, flag, now)
+            work.store_message(case.id, mail, Direction.IN, Role.SYSTEM, verdict, flag, now)
             self.store.add_event(case.id, "automatic-mail", "system", now, reason=verdict.auto_reason)
             return
         if sender in self.rules.staff:
-            to_customer = any(a.email == case.customer.email for a in mail.recipients)
-            direction = Direction.OUT if to_customer else Direction.IN
-            self._store_message(case.id, mail, direction, Role.STAFF, verdict, flag, now, internal=not to_customer)
-            if to_customer:
-                self.store.update_case(case.id, now, answered=True)
-            self.store.add_event(case.id, "staff-reply" if to_customer else "staff-note", sender, now, via=thread.via)
+            self.staff.follow_up(case, mail, verdict, thread, flag, now)
             return
-        self._store_message(case.id, mail, Direction.IN, Role.CUSTOMER, verdict, flag, now)
+        work.store_message(case.id, mail, Direction.IN, Role.CUSTOMER, verdict, flag, now)
         self.store.add_event(
             case.id, "customer-reply", sender or "unknown", now, via=thread.via, rules=list(verdict.rules)
         )
-        if verdict.category == Category.ESCALATION and case.level < Level.DISPUTE:
+        status = Status(case.status)
+        if status in AWAITING_ANSWER:
+            answer = satisfaction(mail.stripped, self.rules.policy)
+            if answer is True:
+                case, _ = work.step(case, "satisfied", sender, now)
+                self.staff.request_improvement_form(case, now)
+                return
+            if answer is False:
+                self._escalate(case, mail, verdict, received_at, now)
+                return
+        if verdict.category == Category.ESCALATION and status not in FINAL:
             self._escalate(case, mail, verdict, received_at, now)
+            return
+        if status not in FINAL:
+            work.to_staff(case, "notify-reply", "notify_reply", now, work.owner_people(case), excerpt=mail.stripped)
 
     def _escalate(self, case: Case, mail: ParsedMail, verdict: Verdict, received_at: datetime, now: datetime) -> None:
-        level = level_after(verdict, case.level)
-        ack_due = self.calendar.deadline(received_at, self.rules.deadlines.acknowledge)
-        solution_due = self.calendar.deadline(received_at, self.rules.deadlines.solve)
-        owner = self._owner_for_level(level) or case.owner_email
+        """One rung up the ladder, re-acknowledged with new deadlines; past the appeal: the disputes committee."""
+        work = self.work
+        level = level_after(verdict, case.level) if case.level < Level.DISPUTE else Level.DISPUTE
+        if level >= Level.DISPUTE:
+            case, _ = work.step(case, "refer", "customer", now, level_from=case.level.label, rules=list(verdict.rules))
+            self.store.update_case(case.id, now, level=Level.DISPUTE, category=Category.ESCALATION.value)
+            case = self.store.case(case.id)
+            work.to_customer(case, "referral", "referral", now, reply_to=mail, automatic=False)
+            work.to_staff(case, "notify", "notify_escalation", now, work.staff_for(case), excerpt=mail.stripped)
+            return
+        ack_due = work.calendar.deadline(received_at, self.rules.deadlines.acknowledge)
+        solution_due = work.solve_deadline(received_at, level)
+        owner = work.owner_for_level(level) or case.owner_email
+        case, _ = work.step(
+            case,
+            "escalate",
+            "customer",
+            now,
+            level_from=case.level.label,
+            level_to=level.label,
+            rules=list(verdict.rules),
+            ack_due=iso(ack_due),
+            solution_due=iso(solution_due),
+        )
         self.store.update_case(
             case.id,
             now,
             category=Category.ESCALATION.value,
             level=level,
-            status="open",
             ack_due=ack_due,
             ack_sent_at=None,
             solution_due=solution_due,
             owner_email=owner,
             answered=False,
+            solved_at=None,
             urgent=case.urgent or verdict.urgent,
         )
-        self.store.add_event(
-            case.id,
-            "escalated",
-            "customer",
-            now,
-            **{"from": case.level.label},
-            to=level.label,
-            rules=list(verdict.rules),
-            ack_due=iso(ack_due),
-            solution_due=iso(solution_due),
-        )
         case = self.store.case(case.id)
-        context = self._context(case, mail, verdict)
-        self._to_customer(case, mail, "ack", "ack_escalation", context, now)
-        self._to_staff(case, "notify", "notify_escalation", context, now, self._staff_for(case))
-
-    # --- outgoing mail -------------------------------------------------------------------
-
-    def _to_customer(
-        self, case: Case, mail: ParsedMail, kind: str, template: str, context: dict[str, Any], now: datetime
-    ) -> None:
-        send_at = self._automatic_reply_time(case.customer.email, now, case.ack_due)
-        out = self.composer.build(
-            kind=kind,
-            template=template,
-            context=context,
-            to=[case.customer],
-            ref=case.ref,
-            now=now,
-            not_before=send_at,
-            automatic=True,
-            in_reply_to=mail.message_id or None,
-            references=mail.references,
-        )
-        self.store.enqueue(out, case.id, now)
-        self.store.add_event(
-            case.id,
-            "queued",
-            "system",
-            now,
-            kind=kind,
-            to=case.customer.email,
-            message_id=out.message_id,
-            not_before=iso(send_at),
-        )
-
-    def _to_staff(
-        self, case: Case, kind: str, template: str, context: dict[str, Any], now: datetime, people: list[Person]
-    ) -> None:
-        unique = {p.email: Address(p.email, p.name) for p in people}
-        out = self.composer.build(
-            kind=kind,
-            template=template,
-            context=context,
-            to=list(unique.values()),
-            ref=case.ref,
-            now=now,
-            not_before=now,
-            automatic=False,
-        )
-        self.store.enqueue(out, case.id, now)
-        self.store.add_event(case.id, "queued", "system", now, kind=kind, to=sorted(unique), message_id=out.message_id)
-
-    def _automatic_reply_time(self, email: str, now: datetime, deadline: datetime | None) -> datetime:
-        """When an automatic reply may go: sending hours, and at most one per address per window.
-
-        A reply held back by the window still goes before the deadline: the policy's promise
-        outranks the loop guard, which the auto-mail checks already cover.
-        """
-        when = self.calendar.next_sending_time(now, deadline)
-        last = self.store.last_auto_reply(email)
-        window = self.rules.cases.auto_reply_window
-        if last is not None and when < last + window:
-            when = last + window
-            if deadline is not None and when > deadline:
-                when = max(now, deadline)
-        self.store.note_auto_reply(email, when)
-        return when
+        work.to_customer(case, "ack", "ack_escalation", now, reply_to=mail)
+        work.to_staff(case, "notify", "notify_escalation", now, work.staff_for(case), excerpt=mail.stripped)
+        work.schedule_deadlines(case)
 
     def _warn_stranger(self, case: Case, other_id: int, now: datetime) -> None:
         other = self.store.case(other_id)
@@ -327,83 +330,7 @@ class CaseDesk:
             other=other.ref,
             reason="sender is not a party of the case named in the subject",
         )
-        context = {"case": case, "other": other}
-        people = [Person(other.owner_email, other.owner_email)] if other.owner_email else []
-        self._to_staff(
-            case, "stranger-warning", "notify_stranger", context, now, [*people, *self._team_people(other.owner_team)]
-        )
-
-    def _staff_for(self, case: Case) -> list[Person]:
-        people = self._team_people(case.owner_team)
-        people.append(self.rules.coordinator)
-        if case.level >= Level.APPEAL or case.urgent:
-            people.append(self.rules.director)
-        return people
-
-    def _team_people(self, team_key: str | None) -> list[Person]:
-        team = self.rules.teams.get(team_key or "")
-        return [Person(team.email, team.name)] if team else []
-
-    def _owner_for_level(self, level: Level) -> str | None:
-        return self.rules.director.email if level >= Level.APPEAL else None
-
-    def _context(self, case: Case, mail: ParsedMail, verdict: Verdict) -> dict[str, Any]:
-        team = self.rules.teams.get(case.owner_team or "")
-        kind = "compliment" if case.category == Category.COMPLIMENT else LEVEL_NAMES[case.level]
-        return {
-            "case": case,
-            "customer_name": case.customer.name,
-            "received": format_datetime_nl(case.received_at.astimezone(self.calendar.zone)),
-            "ack_due": format_date_nl(case.ack_due.astimezone(self.calendar.zone)) if case.ack_due else None,
-            "solution_due": format_date_nl(case.solution_due.astimezone(self.calendar.zone))
-            if case.solution_due
-            else None,
-            "team_name": team.name if team else self.rules.organisation,
-            "director_name": self.rules.director.name,
-            "level_name": LEVEL_NAMES[case.level],
-            "kind_name": kind,
-            "type_name": TYPE_NAMES[case.subject_type],
-            "excerpt": mail.stripped[:EXCERPT_CHARS],
-            "rules_fired": ", ".join(verdict.rules),
-        }
-
-    # --- the dossier ---------------------------------------------------------------------
-
-    def _store_message(
-        self,
-        case_id: int,
-        mail: ParsedMail,
-        direction: Direction,
-        role: Role,
-        verdict: Verdict,
-        flag: str | None,
-        now: datetime,
-        internal: bool = False,
-    ) -> None:
-        self.store.insert_message(
-            {
-                "case_id": case_id,
-                "key": mail.key,
-                "message_id": mail.message_id or mail.key,
-                "direction": direction.value,
-                "role": role.value,
-                "internal": int(internal),
-                "from_email": mail.sender.email if mail.sender else "",
-                "from_name": mail.sender.name if mail.sender else "",
-                "to_json": json.dumps([a.email for a in mail.to]),
-                "cc_json": json.dumps([a.email for a in mail.cc]),
-                "subject": mail.subject,
-                "date": iso(mail.date),
-                "text": mail.text,
-                "stripped": mail.stripped,
-                "headers_json": json.dumps(mail.headers, ensure_ascii=False),
-                "attachments_json": json.dumps([asdict(a) for a in mail.attachments], ensure_ascii=False),
-                "raw_sha256": mail.raw_sha256,
-                "verdict_json": json.dumps(verdict.as_record(), ensure_ascii=False),
-                "flag": flag,
-                "created_at": iso(now),
-            }
-        )
+        self.work.to_staff(case, "stranger-warning", "notify_stranger", now, self.work.owner_people(other), other=other)
 
     def _same_id_check(self, mail: ParsedMail) -> str | None:
         """'duplicate' for a second delivery of the same mail; a flag for a reused Message-ID."""
@@ -412,10 +339,8 @@ class CaseDesk:
         earlier = self.store.messages_with_id(mail.message_id)
         if not earlier:
             return None
-        if any(
-            row["stripped"] == mail.stripped and row["from_email"] == (mail.sender.email if mail.sender else "")
-            for row in earlier
-        ):
+        sender = mail.sender.email if mail.sender else ""
+        if any(row["stripped"] == mail.stripped and row["from_email"] == sender for row in earlier):
             return "duplicate"
         return "same Message-ID as an earlier message with different content"
 

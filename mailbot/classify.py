@@ -7,7 +7,7 @@ import unicodedata
 from collections.abc import Mapping
 from functools import lru_cache
 
-from mailbot.config import Classification, Rule
+from mailbot.config import Classification, PolicyRules, Rule
 from mailbot.models import CaseHistory, Category, Level, ParsedMail, SubjectType, Verdict
 
 # Words that turn "tevreden" into its opposite when they come just before it.
@@ -149,6 +149,24 @@ def _phrase_regex(phrases: tuple[str, ...]) -> re.Pattern[str]:
     parts = sorted((normalise(p) for p in phrases), key=len, reverse=True)
     body = "|".join(r"\s+".join(map(re.escape, p.split())) for p in parts)
     return re.compile(rf"(?<!\w)(?:{body})(?!\w)")
+
+
+def satisfaction(text: str, policy: PolicyRules) -> bool | None:
+    """The answer to "are you satisfied?": True, False, or None when the text does not say.
+
+    A dissatisfied phrase wins over a satisfied one ("ja, maar niet tevreden" is a no), and a
+    satisfied phrase right after a negation does not count.
+    """
+    normal = normalise(text)
+
+    def said(phrases: tuple[str, ...]) -> bool:
+        return any(not _negated(normal, m.start()) for m in _phrase_regex(phrases).finditer(normal))
+
+    if said(policy.dissatisfied_phrases):
+        return False
+    if said(policy.satisfied_phrases):
+        return True
+    return None
 
 
 def level_after(verdict: Verdict, current: Level) -> Level:

@@ -13,7 +13,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
     from mailbot.config import Rules, Settings
+    from mailbot.models import Case
+    from mailbot.store import Store
 
 log = logging.getLogger("mailbot")
 
@@ -34,7 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="run the daemon: watch the mailbox, handle mail, send what is due")
     run.add_argument("--once", action="store_true", help="process what is waiting, send what is due, then exit")
 
-    cases = sub.add_parser("cases", help="list cases or show one dossier")
+    cases = sub.add_parser("cases", help="list cases, show one dossier or export it to the archive")
     cases_sub = cases.add_subparsers(dest="cases_command", required=True, metavar="ACTION")
     listing = cases_sub.add_parser("list", help="all cases, urgent first")
     listing.add_argument("--json", action="store_true", help="print JSON instead of a table")
@@ -42,6 +46,9 @@ def build_parser() -> argparse.ArgumentParser:
     show = cases_sub.add_parser("show", help="one case's dossier: fields, messages, events")
     show.add_argument("ref", help="case reference, such as KL-2026-0001")
     show.add_argument("--json", action="store_true", help="print JSON instead of text")
+    export = cases_sub.add_parser("export", help="archive one case: its mail as .eml, dossier.html/.json, manifest")
+    export.add_argument("ref", help="case reference, such as KL-2026-0001")
+    export.add_argument("--to", type=Path, help="archive folder (default: archive/ in the data folder)")
 
     classify = sub.add_parser("classify", help="show the verdict for one .eml file and the rules that fired")
     classify.add_argument("file", type=Path, help="a message in RFC 5322 (.eml) form")
@@ -161,11 +168,30 @@ def _cases(args: argparse.Namespace, settings: Settings, rules: Rules) -> int:
         if case is None:
             print(f"mailbot: no case {args.ref}", file=sys.stderr)
             return 1
+        if args.cases_command == "export":
+            return _export(args, settings, store, case, zone)
         data = dossier(store, case)
         print(json.dumps(data, ensure_ascii=False, indent=2) if args.json else render_dossier(data, zone), end="\n")
         return 0
     finally:
         store.close()
+
+
+def _export(args: argparse.Namespace, settings: Settings, store: Store, case: Case, zone: ZoneInfo) -> int:
+    from datetime import UTC, datetime
+
+    from mailbot.archive import ArchiveError, archive_case
+    from mailbot.blobs import BlobStore
+
+    root = args.to or settings.data_dir / "archive"
+    blobs = BlobStore(settings.data_dir / "blobs")
+    try:
+        path = archive_case(store, blobs, case, root, zone, _templates(args, settings), datetime.now(UTC))
+    except (ArchiveError, OSError) as exc:
+        print(f"mailbot: cannot archive {case.ref}: {exc}", file=sys.stderr)
+        return 1
+    print(path)
+    return 0
 
 
 def _classify(args: argparse.Namespace, settings: Settings, rules: Rules) -> int:

@@ -44,6 +44,7 @@ class Composer:
             keep_trailing_newline=False,
             autoescape=False,  # plain text; the HTML part is built and escaped by to_html()
         )
+        self.env.filters["dutch_date"] = _dutch_date
 
     def check(self, names: Sequence[str]) -> None:
         """Load every named template now, so a broken one stops start-up, not a send."""
@@ -75,7 +76,7 @@ class Composer:
         template: str,
         context: Mapping[str, Any],
         to: Sequence[Address],
-        ref: str,
+        ref: str | None,
         now: datetime,
         not_before: datetime,
         automatic: bool,
@@ -84,10 +85,9 @@ class Composer:
     ) -> OutgoingMail:
         """Render and wrap one mail: Message-ID of ours, threading headers, case tag, text + HTML."""
         subject, text = self.render(template, context)
-        tag = f"[{ref}]"
-        if tag not in subject:
-            subject = f"{tag} {subject}"
-        message_id = self.new_message_id(ref)
+        if ref is not None and f"[{ref}]" not in subject:
+            subject = f"[{ref}] {subject}"
+        message_id = self.new_message_id(ref or "mailbot")
         msg = EmailMessage(policy=_POLICY)
         msg["From"] = _header_address(Address(self.rules.bot_address, self.rules.organisation))
         msg["To"] = ", ".join(_header_address(a) for a in to)
@@ -101,7 +101,8 @@ class Composer:
         # and lets us recognise it if it comes back.
         msg["Auto-Submitted"] = "auto-replied" if automatic else "auto-generated"
         msg["X-Auto-Response-Suppress"] = "All"
-        msg["X-Mailbot-Case"] = ref
+        if ref is not None:
+            msg["X-Mailbot-Case"] = ref
         msg.set_content(text)
         msg.add_alternative(to_html(text, subject), subtype="html")
         return OutgoingMail(
@@ -118,6 +119,19 @@ class Composer:
     def new_message_id(self, ref: str) -> str:
         """A fresh Message-ID of ours that names the case (``<KL-2026-0001.x7f…@example.nl>``)."""
         return f"<{ref}.{secrets.token_hex(8)}@{self.rules.domain}>"
+
+
+def _dutch_date(value: object) -> str:
+    """Jinja2 filter: a date (or ISO date text) in Dutch words."""
+    from datetime import date
+
+    from mailbot.workdays import format_date_nl
+
+    if isinstance(value, str):
+        value = date.fromisoformat(value[:10])
+    if not isinstance(value, date):
+        raise TypeError(f"dutch_date needs a date, not {type(value).__name__}")
+    return format_date_nl(value)
 
 
 def clean_header(value: str) -> str:

@@ -145,10 +145,26 @@ class CaseRules:
 
 @dataclass(frozen=True)
 class Deadlines:
-    """The policy's promises."""
+    """The policy's promises; ``solve_appeal`` is the time the director has for an appeal."""
 
     acknowledge: Span
     solve: Span
+    solve_appeal: Span
+
+
+@dataclass(frozen=True)
+class PolicyRules:
+    """The complaint policy's cadence and texts (the lifecycle after the acknowledgement)."""
+
+    reminder_before: Span = Span(2, "working_days")
+    interim_update_after: Span = Span(5, "working_days")
+    interim_update_every: Span = Span(5, "working_days")
+    satisfaction_check_after: Span = Span(3, "working_days")
+    digest_time: time | None = time(8, 0)
+    satisfied_phrases: tuple[str, ...] = ("ja", "tevreden", "opgelost", "prima", "akkoord", "yes")
+    dissatisfied_phrases: tuple[str, ...] = ("nee", "niet tevreden", "ontevreden", "niet opgelost", "no")
+    disputes_committee: str = ""
+    behaviour_meeting: bool = True
 
 
 @dataclass(frozen=True)
@@ -172,6 +188,7 @@ class Rules:
     mailbox: MailboxRules
     cases: CaseRules
     classification: Classification
+    policy: PolicyRules = PolicyRules()
 
     @property
     def staff(self) -> frozenset[str]:
@@ -330,6 +347,7 @@ def load_rules(path: Path) -> Rules:
 
 
 _TOP_KEYS = {
+    "policy",
     "organisation",
     "addresses",
     "bot_address",
@@ -469,9 +487,12 @@ class _RulesReader:
                 },
             )
         )
-        deadlines = self.mapping(doc, "deadlines", "deadlines", {"acknowledge", "solve"})
+        deadlines = self.mapping(doc, "deadlines", "deadlines", {"acknowledge", "solve", "solve_appeal"})
         ack = self.span(deadlines, "acknowledge", "deadlines.acknowledge")
         solve = self.span(deadlines, "solve", "deadlines.solve")
+        solve_appeal = (
+            self.span(deadlines, "solve_appeal", "deadlines.solve_appeal") if "solve_appeal" in deadlines else solve
+        )
         if _rough_days(solve) < _rough_days(ack):
             raise self.fail(
                 deadlines, "solve", f"deadlines.solve ({solve}) cannot end before deadlines.acknowledge ({ack})"
@@ -489,11 +510,50 @@ class _RulesReader:
             default_team=self.team_ref(routing, "default_team", teams),
             by_type={SubjectType(k): self.team_ref(by_type_node, k, teams) for k in by_type_node},
             compliments_team=self.team_ref(routing, "compliments_team", teams),
-            deadlines=Deadlines(acknowledge=ack, solve=solve),
+            deadlines=Deadlines(acknowledge=ack, solve=solve, solve_appeal=solve_appeal),
             calendar=calendar,
             mailbox=self.mailbox(doc),
             cases=self.cases(doc),
             classification=self.classification(doc),
+            policy=self.policy(doc),
+        )
+
+    def policy(self, doc: Any) -> PolicyRules:
+        if "policy" not in doc:
+            return PolicyRules()
+        keys = {
+            "reminder_before",
+            "interim_update_after",
+            "interim_update_every",
+            "satisfaction_check_after",
+            "digest_time",
+            "satisfied_phrases",
+            "dissatisfied_phrases",
+            "disputes_committee",
+            "behaviour_meeting",
+        }
+        node = self.mapping(doc, "policy", "policy", keys)
+        default = PolicyRules()
+        spans = {
+            key: self.span(node, key, f"policy.{key}") if key in node else getattr(default, key)
+            for key in ("reminder_before", "interim_update_after", "interim_update_every", "satisfaction_check_after")
+        }
+        digest = default.digest_time
+        if "digest_time" in node:
+            value = node.get("digest_time")
+            match = re.fullmatch(r"(\d{1,2}):(\d{2})", str(value).strip()) if value is not None else None
+            if value is not None and (not match or int(match.group(1)) > 23 or int(match.group(2)) > 59):
+                raise self.fail(node, "digest_time", f"policy.digest_time must read like '08:00', not {value!r}")
+            digest = time(int(match.group(1)), int(match.group(2))) if match else None
+        return PolicyRules(
+            **spans,
+            digest_time=digest,
+            satisfied_phrases=self.strings(node, "satisfied_phrases", "policy.satisfied_phrases")
+            or default.satisfied_phrases,
+            dissatisfied_phrases=self.strings(node, "dissatisfied_phrases", "policy.dissatisfied_phrases")
+            or default.dissatisfied_phrases,
+            disputes_committee=str(node.get("disputes_committee") or "").strip(),
+            behaviour_meeting=self.boolean(node, "behaviour_meeting", "policy.behaviour_meeting", True),
         )
 
     def person(self, node: Any, key: str) -> Person:

@@ -30,6 +30,7 @@ class RunReport:
     already_done: int = 0
     sent: int = 0
     send_failures: int = 0
+    timers: int = 0
     outcomes: dict[str, int] = field(default_factory=dict)
 
 
@@ -68,6 +69,7 @@ class Daemon:
                     if self.mailbox.client is None:
                         self.mailbox.connect()
                     self.sync(report)
+                    self.run_timers(report)
                     self.send(report)
                     backoff = 1.0
                     if once:
@@ -126,6 +128,12 @@ class Daemon:
         if state is None or state[0] != uidvalidity:
             self.store.set_sync_state(folder, uidvalidity, max(uids, default=last_uid), self.clock.now())
 
+    def run_timers(self, report: RunReport) -> None:
+        """Fire the lifecycle's due timers: reminders, alerts, interim updates, satisfaction checks, digests."""
+        timers = self.pipeline.timers
+        timers.ensure_digest(self.clock.now())
+        report.timers += timers.run_due(self.clock.now())
+
     def send(self, report: RunReport) -> None:
         """Deliver the outbox's due mail."""
         result = self.outbox.send_due()
@@ -161,9 +169,9 @@ class Daemon:
 
     def _wait_seconds(self) -> float:
         wait = float(self.rules.mailbox.idle_seconds)
-        due = self.outbox.next_due_at()
-        if due is not None:
-            wait = min(wait, max(1.0, (due - self.clock.now()) / timedelta(seconds=1)))
+        for due in (self.outbox.next_due_at(), self.store.next_timer_at()):
+            if due is not None:
+                wait = min(wait, max(1.0, (due - self.clock.now()) / timedelta(seconds=1)))
         return wait
 
     def _sleep(self, seconds: float) -> None:

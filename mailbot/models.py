@@ -174,6 +174,34 @@ class Case:
     solution_due: datetime | None
     answered: bool
     linked_case_id: int | None = None
+    channel: str = "email"
+    contact_at: datetime | None = None
+    solution: str | None = None
+    solved_at: datetime | None = None
+    closed_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Timer:
+    """A due action the daemon's loop evaluates against the clock."""
+
+    id: int
+    key: str
+    case_id: int | None
+    kind: str
+    due_at: datetime
+    detail: dict[str, object]
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """An agreement made with a customer (afspraak), watched until its date."""
+
+    id: int
+    case_id: int
+    text: str
+    due_date: str
+    created_by: str
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from mailbot.blobs import BlobStore
 from mailbot.cases import CaseDesk, Quarantine
+from mailbot.casework import CaseWork
 from mailbot.classify import auto_reason, classify
 from mailbot.clock import Clock
 from mailbot.compose import Composer
@@ -19,6 +20,7 @@ from mailbot.parse import ParseError, parse_mail
 from mailbot.quotes import strip_quoted
 from mailbot.store import MailLogEntry, Store
 from mailbot.thread import find_thread, ids_in_raw
+from mailbot.timers import TimerDesk
 from mailbot.workdays import WorkCalendar
 
 log = logging.getLogger("mailbot.pipeline")
@@ -68,7 +70,9 @@ class Pipeline:
         self.calendar = WorkCalendar(rules.calendar)
         self.composer = Composer(template_dir, rules)
         self.composer.check(TEMPLATES)
-        self.desk = CaseDesk(rules, store, self.calendar, self.composer)
+        self.work = CaseWork(rules, store, self.calendar, self.composer)
+        self.desk = CaseDesk(self.work)
+        self.timers = TimerDesk(self.work)
 
     def handle(self, raw: bytes, source: Source, arrived: datetime | None = None) -> Handled:
         """Process one raw message; never raises for a bad message, only for a broken database."""

@@ -14,7 +14,7 @@ from typing import Any
 import sqlite_utils
 
 from mailbot.clock import from_iso, iso, parse_stored
-from mailbot.models import Address, Case, Category, Level, OutgoingMail, SubjectType
+from mailbot.models import Address, Agreement, Case, Category, Level, OutgoingMail, SubjectType, Timer
 
 MIGRATIONS: list[tuple[str, str]] = [
     (
@@ -124,6 +124,36 @@ MIGRATIONS: list[tuple[str, str]] = [
             email TEXT PRIMARY KEY,
             last_at TEXT NOT NULL
         );
+        """,
+    ),
+    (
+        "0002_lifecycle",
+        """
+        ALTER TABLE cases ADD COLUMN channel TEXT NOT NULL DEFAULT 'email';
+        ALTER TABLE cases ADD COLUMN contact_at TEXT;
+        ALTER TABLE cases ADD COLUMN solution TEXT;
+        ALTER TABLE cases ADD COLUMN solved_at TEXT;
+        ALTER TABLE cases ADD COLUMN closed_at TEXT;
+        CREATE TABLE timers (
+            id INTEGER PRIMARY KEY,
+            key TEXT NOT NULL UNIQUE,
+            case_id INTEGER REFERENCES cases(id),
+            kind TEXT NOT NULL,
+            due_at TEXT NOT NULL,
+            detail_json TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'pending',
+            fired_at TEXT
+        );
+        CREATE INDEX timers_due ON timers(status, due_at);
+        CREATE TABLE agreements (
+            id INTEGER PRIMARY KEY,
+            case_id INTEGER NOT NULL REFERENCES cases(id),
+            text TEXT NOT NULL,
+            due_date TEXT NOT NULL,
+            created_by TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX agreements_case ON agreements(case_id);
         """,
     ),
 ]
@@ -426,6 +456,73 @@ class Store:
         )
         return [dict(zip(keys, (*r[:4], json.loads(r[4]), *r[5:]), strict=True)) for r in rows]
 
+    def outbox_kind(self, message_id: str) -> str | None:
+        """The kind of our own mail with this Message-ID, if we sent it."""
+        row = self.db.execute("SELECT kind FROM outbox WHERE message_id = ?", [message_id]).fetchone()
+        return str(row[0]) if row else None
+
+    def outgoing_raw(self, case_id: int) -> list[tuple[str, str, bytes]]:
+        """(message_id, status, raw bytes) of every mail queued for a case, oldest first (for the archive)."""
+        rows = self.db.execute(
+            "SELECT message_id, status, raw FROM outbox WHERE case_id = ? ORDER BY id", [case_id]
+        ).fetchall()
+        return [(r[0], r[1], bytes(r[2])) for r in rows]
+
+    # --- timers and agreements --------------------------------------------------------
+
+    def schedule(self, key: str, case_id: int | None, kind: str, due_at: datetime, **detail: Any) -> bool:
+        """Add a timer unless one with this key exists; True when it was added."""
+        cursor = self.db.execute(
+            "INSERT INTO timers (key, case_id, kind, due_at, detail_json) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT(key) DO NOTHING",
+            [key, case_id, kind, iso(due_at), json.dumps(detail, ensure_ascii=False, default=str, sort_keys=True)],
+        )
+        return cursor.rowcount > 0
+
+    def due_timers(self, now: datetime, limit: int = 100) -> list[Timer]:
+        """Pending timers whose time has come, oldest first."""
+        rows = self.db.execute(
+            "SELECT id, key, case_id, kind, due_at, detail_json FROM timers WHERE status = 'pending' "
+            "AND due_at <= ? ORDER BY due_at, id LIMIT ?",
+            [iso(now), limit],
+        ).fetchall()
+        return [Timer(r[0], r[1], r[2], r[3], from_iso(r[4]), json.loads(r[5])) for r in rows]
+
+    def finish_timer(self, timer_id: int, status: str, now: datetime) -> None:
+        """Mark a timer done (``fired`` or ``skipped``), in the transaction of its effects."""
+        self.db.execute("UPDATE timers SET status = ?, fired_at = ? WHERE id = ?", [status, iso(now), timer_id])
+
+    def next_timer_at(self) -> datetime | None:
+        """When the next pending timer is due."""
+        row = self.db.execute("SELECT min(due_at) FROM timers WHERE status = 'pending'").fetchone()
+        return parse_stored(row[0]) if row else None
+
+    def timers(self, case_id: int) -> list[dict[str, Any]]:
+        """A case's timers, for the dossier and tests."""
+        rows = self.db.execute(
+            "SELECT kind, due_at, status, fired_at, detail_json FROM timers WHERE case_id = ? ORDER BY due_at, id",
+            [case_id],
+        ).fetchall()
+        return [
+            {"kind": r[0], "due_at": r[1], "status": r[2], "fired_at": r[3], "detail": json.loads(r[4])} for r in rows
+        ]
+
+    def add_agreement(self, case_id: int, text: str, due_date: str, created_by: str, now: datetime) -> int:
+        """Record an agreement with the customer."""
+        cursor = self.db.execute(
+            "INSERT INTO agreements (case_id, text, due_date, created_by, created_at) VALUES (?, ?, ?, ?, ?)",
+            [case_id, text, due_date, created_by, iso(now)],
+        )
+        return int(cursor.lastrowid or 0)
+
+    def agreements(self, case_id: int) -> list[Agreement]:
+        """A case's agreements in date order."""
+        rows = self.db.execute(
+            "SELECT id, case_id, text, due_date, created_by FROM agreements WHERE case_id = ? ORDER BY due_date, id",
+            [case_id],
+        ).fetchall()
+        return [Agreement(*r) for r in rows]
+
     def last_auto_reply(self, email: str) -> datetime | None:
         """When the last automatic reply to ``email`` was scheduled."""
         row = self.db.execute("SELECT last_at FROM auto_replies WHERE email = ?", [email]).fetchone()
@@ -491,6 +588,11 @@ def _case_record(case: Case) -> dict[str, Any]:
         "solution_due": iso(case.solution_due) if case.solution_due else None,
         "answered": int(case.answered),
         "linked_case_id": case.linked_case_id,
+        "channel": case.channel,
+        "contact_at": iso(case.contact_at) if case.contact_at else None,
+        "solution": case.solution,
+        "solved_at": iso(case.solved_at) if case.solved_at else None,
+        "closed_at": iso(case.closed_at) if case.closed_at else None,
     }
 
 
@@ -513,4 +615,9 @@ def _case_from_row(row: dict[str, Any]) -> Case:
         solution_due=parse_stored(row["solution_due"]),
         answered=bool(row["answered"]),
         linked_case_id=row["linked_case_id"],
+        channel=row["channel"],
+        contact_at=parse_stored(row["contact_at"]),
+        solution=row["solution"],
+        solved_at=parse_stored(row["solved_at"]),
+        closed_at=parse_stored(row["closed_at"]),
     )

@@ -104,6 +104,29 @@ class WorkCalendar:
             day = self.next_working_day(day)
         return self._closing(day)
 
+    def working_days_before(self, moment: datetime, n: int) -> datetime:
+        """Return the opening time of the ``n``-th working day before ``moment``'s date.
+
+        For reminders: two working days before a deadline on Friday is Wednesday morning.
+        Never later than ``moment`` itself.
+        """
+        if n < 1:
+            raise ValueError(f"n must be at least 1, got {n}")
+        day = self._local(moment).date()
+        for _ in range(n):
+            day -= timedelta(days=1)
+            while not self.is_working_day(day):
+                day -= timedelta(days=1)
+        return min(moment, datetime.combine(day, self.rules.office_hours[0], tzinfo=self.zone))
+
+    def at_opening(self, moment: datetime) -> datetime:
+        """Return the opening time of the first working day on or after ``moment``'s date,
+        or ``moment`` itself when that is already later (for digests and agreement reminders)."""
+        day = self._local(moment).date()
+        if not self.is_working_day(day):
+            day = self.next_working_day(day)
+        return max(moment, datetime.combine(day, self.rules.office_hours[0], tzinfo=self.zone))
+
     def working_days_between(self, a: datetime, b: datetime) -> int:
         """Count working days after ``a``'s date up to and including ``b``'s date; 0 if b <= a."""
         if b <= a:

@@ -16,12 +16,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from jinja2.exceptions import SecurityError
 
+from mailbot.casework import template_context
 from mailbot.compose import Composer, TemplateError, clean_header, to_html
 from mailbot.config import load_rules
 from mailbot.models import Address, Case, Category, Level, OutgoingMail, SubjectType
 from mailbot.parse import parse_mail
 from mailbot.quotes import strip_quoted
-from mailbot.workdays import format_date_nl, format_datetime_nl
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES = load_rules(ROOT / "rules.yaml")
@@ -42,8 +42,34 @@ RECEIVED_NL = "maandag 7 december 2026 om 10:15"
 ACK_DUE_NL = "donderdag 10 december 2026"
 SOLUTION_DUE_NL = "maandag 21 december 2026"
 
-CUSTOMER_TEMPLATES = ("ack_complaint", "ack_escalation", "compliment_thanks")
-STAFF_TEMPLATES = ("compliment_forward", "notify_escalation", "notify_new", "notify_stranger")
+CUSTOMER_TEMPLATES = (
+    "ack_complaint",
+    "ack_escalation",
+    "compliment_thanks",
+    "complaint_recorded",
+    "referral",
+    "solution_proposal",
+    "solution_confirmed",
+    "satisfaction_check",
+    "meeting_invitation",
+    "agreements_letter",
+    "interim_update",
+)
+STAFF_TEMPLATES = (
+    "compliment_forward",
+    "notify_escalation",
+    "notify_new",
+    "notify_stranger",
+    "notify_reply",
+    "deadline_reminder",
+    "deadline_passed",
+    "agreement_due",
+    "improvement_request",
+    "assigned",
+    "command_result",
+)
+# The coordinator's digest is about all cases, not one, and the dossier is HTML: tested on their own.
+OTHER_TEMPLATES = ("digest", "dossier.html")
 LEVEL_NAMES = {
     Level.FIRST_LINE: "klacht",
     Level.FORMAL: "formele klacht",
@@ -90,23 +116,31 @@ def make_case(
 
 
 def context(case: Case, excerpt: str = "De monteur is niet gekomen. Niemand heeft gebeld.") -> dict[str, Any]:
-    """The keys Desk._context (cases.py) gives, with the same date formatting."""
-    return {
-        "case": case,
-        "customer_name": case.customer.name,
-        "received": format_datetime_nl(case.received_at.astimezone(AMSTERDAM)),
-        "ack_due": format_date_nl(case.ack_due.astimezone(AMSTERDAM)) if case.ack_due else None,
-        "solution_due": format_date_nl(case.solution_due.astimezone(AMSTERDAM)) if case.solution_due else None,
-        "team_name": "Team Klantenservice",
-        "director_name": RULES.director.name,
-        "level_name": LEVEL_NAMES[case.level],
-        "kind_name": "compliment" if case.category == Category.COMPLIMENT else LEVEL_NAMES[case.level],
-        "type_name": {"service": "dienstverlening", "product": "product", "behaviour": "gedrag"}[case.subject_type],
-        "excerpt": excerpt,
-        "rules_fired": "dissatisfied",
-        "compliment_for": "Jan de Vries (Team Klantenservice)",
-        "other": make_case(ref="KL-2026-0007", case_id=7, customer=Address("ander@example.com", "")),
-    }
+    """The context cases.py gives templates, with every template's own extras filled in."""
+    from mailbot.models import Agreement
+
+    return template_context(
+        case,
+        RULES,
+        AMSTERDAM,
+        excerpt=excerpt,
+        rules_fired="dissatisfied",
+        compliment_for="Jan de Vries (Team Klantenservice)",
+        other=make_case(ref="KL-2026-0007", case_id=7, customer=Address("ander@example.com", "")),
+        meeting=case.subject_type == SubjectType.BEHAVIOUR,
+        channel="telefonisch",
+        solution="Wij vervangen de camera kosteloos.",
+        meeting_at="dinsdag 8 december 2026 om 14:00",
+        agreements=[Agreement(1, case.id, "Nieuwe camera plaatsen", "2026-12-15", "medewerker1@example.nl")],
+        deadline_name="oplossing",
+        deadline=SOLUTION_DUE_NL,
+        text="Nieuwe camera plaatsen",
+        date="2026-12-15",
+        assigned_by="medewerker2@example.nl",
+        done=["Status: in behandeling"],
+        errors=[],
+        help="",
+    )
 
 
 @pytest.fixture
@@ -157,7 +191,7 @@ def header_names(raw: bytes) -> list[str]:
 
 def test_the_template_folder_holds_the_templates_under_test() -> None:
     found = {p.stem for p in TEMPLATES.glob("*.j2") if not p.name.startswith("_")}
-    assert found == set(CUSTOMER_TEMPLATES + STAFF_TEMPLATES)
+    assert found == set(CUSTOMER_TEMPLATES + STAFF_TEMPLATES + OTHER_TEMPLATES)
 
 
 def test_composer_check_accepts_every_template(composer: Composer) -> None:
@@ -227,7 +261,7 @@ def test_acknowledgement_mentions_urgency_and_behaviour(composer: Composer) -> N
 
     assert "voorrang" not in plain and "leidinggevende" not in plain
     assert "Uw bericht heeft bij ons voorrang gekregen." in special
-    assert "De leidinggevende van deze medewerker neemt contact met u op" in special
+    assert "gesprek met de leidinggevende van deze medewerker" in special
 
 
 @pytest.mark.parametrize(

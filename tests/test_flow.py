@@ -71,7 +71,7 @@ def test_complaint_compliment_escalation_and_auto_each_end_right(bot) -> None:
     assert complaint.subject_type.value == "product" and complaint.owner_team == "techniek"
     assert (compliment.category, compliment.status, compliment.owner_team) == (
         "compliment",
-        "compliment",
+        "closed",
         "klantenservice",
     )
     assert (appeal.category, appeal.level.label, appeal.owner_email) == ("escalation", "appeal", "directeur@example.nl")
@@ -210,7 +210,7 @@ def test_staff_reply_with_bot_in_cc_then_dissatisfied_reply_escalates(bot) -> No
     bot.run_once()
     case = store.case(case.id)
     assert (case.category, case.level.label) == ("escalation", "formal")
-    assert any(e["kind"] == "escalated" for e in store.events(case.id))
+    assert any(e["kind"] == "escalate" for e in store.events(case.id))
     acks = acks_to(bot, customer)
     assert len(acks) == 2 and "niet eens" in plain(acks[1])
 

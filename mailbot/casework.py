@@ -1,0 +1,275 @@
+"""What every part of case handling shares: state-machine steps, the dossier, deadlines, outgoing mail."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from mailbot.clock import iso
+from mailbot.compose import Composer
+from mailbot.config import Person, Rules
+from mailbot.lifecycle import STATUS_NAMES_NL, Status, Transition, next_status, transition
+from mailbot.models import Address, Case, Category, Direction, Level, ParsedMail, Role, SubjectType, Verdict
+from mailbot.store import Store
+from mailbot.workdays import WorkCalendar, format_date_nl, format_datetime_nl
+
+LEVEL_NAMES = {
+    Level.FIRST_LINE: "klacht",
+    Level.FORMAL: "formele klacht",
+    Level.APPEAL: "beroep",
+    Level.DISPUTE: "geschil",
+}
+TYPE_NAMES = {SubjectType.SERVICE: "dienstverlening", SubjectType.PRODUCT: "product", SubjectType.BEHAVIOUR: "gedrag"}
+EXCERPT_CHARS = 4000
+
+
+class CaseWork:
+    """The services and helpers that opening cases, staff commands and timers all use.
+
+    Every method runs inside the caller's transaction.
+    """
+
+    def __init__(self, rules: Rules, store: Store, calendar: WorkCalendar, composer: Composer) -> None:
+        self.rules = rules
+        self.store = store
+        self.calendar = calendar
+        self.composer = composer
+
+    # --- the state machine --------------------------------------------------------------
+
+    def step(self, case: Case, name: str, actor: str, now: datetime, **detail: Any) -> tuple[Case, Transition]:
+        """Take the lifecycle step ``name`` (NotAllowed if the status forbids it); log it; return the new case."""
+        status = Status(case.status)
+        move = transition(name, status)
+        after = next_status(move, status)
+        fields: dict[str, Any] = {}
+        if after != status:
+            fields["status"] = after.value
+        if after == Status.CLOSED and case.closed_at is None:
+            fields["closed_at"] = now
+        if fields:
+            self.store.update_case(case.id, now, **fields)
+        self.store.add_event(case.id, name, actor, now, status_from=status.value, status_to=after.value, **detail)
+        return self.store.case(case.id), move
+
+    # --- deadlines ------------------------------------------------------------------------
+
+    def schedule_deadlines(self, case: Case) -> None:
+        """Timers for the case's deadlines: a reminder before each, an alert when it passes, interim updates."""
+        policy = self.rules.policy
+        n = policy.reminder_before.amount
+        for name, due in (("ack", case.ack_due), ("solution", case.solution_due)):
+            if due is None:
+                continue
+            self.store.schedule(
+                f"{case.id}:{name}-reminder:{iso(due)}",
+                case.id,
+                f"{name}-reminder",
+                self.calendar.working_days_before(due, n),
+                deadline=iso(due),
+            )
+            self.store.schedule(
+                f"{case.id}:{name}-passed:{iso(due)}", case.id, f"{name}-passed", due, deadline=iso(due)
+            )
+        if case.solution_due is not None:
+            first = self.calendar.deadline(case.received_at, policy.interim_update_after)
+            if first < case.solution_due:
+                self.store.schedule(
+                    f"{case.id}:interim-update:{iso(first)}", case.id, "interim-update", first, level=case.level.label
+                )
+
+    def solve_deadline(self, received_at: datetime, level: Level) -> datetime:
+        """When a case at ``level`` must be solved: the appeal has its own term."""
+        span = self.rules.deadlines.solve_appeal if level >= Level.APPEAL else self.rules.deadlines.solve
+        return self.calendar.deadline(received_at, span)
+
+    # --- outgoing mail --------------------------------------------------------------------
+
+    def to_customer(
+        self,
+        case: Case,
+        kind: str,
+        template: str,
+        now: datetime,
+        *,
+        reply_to: ParsedMail | None = None,
+        automatic: bool = True,
+        **extra: Any,
+    ) -> str:
+        """Queue a mail to the customer; automatic replies respect sending hours and the per-address window."""
+        send_at = self.automatic_reply_time(case.customer.email, now, case.ack_due) if automatic else now
+        if reply_to is not None:
+            in_reply_to, references = reply_to.message_id or None, reply_to.references
+        else:
+            in_reply_to, references = self.first_customer_message_id(case), ()
+        out = self.composer.build(
+            kind=kind,
+            template=template,
+            context=self.context(case, **extra),
+            to=[case.customer],
+            ref=case.ref,
+            now=now,
+            not_before=send_at,
+            automatic=automatic,
+            in_reply_to=in_reply_to,
+            references=references,
+        )
+        self.store.enqueue(out, case.id, now)
+        self.store.add_event(
+            case.id,
+            "queued",
+            "system",
+            now,
+            kind=kind,
+            to=case.customer.email,
+            message_id=out.message_id,
+            not_before=iso(send_at),
+        )
+        return out.message_id
+
+    def to_staff(self, case: Case, kind: str, template: str, now: datetime, people: list[Person], **extra: Any) -> str:
+        """Queue an internal mail to staff; replies to it thread back into the case as notes."""
+        unique = {p.email: Address(p.email, p.name) for p in people}
+        out = self.composer.build(
+            kind=kind,
+            template=template,
+            context=self.context(case, **extra),
+            to=list(unique.values()),
+            ref=case.ref,
+            now=now,
+            not_before=now,
+            automatic=False,
+        )
+        self.store.enqueue(out, case.id, now)
+        self.store.add_event(case.id, "queued", "system", now, kind=kind, to=sorted(unique), message_id=out.message_id)
+        return out.message_id
+
+    def automatic_reply_time(self, email: str, now: datetime, deadline: datetime | None) -> datetime:
+        """When an automatic reply may go: sending hours, and at most one per address per window.
+
+        A reply held back by the window still goes before the deadline: the policy's promise
+        outranks the loop guard, which the auto-mail checks already cover.
+        """
+        when = self.calendar.next_sending_time(now, deadline)
+        last = self.store.last_auto_reply(email)
+        window = self.rules.cases.auto_reply_window
+        if last is not None and when < last + window:
+            when = last + window
+            if deadline is not None and when > deadline:
+                when = max(now, deadline)
+        self.store.note_auto_reply(email, when)
+        return when
+
+    def first_customer_message_id(self, case: Case) -> str | None:
+        """The customer's first Message-ID, so that later mail threads in their mail program."""
+        for row in self.store.messages(case.id):
+            if row["role"] == Role.CUSTOMER.value and not row["message_id"].endswith("@mailbot.invalid>"):
+                return str(row["message_id"])
+        return None
+
+    # --- who hears about a case ------------------------------------------------------------
+
+    def owner_people(self, case: Case) -> list[Person]:
+        """The case's owner (a person, when one is set) and its team."""
+        people = [Person(case.owner_email, self.rules.person_name(case.owner_email))] if case.owner_email else []
+        return people + self.team_people(case.owner_team)
+
+    def staff_for(self, case: Case) -> list[Person]:
+        """Who is told of a new complaint or escalation: owner, team, coordinator; the director when it matters."""
+        people = self.owner_people(case)
+        people.append(self.rules.coordinator)
+        if case.level >= Level.APPEAL or case.urgent:
+            people.append(self.rules.director)
+        return people
+
+    def team_people(self, team_key: str | None) -> list[Person]:
+        """A team as one addressee (its team address)."""
+        team = self.rules.teams.get(team_key or "")
+        return [Person(team.email, team.name)] if team else []
+
+    def owner_for_level(self, level: Level) -> str | None:
+        """An appeal belongs to the business-unit director."""
+        return self.rules.director.email if level >= Level.APPEAL else None
+
+    def context(
+        self, case: Case, mail: ParsedMail | None = None, verdict: Verdict | None = None, **extra: Any
+    ) -> dict[str, Any]:
+        """What templates may use about a case."""
+        return template_context(case, self.rules, self.calendar.zone, mail, verdict, **extra)
+
+    # --- the dossier ----------------------------------------------------------------------
+
+    def store_message(
+        self,
+        case_id: int,
+        mail: ParsedMail,
+        direction: Direction,
+        role: Role,
+        verdict: Verdict | None,
+        flag: str | None,
+        now: datetime,
+        internal: bool = False,
+    ) -> None:
+        """Add a received message to a case's dossier."""
+        self.store.insert_message(
+            {
+                "case_id": case_id,
+                "key": mail.key,
+                "message_id": mail.message_id or mail.key,
+                "direction": direction.value,
+                "role": role.value,
+                "internal": int(internal),
+                "from_email": mail.sender.email if mail.sender else "",
+                "from_name": mail.sender.name if mail.sender else "",
+                "to_json": json.dumps([a.email for a in mail.to]),
+                "cc_json": json.dumps([a.email for a in mail.cc]),
+                "subject": mail.subject,
+                "date": iso(mail.date),
+                "text": mail.text,
+                "stripped": mail.stripped,
+                "headers_json": json.dumps(mail.headers, ensure_ascii=False),
+                "attachments_json": json.dumps([asdict(a) for a in mail.attachments], ensure_ascii=False),
+                "raw_sha256": mail.raw_sha256,
+                "verdict_json": json.dumps(verdict.as_record(), ensure_ascii=False) if verdict else None,
+                "flag": flag,
+                "created_at": iso(now),
+            }
+        )
+
+
+def template_context(
+    case: Case,
+    rules: Rules,
+    zone: ZoneInfo,
+    mail: ParsedMail | None = None,
+    verdict: Verdict | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
+    """What templates may use about a case: names and dates in Dutch, in the organisation's time zone."""
+    team = rules.teams.get(case.owner_team or "")
+    kind = "compliment" if case.category == Category.COMPLIMENT else LEVEL_NAMES[case.level]
+    values = {
+        "case": case,
+        "customer_name": case.customer.name,
+        "received": format_datetime_nl(case.received_at.astimezone(zone)),
+        "ack_due": format_date_nl(case.ack_due.astimezone(zone)) if case.ack_due else None,
+        "solution_due": format_date_nl(case.solution_due.astimezone(zone)) if case.solution_due else None,
+        "team_name": team.name if team else rules.organisation,
+        "owner_name": rules.person_name(case.owner_email) if case.owner_email else None,
+        "director_name": rules.director.name,
+        "coordinator_name": rules.coordinator.name,
+        "level_name": LEVEL_NAMES[case.level],
+        "kind_name": kind,
+        "type_name": TYPE_NAMES[case.subject_type],
+        "status_name": STATUS_NAMES_NL.get(Status(case.status), case.status),
+        "disputes_committee": rules.policy.disputes_committee,
+        "meeting": False,
+        "solution": case.solution or "",
+        "excerpt": mail.stripped[:EXCERPT_CHARS] if mail else "",
+        "rules_fired": ", ".join(verdict.rules) if verdict else "",
+    }
+    values.update(extra)
+    return values

@@ -1,0 +1,193 @@
+"""A case's life as an explicit state machine: states, transitions, who triggers each, what mail it sends.
+
+This module is the policy's one description of what may happen to a case. It holds no I/O:
+``cases.py`` asks it whether a step is allowed and what follows from it, then writes the
+change, the event and the outgoing mail in one transaction.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+
+class Status(enum.StrEnum):
+    """Where a case stands."""
+
+    OPEN = "open"  # received and acknowledged; nobody has spoken to the customer yet
+    IN_PROGRESS = "in_progress"  # in behandeling: personal contact made, or set by staff
+    WAITING = "waiting"  # wacht op klant
+    SOLUTION_PROPOSED = "solution_proposed"  # #oplossing mailed to the customer
+    SOLVED = "solved"  # #opgelost: the solution confirmed by email; satisfaction check follows
+    SATISFACTION_CHECK = "satisfaction_check"  # asked whether the customer is satisfied
+    REFERRED = "referred"  # geschil: referred to the independent disputes committee
+    CLOSED = "closed"
+
+
+ACTIVE = frozenset({Status.OPEN, Status.IN_PROGRESS, Status.WAITING, Status.SOLUTION_PROPOSED})
+AWAITING_ANSWER = frozenset({Status.SOLVED, Status.SATISFACTION_CHECK})
+FINAL = frozenset({Status.REFERRED, Status.CLOSED})
+NOT_FINAL = frozenset(Status) - FINAL
+
+
+class Trigger(enum.StrEnum):
+    """Who or what sets a transition off."""
+
+    CUSTOMER = "customer"  # a mail from the customer
+    STAFF = "staff"  # a staff member's mail or command
+    TIMER = "timer"  # a due time, evaluated by the daemon's loop
+    SYSTEM = "system"  # mailbot itself, as a consequence of another step
+
+
+@dataclass(frozen=True)
+class Transition:
+    """One allowed step: from which states, to which, set off by whom, and the mail it sends.
+
+    ``to`` None keeps the status. ``customer_mail`` and ``staff_mail`` name templates.
+    """
+
+    name: str
+    sources: frozenset[Status]
+    to: Status | None
+    trigger: Trigger
+    how: str
+    customer_mail: str | None = None
+    staff_mail: str | None = None
+
+
+TRANSITIONS: tuple[Transition, ...] = (
+    Transition(
+        "personal-contact",
+        frozenset({Status.OPEN}),
+        Status.IN_PROGRESS,
+        Trigger.STAFF,
+        "the first staff reply to the customer (bot in Cc or answering the thread)",
+    ),
+    Transition("set-status", ACTIVE, None, Trigger.STAFF, "#status in behandeling | wacht op klant | open"),
+    Transition("assign", NOT_FINAL, None, Trigger.STAFF, "#eigenaar / #team", staff_mail="assigned"),
+    Transition("classify", NOT_FINAL, None, Trigger.STAFF, "#urgent / #type"),
+    Transition(
+        "propose-solution",
+        ACTIVE,
+        Status.SOLUTION_PROPOSED,
+        Trigger.STAFF,
+        "#oplossing <text>",
+        customer_mail="solution_proposal",
+    ),
+    Transition("solve", ACTIVE, Status.SOLVED, Trigger.STAFF, "#opgelost [text]", customer_mail="solution_confirmed"),
+    Transition(
+        "satisfaction-check",
+        frozenset({Status.SOLVED}),
+        Status.SATISFACTION_CHECK,
+        Trigger.TIMER,
+        "some working days after #opgelost",
+        customer_mail="satisfaction_check",
+    ),
+    Transition(
+        "satisfied",
+        AWAITING_ANSWER,
+        Status.CLOSED,
+        Trigger.CUSTOMER,
+        "a positive answer to the satisfaction check",
+        staff_mail="improvement_request",
+    ),
+    Transition(
+        "escalate",
+        NOT_FINAL,
+        Status.OPEN,
+        Trigger.CUSTOMER,
+        "not satisfied (a negative answer, or an escalation in a reply): one level up the ladder",
+        customer_mail="ack_escalation",
+        staff_mail="notify_escalation",
+    ),
+    Transition(
+        "refer",
+        NOT_FINAL,
+        Status.REFERRED,
+        Trigger.CUSTOMER,
+        "an escalation past the appeal: referral to the disputes committee",
+        customer_mail="referral",
+        staff_mail="notify_escalation",
+    ),
+    Transition(
+        "meeting", NOT_FINAL, None, Trigger.STAFF, "#gesprek <date and time>", customer_mail="meeting_invitation"
+    ),
+    Transition(
+        "agreement", NOT_FINAL, None, Trigger.STAFF, "#afspraak <text> voor <date>", customer_mail="agreements_letter"
+    ),
+    Transition("improvement", frozenset(Status), None, Trigger.STAFF, "#verbeter <text>"),
+    Transition("close", NOT_FINAL, Status.CLOSED, Trigger.STAFF, "#sluiten", staff_mail="improvement_request"),
+    Transition(
+        "interim-update",
+        ACTIVE,
+        None,
+        Trigger.TIMER,
+        "every few working days without a solution",
+        customer_mail="interim_update",
+    ),
+    Transition(
+        "deadline-reminder",
+        ACTIVE,
+        None,
+        Trigger.TIMER,
+        "some working days before a deadline",
+        staff_mail="deadline_reminder",
+    ),
+    Transition("deadline-passed", ACTIVE, None, Trigger.TIMER, "a deadline passed unmet", staff_mail="deadline_passed"),
+    Transition(
+        "agreement-due",
+        NOT_FINAL | FINAL,
+        None,
+        Trigger.TIMER,
+        "the date of an agreement arrives",
+        staff_mail="agreement_due",
+    ),
+)
+BY_NAME = {t.name: t for t in TRANSITIONS}
+
+
+class NotAllowed(Exception):
+    """A step the state machine does not allow from the case's current status."""
+
+
+def transition(name: str, status: Status) -> Transition:
+    """The transition ``name`` if it is allowed from ``status``; NotAllowed (with a Dutch reason) if not."""
+    step = BY_NAME[name]
+    if status not in step.sources:
+        raise NotAllowed(f"Dat kan niet bij een dossier met status '{STATUS_NAMES_NL[status]}'.")
+    return step
+
+
+def next_status(step: Transition, status: Status) -> Status:
+    """The status after ``step``."""
+    return step.to if step.to is not None else status
+
+
+STATUS_NAMES_NL = {
+    Status.OPEN: "open",
+    Status.IN_PROGRESS: "in behandeling",
+    Status.WAITING: "wacht op klant",
+    Status.SOLUTION_PROPOSED: "oplossing voorgesteld",
+    Status.SOLVED: "opgelost",
+    Status.SATISFACTION_CHECK: "tevredenheid gevraagd",
+    Status.REFERRED: "doorverwezen naar de geschillencommissie",
+    Status.CLOSED: "gesloten",
+}
+
+
+def describe() -> str:
+    """The state machine as a readable table (for the README and `mailbot lifecycle`)."""
+    lines = []
+    for t in TRANSITIONS:
+        sources = ", ".join(sorted(s.value for s in t.sources)) if t.sources != frozenset(Status) else "any"
+        mails = ", ".join(
+            m
+            for m in (t.customer_mail and f"customer: {t.customer_mail}", t.staff_mail and f"staff: {t.staff_mail}")
+            if m
+        )
+        to = t.to.value if t.to else "(same)"
+        lines.append(
+            f"{t.name:<19} {sources} -> {to}\n{'':<19} by {t.trigger.value}: {t.how}"
+            + (f"\n{'':<19} mail: {mails}" if mails else "")
+        )
+    return "\n".join(lines)
