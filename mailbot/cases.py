@@ -317,7 +317,7 @@ class CaseDesk:
         case = self.store.case(case.id)
         work.to_customer(case, "ack", "ack_escalation", now, reply_to=mail)
         work.to_staff(case, "notify", "notify_escalation", now, work.staff_for(case), excerpt=mail.stripped)
-        work.schedule_deadlines(case)
+        work.schedule_deadlines(case, start=received_at)
 
     def _warn_stranger(self, case: Case, other_id: int, now: datetime) -> None:
         other = self.store.case(other_id)

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from mailbot.clock import iso
 from mailbot.compose import Composer
-from mailbot.config import Person, Rules
+from mailbot.config import Person, Rules, Span
 from mailbot.lifecycle import STATUS_NAMES_NL, Status, Transition, next_status, transition
 from mailbot.models import Address, Case, Category, Direction, Level, ParsedMail, Role, SubjectType, Verdict
 from mailbot.store import Store
@@ -57,8 +57,11 @@ class CaseWork:
 
     # --- deadlines ------------------------------------------------------------------------
 
-    def schedule_deadlines(self, case: Case) -> None:
-        """Timers for the case's deadlines: a reminder before each, an alert when it passes, interim updates."""
+    def schedule_deadlines(self, case: Case, start: datetime | None = None) -> None:
+        """Timers for the case's deadlines: a reminder before each, an alert when it passes, interim updates.
+
+        ``start`` is when the current level began (the receipt, or the escalation).
+        """
         policy = self.rules.policy
         n = policy.reminder_before.amount
         for name, due in (("ack", case.ack_due), ("solution", case.solution_due)):
@@ -75,11 +78,18 @@ class CaseWork:
                 f"{case.id}:{name}-passed:{iso(due)}", case.id, f"{name}-passed", due, deadline=iso(due)
             )
         if case.solution_due is not None:
-            first = self.calendar.deadline(case.received_at, policy.interim_update_after)
+            first = self.morning_after(start or case.received_at, policy.interim_update_after)
             if first < case.solution_due:
                 self.store.schedule(
                     f"{case.id}:interim-update:{iso(first)}", case.id, "interim-update", first, level=case.level.label
                 )
+
+    def morning_after(self, start: datetime, span: Span) -> datetime:
+        """The opening time of the day ``span`` after ``start``: when mail to customers goes out."""
+        day = self.calendar.deadline(start, span)
+        return day.replace(
+            hour=self.rules.calendar.office_hours[0].hour, minute=self.rules.calendar.office_hours[0].minute
+        )
 
     def solve_deadline(self, received_at: datetime, level: Level) -> datetime:
         """When a case at ``level`` must be solved: the appeal has its own term."""

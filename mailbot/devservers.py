@@ -18,6 +18,7 @@ import threading
 import time
 import weakref
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from string import Template
 from typing import Any, NoReturn, Self
@@ -217,12 +218,15 @@ class Dovecot(_Service):
         client.login(user, self.password)
         return client
 
-    def append(self, user: str, raw: bytes, folder: str = "INBOX") -> int | None:
-        """Store ``raw`` in ``user``'s ``folder`` (created if missing); return its UID."""
+    def append(self, user: str, raw: bytes, folder: str = "INBOX", arrived: datetime | None = None) -> int | None:
+        """Store ``raw`` in ``user``'s ``folder`` (created if missing); return its UID.
+
+        ``arrived`` sets the server's INTERNALDATE, so tests with a frozen clock control arrival times.
+        """
         with self.connect(user) as client:
             if not client.folder_exists(folder):
                 client.create_folder(folder)
-            found = _APPENDUID.search(client.append(folder, raw))
+            found = _APPENDUID.search(client.append(folder, raw, msg_time=arrived))
             return int(found.group(1)) if found else None
 
     def fetch_all(self, user: str, folder: str = "INBOX") -> list[bytes]:

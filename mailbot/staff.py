@@ -176,7 +176,7 @@ class StaffDesk:
         work, policy = self.work, self.rules.policy
         if cmd.name == "opgelost":
             self.store.update_case(case.id, now, solved_at=now)
-            due = work.calendar.deadline(now, policy.satisfaction_check_after)
+            due = work.morning_after(now, policy.satisfaction_check_after)
             self.store.schedule(f"{case.id}:satisfaction-check:{iso(now)}", case.id, "satisfaction-check", due)
         elif cmd.name == "afspraak":
             assert isinstance(cmd.value, Agreement)

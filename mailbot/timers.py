@@ -103,7 +103,7 @@ class TimerDesk:
         work = self.work
         work.step(case, "interim-update", "timer", now)
         work.to_customer(case, "interim-update", "interim_update", now, automatic=False)
-        following = work.calendar.deadline(now, self.rules.policy.interim_update_every)
+        following = work.morning_after(now, self.rules.policy.interim_update_every)
         if case.solution_due is None or following < case.solution_due:
             self.store.schedule(
                 f"{case.id}:interim-update:{iso(following)}",

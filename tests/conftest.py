@@ -78,8 +78,8 @@ class Bot:
         self.templates = REPO / "templates"
 
     def deliver(self, raw: bytes, folder: str = "INBOX") -> None:
-        """A mail arrives in the watched mailbox."""
-        self.dovecot.append(self.user, raw, folder)
+        """A mail arrives in the watched mailbox, at the frozen clock's time."""
+        self.dovecot.append(self.user, raw, folder, arrived=self.clock.now())
 
     def daemon(self):
         from mailbot.daemon import Daemon
@@ -96,6 +96,24 @@ class Bot:
         finally:
             daemon.store.close()
 
+    def environment(self) -> dict[str, str]:
+        """The environment of a `mailbot` process on this test's servers.
+
+        Such a process runs on the real clock, so the frozen clock is set to now as well: mail the
+        test delivers then arrives "now" for the process too.
+        """
+        import os
+        from datetime import UTC, datetime
+
+        self.clock.set(datetime.now(UTC))
+        return {
+            **os.environ,
+            "MAILBOT_IMAP_URL": self.dovecot.url(self.user),
+            "MAILBOT_SMTP_URL": self.sink.url(),
+            "MAILBOT_DB": str(self.settings.db_path),
+            "MAILBOT_RULES": str(REPO / "rules.yaml"),
+        }
+
     def store(self):
         from mailbot.store import Store
 
@@ -107,6 +125,16 @@ class Bot:
         from email.policy import default
 
         return [email.message_from_bytes(raw, policy=default) for raw in self.dovecot.fetch_all(user)]
+
+
+def run_mailbot(*args: str, env: dict[str, str] | None = None, timeout: float = 60):
+    """`python -m mailbot ARGS` from the repository, as a user would run it."""
+    import subprocess
+    import sys
+
+    return subprocess.run(
+        [sys.executable, "-m", "mailbot", *args], cwd=REPO, env=env, capture_output=True, text=True, timeout=timeout
+    )
 
 
 @pytest.fixture

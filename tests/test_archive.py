@@ -5,11 +5,8 @@ from __future__ import annotations
 import email
 import hashlib
 import json
-import os
 import re
 import stat
-import subprocess
-import sys
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
@@ -18,6 +15,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from conftest import run_mailbot
 from markupsafe import escape
 
 from mailbot.archive import ArchiveError, archive_case
@@ -69,22 +67,6 @@ def assert_manifest_true(folder: Path) -> dict:
         body = (folder / name).read_bytes()
         assert entry["sha256"] == hashlib.sha256(body).hexdigest() and entry["size"] == len(body), name
     return manifest
-
-
-def mailbot(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "mailbot", *args], cwd=REPO, env=env, capture_output=True, text=True, timeout=60
-    )
-
-
-def environment(bot) -> dict[str, str]:
-    return {
-        **os.environ,
-        "MAILBOT_IMAP_URL": bot.dovecot.url(bot.user),
-        "MAILBOT_SMTP_URL": bot.sink.url(),
-        "MAILBOT_DB": str(bot.settings.db_path),
-        "MAILBOT_RULES": str(REPO / "rules.yaml"),
-    }
 
 
 def complaint_and_reply(bot) -> None:
@@ -200,7 +182,7 @@ def test_export_again_replaces_the_archive_cleanly(bot, tmp_path: Path) -> None:
 @pytest.mark.integration
 def test_cli_export_prints_the_folder_and_rejects_an_unknown_ref(bot, tmp_path: Path) -> None:
     complaint_and_reply(bot)
-    env = environment(bot)
+    env = bot.environment()
     store = bot.store()
     (case,) = store.cases()
     expected = archive_case(
@@ -208,7 +190,7 @@ def test_cli_export_prints_the_folder_and_rejects_an_unknown_ref(bot, tmp_path: 
     )
     store.close()
 
-    result = mailbot("cases", "export", case.ref, env=env)
+    result = run_mailbot("cases", "export", case.ref, env=env)
     assert result.returncode == 0, result.stderr
     folder = Path(result.stdout.strip())
     assert folder == bot.settings.data_dir / "archive" / case.ref
@@ -217,15 +199,15 @@ def test_cli_export_prints_the_folder_and_rejects_an_unknown_ref(bot, tmp_path: 
     assert [p.name for p in eml_files(folder)] == [p.name for p in eml_files(expected)]
     for path in eml_files(expected):
         assert (folder / path.name).read_bytes() == path.read_bytes()
-    shown = mailbot("cases", "show", case.ref, "--json", env=env)
+    shown = run_mailbot("cases", "show", case.ref, "--json", env=env)
     assert json.loads((folder / "dossier.json").read_text(encoding="utf-8")) == json.loads(shown.stdout)
 
     chosen = tmp_path / "elders"
-    result = mailbot("cases", "export", case.ref.lower(), "--to", str(chosen), env=env)
+    result = run_mailbot("cases", "export", case.ref.lower(), "--to", str(chosen), env=env)
     assert result.returncode == 0, result.stderr
     assert Path(result.stdout.strip()) == chosen / case.ref and (chosen / case.ref / "dossier.html").is_file()
 
-    unknown = mailbot("cases", "export", "KL-1999-9999", "--to", str(tmp_path / "niets"), env=env)
+    unknown = run_mailbot("cases", "export", "KL-1999-9999", "--to", str(tmp_path / "niets"), env=env)
     assert unknown.returncode == 1 and "no case KL-1999-9999" in unknown.stderr
     assert not (tmp_path / "niets").exists()
 

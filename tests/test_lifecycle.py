@@ -1,0 +1,344 @@
+"""A complaint's whole life over real Dovecot and SMTP, with a frozen clock moved forward by hand."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import textwrap
+from datetime import datetime, timedelta
+
+import pytest
+
+from mailbot.demo import compose_mail
+from mailbot.lifecycle import TRANSITIONS, Status, Trigger, describe
+
+BOT = "klacht@example.nl"
+FIRST_LINE = "beveiliging@example.nl"
+
+
+def plain(message) -> str:
+    return message.get_body(("plain",)).get_content()
+
+
+def outlook_reply(text: str, original) -> str:
+    """Text as Outlook writes a reply: new text, then the original under a header block."""
+    return (
+        f"{text}\n\n-----Oorspronkelijk bericht-----\nVan: {original['From']}\n"
+        f"Verzonden: maandag 2 november 2026 09:00\nAan: {original['To']}\nOnderwerp: {original['Subject']}\n\n"
+        f"{plain(original)}"
+    )
+
+
+def gmail_reply(text: str, original) -> str:
+    """Text as Gmail writes a reply: new text, an attribution line, the original quoted with '> '."""
+    return f"{text}\n\nOp ma 2 nov 2026 om 09:00 schreef {original['From']}:\n" + textwrap.indent(plain(original), "> ")
+
+
+def last(bot, user: str, containing: str = ""):
+    mails = [m for m in bot.received(user) if containing in m["Subject"]]
+    assert mails, f"{user} received nothing with {containing!r}"
+    return mails[-1]
+
+
+def command(bot, staff: str, notice, text: str, style=outlook_reply) -> None:
+    """A member of staff answers mailbot's notification with commands at the top."""
+    bot.deliver(
+        compose_mail(staff, BOT, f"RE: {notice['Subject']}", style(text, notice), in_reply_to=notice["Message-ID"])
+    )
+
+
+def customer_says(bot, customer: str, original, text: str) -> None:
+    bot.deliver(
+        compose_mail(
+            customer, BOT, f"Re: {original['Subject']}", gmail_reply(text, original), in_reply_to=original["Message-ID"]
+        )
+    )
+
+
+def statuses(store, case_id: int) -> list[str]:
+    return [e["kind"] for e in store.events(case_id) if e["detail"].get("status_to")]
+
+
+@pytest.mark.integration
+def test_a_formal_complaint_from_acknowledgement_to_the_disputes_committee(bot) -> None:
+    customer = "henk@example.net"
+    bot.deliver(
+        compose_mail(
+            customer,
+            BOT,
+            "Camera werkt niet",
+            "Onze camera werkt al weken niet. Ik ben ontevreden.",
+            name="Henk Visser",
+        )
+    )
+    bot.run_once()
+    store = bot.store()
+    (case,) = store.cases()
+    assert (case.level.label, case.status) == ("formal", "open")
+    notice = last(bot, "techniek@example.nl", case.ref)
+
+    # Staff answer the customer from their own client, with the bot in Cc: personal contact.
+    bot.clock.advance(timedelta(hours=3))
+    ack = last(bot, customer)
+    bot.deliver(
+        compose_mail(
+            "medewerker3@example.nl",
+            customer,
+            f"RE: {ack['Subject']}",
+            outlook_reply("Geachte heer Visser, ik kom morgen kijken.", ack),
+            in_reply_to=ack["Message-ID"],
+            cc=BOT,
+        )
+    )
+    bot.run_once()
+    case = store.case(case.id)
+    assert case.status == "in_progress" and case.contact_at == bot.clock.now()
+
+    # Five working days later without a solution: an interim update to the customer.
+    bot.clock.set(datetime.fromisoformat("2026-11-09T09:00:00+01:00"))
+    bot.run_once()
+    update = last(bot, customer, "Stand van zaken")
+    assert "Status: in behandeling" in plain(update) and "maandag 16 november 2026" in plain(update)
+
+    # The owner proposes a solution, then confirms it: two mails to the customer.
+    command(bot, "medewerker3@example.nl", notice, "#oplossing Wij vervangen de camera kosteloos.")
+    bot.run_once()
+    assert "Wij vervangen de camera kosteloos." in plain(last(bot, customer, "voorstel"))
+    result = last(bot, "medewerker3@example.nl", "Uitgevoerd")
+    assert "Oplossing: Wij vervangen de camera kosteloos." in plain(result)
+    command(bot, "medewerker3@example.nl", notice, "#opgelost", style=gmail_reply)
+    bot.run_once()
+    assert "is opgelost" in plain(last(bot, customer, "opgelost"))
+    assert store.case(case.id).status == "solved"
+
+    # Three working days later: are you satisfied? The customer says no: an appeal to the director.
+    bot.clock.set(datetime.fromisoformat("2026-11-12T10:00:00+01:00"))
+    bot.run_once()
+    check = last(bot, customer, "tevreden")
+    assert store.case(case.id).status == "satisfaction_check"
+    customer_says(bot, customer, check, "Nee, de nieuwe camera werkt ook niet.")
+    bot.run_once()
+    case = store.case(case.id)
+    assert (case.level.label, case.status, case.owner_email) == ("appeal", "open", "directeur@example.nl")
+    appeal_ack = last(bot, customer, "beroep")
+    assert "directeur" in plain(appeal_ack)
+    director_notice = last(bot, "directeur@example.nl", "Escalatie")
+
+    # The director's decision is the final answer: it names the disputes committee.
+    command(bot, "directeur@example.nl", director_notice, "#opgelost Wij betalen het abonnement over november terug.")
+    bot.run_once()
+    final = plain(last(bot, customer, "opgelost"))
+    assert "Wij betalen het abonnement" in final and "De Geschillencommissie" in final
+
+    # Still not satisfied: referral to the disputes committee; the case is done for us.
+    customer_says(bot, customer, appeal_ack, "Ik leg mijn klacht voor aan de geschillencommissie.")
+    bot.run_once()
+    case = store.case(case.id)
+    assert (case.level.label, case.status) == ("dispute", "referred")
+    assert "www.degeschillencommissie.nl" in plain(last(bot, customer, "geschillencommissie"))
+    assert statuses(store, case.id) == [
+        "personal-contact",
+        "interim-update",
+        "propose-solution",
+        "solve",
+        "satisfaction-check",
+        "escalate",
+        "solve",
+        "refer",
+    ]
+
+
+@pytest.mark.integration
+def test_bad_commands_change_nothing_and_get_a_clear_answer(bot) -> None:
+    bot.deliver(compose_mail("x@example.net", FIRST_LINE, "Klacht", "De camera is kapot."))
+    bot.run_once()
+    store = bot.store()
+    (case,) = store.cases()
+    notice = last(bot, "techniek@example.nl", case.ref)
+    command(bot, "medewerker3@example.nl", notice, "#urgent\n#eigenar medewerker2@example.nl\n#opgelost")
+    bot.run_once()
+    after = store.case(case.id)
+    assert (after.urgent, after.status, after.owner_email) == (case.urgent, "open", case.owner_email)
+    answer = plain(last(bot, "medewerker3@example.nl", "Niet uitgevoerd"))
+    assert "#eigenar" in answer and "#eigenaar" in answer and "Er is niets veranderd" in answer
+
+    # A command the status does not allow is refused too: nothing half-applied.
+    command(bot, "medewerker3@example.nl", notice, "#sluiten\n#oplossing Nieuwe camera")
+    bot.run_once()
+    assert store.case(case.id).status == "open"
+    assert "Dat kan niet" in plain(last(bot, "medewerker3@example.nl", "Niet uitgevoerd"))
+
+    # Only staff may command: a customer's '#sluiten' is just text.
+    ack = last(bot, "x@example.net")
+    customer_says(bot, "x@example.net", ack, "#sluiten")
+    bot.run_once()
+    assert store.case(case.id).status == "open"
+
+
+@pytest.mark.integration
+def test_behaviour_complaint_meeting_and_agreements_are_watched(bot) -> None:
+    customer = "els@example.net"
+    bot.deliver(
+        compose_mail(
+            customer,
+            BOT,
+            "Onbeschofte medewerker",
+            "Pieter Bakker was gisteren erg onbeschoft tegen mij aan de telefoon.",
+            name="Els de Boer",
+        )
+    )
+    bot.run_once()
+    store = bot.store()
+    (case,) = store.cases()
+    assert case.subject_type.value == "behaviour"
+    assert (case.owner_team, case.owner_email) == ("techniek", "medewerker3@example.nl")  # Pieter's manager
+    assert "gesprek met de leidinggevende" in plain(last(bot, customer))
+    notice = last(bot, "medewerker3@example.nl", case.ref)
+
+    command(
+        bot,
+        "medewerker3@example.nl",
+        notice,
+        "#gesprek dinsdag 10:30\n#afspraak Excuses van de medewerker voor 13 november\n"
+        "#afspraak Extra training klantcontact voor 20 november",
+    )
+    bot.run_once()
+    invite = plain(last(bot, customer, "Uitnodiging"))
+    assert "dinsdag 3 november 2026 om 10:30" in invite and "hoor en wederhoor" in invite
+    letter = plain(last(bot, customer, "Afsprakenbrief"))
+    assert "Excuses van de medewerker, uiterlijk vrijdag 13 november 2026" in letter
+    assert "Extra training klantcontact, uiterlijk vrijdag 20 november 2026" in letter
+    assert "Gesprek gepland op dinsdag 3 november 2026 om 10:30" in plain(
+        last(bot, "medewerker3@example.nl", "Uitgevoerd")
+    )
+
+    # On the date of the first agreement the owner is reminded; only once, even after a restart.
+    bot.clock.set(datetime.fromisoformat("2026-11-13T09:00:00+01:00"))
+    bot.run_once()
+    bot.run_once()
+    reminders = [m for m in bot.received("medewerker3@example.nl") if "Afspraak vandaag" in m["Subject"]]
+    assert len(reminders) == 1 and "Excuses van de medewerker" in plain(reminders[0])
+
+
+@pytest.mark.integration
+def test_phone_complaint_registered_with_swaks(bot) -> None:
+    swaks = shutil.which("swaks")
+    assert swaks, "swaks is needed (./run installs it)"
+    body = "#telefonisch kees@example.net Kees Jansen\n\nMeneer Jansen belde: de sleutelkluis gaat niet open."
+    result = subprocess.run(
+        [
+            swaks,
+            "--server",
+            f"127.0.0.1:{bot.sink.port}",
+            "--from",
+            "medewerker1@example.nl",
+            "--to",
+            BOT,
+            "--header",
+            "Subject: Telefonische klacht",
+            "--body",
+            body,
+            "--silent",
+            "2",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.returncode == 0, result.stderr
+    bot.run_once()
+    store = bot.store()
+    (case,) = store.cases()
+    assert (case.customer.email, case.channel) == ("kees@example.net", "telefonisch")
+    recorded = plain(last(bot, "kees@example.net"))
+    assert "U heeft ons gebeld" in recorded and "de sleutelkluis gaat niet open" in recorded
+    assert "#telefonisch" not in recorded
+    assert "Nieuwe telefonische klacht van Kees Jansen" in plain(last(bot, "medewerker1@example.nl", "Uitgevoerd"))
+
+
+@pytest.mark.integration
+def test_deadline_reminder_and_breach_across_a_holiday(dovecot, smtp_sink, tmp_path) -> None:
+    from conftest import REPO, Bot
+
+    # Friday 2 January 2026 is a closure day (a bridge day after New Year).
+    rules = tmp_path / "rules.yaml"
+    rules.write_text((REPO / "rules.yaml").read_text().replace("    - 2026-12-24\n", "    - 2026-01-02\n"))
+    bot = Bot(dovecot, smtp_sink, tmp_path / "data", rules_path=rules)
+    bot.clock.set(datetime.fromisoformat("2025-12-23T15:00:00+01:00"))  # Tuesday before Christmas
+    bot.deliver(compose_mail("kerst@example.net", FIRST_LINE, "Alarm", "Het alarm is kapot en niemand komt."))
+    bot.run_once()
+    store = bot.store()
+    (case,) = store.cases()
+    # Two weeks: Tuesday 6 January 2026, at closing time.
+    assert case.solution_due.isoformat() == "2026-01-06T16:00:00+00:00"
+    # Two working days before: Monday 5 January, then back past the closure day, the weekend and
+    # New Year's Day to Wednesday 31 December.
+    bot.clock.set(datetime.fromisoformat("2025-12-31T08:29:00+01:00"))
+    bot.run_once()
+    assert not [m for m in bot.received("klantenservice@example.nl") if "Herinnering" in m["Subject"]]
+    bot.clock.set(datetime.fromisoformat("2025-12-31T08:30:00+01:00"))
+    bot.run_once()
+    reminder = last(bot, "klantenservice@example.nl", "Herinnering")
+    assert "dinsdag 6 januari 2026" in reminder["Subject"]
+    assert not [m for m in bot.received("coordinator@example.nl") if "Termijn verlopen" in m["Subject"]]
+    bot.clock.set(datetime.fromisoformat("2026-01-06T17:00:00+01:00"))
+    bot.run_once()
+    assert "dinsdag 6 januari 2026" in plain(last(bot, "coordinator@example.nl", "Termijn verlopen"))
+
+
+@pytest.mark.integration
+def test_satisfied_customer_closes_the_case_and_the_owner_fills_in_the_form(bot) -> None:
+    customer = "blij@example.net"
+    bot.deliver(compose_mail(customer, FIRST_LINE, "Pas", "Mijn toegangspas is kapot."))
+    bot.run_once()
+    store = bot.store()
+    (case,) = store.cases()
+    notice = last(bot, "techniek@example.nl", case.ref)
+    command(bot, "medewerker3@example.nl", notice, "#eigenaar medewerker3@example.nl\n#opgelost Nieuwe pas gestuurd.")
+    bot.run_once()
+    bot.clock.advance(timedelta(days=5))
+    bot.run_once()
+    customer_says(bot, customer, last(bot, customer, "tevreden"), "Ja, ik ben tevreden. Dank u.")
+    bot.run_once()
+    assert store.case(case.id).status == "closed"
+    form = last(bot, "medewerker3@example.nl", "Verbeterformulier")
+    bot.deliver(
+        compose_mail(
+            "medewerker3@example.nl",
+            BOT,
+            f"RE: {form['Subject']}",
+            "Afhandeling: nieuwe pas per post\nOorzaak: chip defect\nVerbetering: passen testen\n",
+            in_reply_to=form["Message-ID"],
+        )
+    )
+    bot.run_once()
+    (event,) = [e for e in store.events(case.id) if e["kind"] == "improvement-form"]
+    assert event["detail"] == {
+        "handling": "nieuwe pas per post",
+        "cause": "chip defect",
+        "improvement": "passen testen",
+    }
+
+
+@pytest.mark.integration
+def test_the_coordinator_gets_a_daily_digest_on_working_days(bot) -> None:
+    bot.deliver(compose_mail("d1@example.net", FIRST_LINE, "Urgent", "Er is ingebroken, het alarm ging niet af."))
+    bot.deliver(compose_mail("d2@example.net", FIRST_LINE, "Dank", "Ik wil Jan de Vries bedanken, top service!"))
+    bot.run_once()
+    bot.clock.set(datetime.fromisoformat("2026-11-03T08:00:00+01:00"))
+    bot.run_once()
+    digests = [m for m in bot.received("coordinator@example.nl") if "Klachtenoverzicht" in m["Subject"]]
+    assert len(digests) == 1
+    text = plain(digests[0])
+    assert "dinsdag 3 november 2026" in digests[0]["Subject"] and "URGENT" in text
+    assert "Nieuwe complimenten (1)" in text
+
+
+def test_the_state_machine_is_described_and_consistent() -> None:
+    table = describe()
+    for t in TRANSITIONS:
+        assert t.name in table
+        assert t.sources, t.name
+        assert t.trigger in Trigger
+    reachable = {Status.OPEN} | {t.to for t in TRANSITIONS if t.to}
+    assert reachable == set(Status) - {Status.WAITING}  # waiting is set by #status, not by a named target
