@@ -37,6 +37,8 @@ class CaseWork:
         self.store = store
         self.calendar = calendar
         self.composer = composer
+        # Cases to archive once the transaction that finished them has committed.
+        self.to_archive: set[int] = set()
 
     # --- the state machine --------------------------------------------------------------
 
@@ -50,6 +52,8 @@ class CaseWork:
             fields["status"] = after.value
         if after == Status.CLOSED and case.closed_at is None:
             fields["closed_at"] = now
+        if after in (Status.CLOSED, Status.REFERRED):
+            self.to_archive.add(case.id)
         if fields:
             self.store.update_case(case.id, now, **fields)
         self.store.add_event(case.id, name, actor, now, status_from=status.value, status_to=after.value, **detail)

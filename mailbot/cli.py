@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from zoneinfo import ZoneInfo
 
     from mailbot.config import Rules, Settings
     from mailbot.models import Case
@@ -31,7 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--rules", type=Path, help="rules file (default: $MAILBOT_RULES or rules.yaml)")
     parser.add_argument("--db", type=Path, help="database (default: $MAILBOT_DB or data/mailbot.db)")
-    parser.add_argument("--templates", type=Path, help="template folder (default: templates/ beside the rules)")
+    parser.add_argument("--templates", type=Path, help="template folder (default: `templates:` in the rules file)")
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug detail")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -106,8 +105,8 @@ def _load(args: argparse.Namespace) -> tuple[Settings, Rules]:
     return settings, load_rules(settings.rules_path)
 
 
-def _templates(args: argparse.Namespace, settings: Settings) -> Path:
-    return args.templates or settings.rules_path.resolve().parent / "templates"
+def _templates(args: argparse.Namespace, rules: Rules) -> Path:
+    return Path(args.templates) if args.templates else rules.template_dir
 
 
 def _run(args: argparse.Namespace, settings: Settings, rules: Rules) -> int:
@@ -122,7 +121,7 @@ def _run(args: argparse.Namespace, settings: Settings, rules: Rules) -> int:
 
     store = Store(settings.db_path)
     try:
-        daemon = Daemon(settings, rules, store, SystemClock(), _templates(args, settings))
+        daemon = Daemon(settings, rules, store, SystemClock(), _templates(args, rules))
         daemon.install_signal_handlers()
         report = daemon.run(once=args.once)
     except TemplateError as exc:
@@ -169,7 +168,7 @@ def _cases(args: argparse.Namespace, settings: Settings, rules: Rules) -> int:
             print(f"mailbot: no case {args.ref}", file=sys.stderr)
             return 1
         if args.cases_command == "export":
-            return _export(args, settings, store, case, zone)
+            return _export(args, settings, rules, store, case)
         data = dossier(store, case)
         print(json.dumps(data, ensure_ascii=False, indent=2) if args.json else render_dossier(data, zone), end="\n")
         return 0
@@ -177,8 +176,9 @@ def _cases(args: argparse.Namespace, settings: Settings, rules: Rules) -> int:
         store.close()
 
 
-def _export(args: argparse.Namespace, settings: Settings, store: Store, case: Case, zone: ZoneInfo) -> int:
+def _export(args: argparse.Namespace, settings: Settings, rules: Rules, store: Store, case: Case) -> int:
     from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
 
     from mailbot.archive import ArchiveError, archive_case
     from mailbot.blobs import BlobStore
@@ -186,7 +186,8 @@ def _export(args: argparse.Namespace, settings: Settings, store: Store, case: Ca
     root = args.to or settings.data_dir / "archive"
     blobs = BlobStore(settings.data_dir / "blobs")
     try:
-        path = archive_case(store, blobs, case, root, zone, _templates(args, settings), datetime.now(UTC))
+        zone = ZoneInfo(rules.calendar.timezone)
+        path = archive_case(store, blobs, case, root, zone, _templates(args, rules), datetime.now(UTC))
     except (ArchiveError, OSError) as exc:
         print(f"mailbot: cannot archive {case.ref}: {exc}", file=sys.stderr)
         return 1
@@ -225,7 +226,7 @@ def _check_config(args: argparse.Namespace, settings: Settings, rules: Rules) ->
     from mailbot.pipeline import TEMPLATES
 
     try:
-        Composer(_templates(args, settings), rules).check(TEMPLATES)
+        Composer(_templates(args, rules), rules).check(TEMPLATES)
     except TemplateError as exc:
         print(f"mailbot: template error: {exc}", file=sys.stderr)
         return 2

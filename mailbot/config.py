@@ -189,6 +189,8 @@ class Rules:
     cases: CaseRules
     classification: Classification
     policy: PolicyRules = PolicyRules()
+    # The admin's mail templates: `templates:` in rules.yaml, relative to the file; default templates/ beside it.
+    template_dir: Path = Path("templates")
 
     @property
     def staff(self) -> frozenset[str]:
@@ -347,6 +349,7 @@ def load_rules(path: Path) -> Rules:
 
 
 _TOP_KEYS = {
+    "templates",
     "policy",
     "organisation",
     "addresses",
@@ -516,7 +519,15 @@ class _RulesReader:
             cases=self.cases(doc),
             classification=self.classification(doc),
             policy=self.policy(doc),
+            template_dir=self.template_dir(doc),
         )
+
+    def template_dir(self, doc: Any) -> Path:
+        folder = (Path(self.source).parent / self.string(doc, "templates", "templates", default="templates")).resolve()
+        # Without the key the default is only a guess; the template check at start-up reports it.
+        if "templates" in doc and not folder.is_dir():
+            raise self.fail(doc, "templates", f"templates: no such folder {folder}")
+        return folder
 
     def policy(self, doc: Any) -> PolicyRules:
         if "policy" not in doc:

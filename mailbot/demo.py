@@ -214,7 +214,7 @@ def run_demo(keep: bool = False) -> int:
 def _run(settings: Settings, rules: Rules, rules_path: Path) -> RunReport:
     store = Store(settings.db_path)
     try:
-        return Daemon(settings, rules, store, SystemClock(), rules_path.resolve().parent / "templates").run(once=True)
+        return Daemon(settings, rules, store, SystemClock(), rules.template_dir).run(once=True)
     finally:
         store.close()
 

@@ -35,6 +35,11 @@ def case_dict(case: Case) -> dict[str, Any]:
         "ack_sent_at": moment(case.ack_sent_at),
         "solution_due": moment(case.solution_due),
         "answered": case.answered,
+        "channel": case.channel,
+        "personal_contact_at": moment(case.contact_at),
+        "solution": case.solution,
+        "solved_at": moment(case.solved_at),
+        "closed_at": moment(case.closed_at),
         "linked_case": None,
     }
 
@@ -62,6 +67,10 @@ def dossier(store: Store, case: Case) -> dict[str, Any]:
         for m in store.messages(case.id)
     ]
     data["events"] = store.events(case.id)
+    data["agreements"] = [
+        {"text": a.text, "due_date": a.due_date, "by": a.created_by} for a in store.agreements(case.id)
+    ]
+    data["timers"] = store.timers(case.id)
     data["outgoing"] = [
         {
             k: row[k]
@@ -118,8 +127,17 @@ def render_dossier(data: dict[str, Any], zone: ZoneInfo) -> str:
         f"Acknowledge   due {when(data['ack_due'])}, sent {when(data['ack_sent_at'])}",
         f"Solution due  {when(data['solution_due'])}",
     ]
+    if data["channel"] != "email":
+        out.append(f"Channel       {data['channel']}")
+    out.append(f"Contact       {when(data['personal_contact_at'])}")
+    if data["solution"]:
+        out.append(f"Solution      {data['solution']} (solved {when(data['solved_at'])})")
+    if data["closed_at"]:
+        out.append(f"Closed        {when(data['closed_at'])}")
     if data["linked_case"]:
         out.append(f"Linked to     {data['linked_case']}")
+    for a in data["agreements"]:
+        out.append(f"Agreement     {a['text']} (by {a['due_date']})")
     out += ["", f"Messages ({len(data['messages'])})", "-" * 12]
     for m in data["messages"]:
         arrow = "<-" if m["direction"] == "in" else "->"
@@ -137,6 +155,10 @@ def render_dossier(data: dict[str, Any], zone: ZoneInfo) -> str:
     for o in data["outgoing"]:
         status = f"sent {when(o['sent_at'])}" if o["sent_at"] else f"{o['status']}, due {when(o['not_before'])}"
         out.append(f"   {o['kind']:<16} to {', '.join(o['recipients'])}: {status}")
+    pending = [t for t in data["timers"] if t["status"] == "pending"]
+    if pending:
+        out += ["", "Coming up", "-" * 9]
+        out += [f"   {when(t['due_at'])}  {t['kind']}" for t in pending]
     out += ["", "Timeline", "-" * 8]
     for e in data["events"]:
         detail = ", ".join(f"{k}={_shown(v, zone)}" for k, v in e["detail"].items() if v not in (None, [], ""))

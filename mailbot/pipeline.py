@@ -67,6 +67,8 @@ class Pipeline:
         self.store = store
         self.clock = clock
         self.blobs = BlobStore(data_dir / "blobs")
+        self.data_dir = data_dir
+        self.template_dir = template_dir
         self.calendar = WorkCalendar(rules.calendar)
         self.composer = Composer(template_dir, rules)
         self.composer.check(TEMPLATES)
@@ -83,6 +85,7 @@ class Pipeline:
         now = self.clock.now()
         # The arrival time counts for deadlines, so a backlog is not given extra days.
         received_at = min(now, arrived) if arrived else now
+        self.work.to_archive.clear()
         try:
             entry = self._process(raw, digest, source, received_at, now)
         except Quarantine as exc:
@@ -95,6 +98,22 @@ class Pipeline:
         case = f" case={self.store.case(entry.case_id).ref}" if entry.case_id else ""
         log.info("message %s: %s%s (%s)", entry.key, entry.outcome, case, entry.reason or "")
         return Handled(entry)
+
+    def archive_finished(self, now: datetime) -> None:
+        """Archive the cases the last transaction closed (after its commit, so no archive shows a
+        state that was rolled back). A failing archive is logged; `mailbot cases export` redoes it."""
+        from mailbot.archive import archive_case
+
+        for case_id in sorted(self.work.to_archive):
+            case = self.store.case(case_id)
+            try:
+                path = archive_case(
+                    self.store, self.blobs, case, self.data_dir / "archive", self.calendar.zone, self.template_dir, now
+                )
+                log.info("archived %s to %s", case.ref, path)
+            except Exception as exc:
+                log.error("could not archive %s: %s", case.ref, exc)
+        self.work.to_archive.clear()
 
     def _process(self, raw: bytes, digest: str, source: Source, received_at: datetime, now: datetime) -> MailLogEntry:
         limits = self.rules.cases
@@ -134,6 +153,7 @@ class Pipeline:
             )
             entry = self.desk.apply(mail, verdict, thread, received_at, now)
             self.store.log_mail(entry, source.folder, source.uidvalidity, source.uid, now)
+        self.archive_finished(now)
         return entry
 
     def _quarantine(self, raw: bytes, digest: str, source: Source, reason: str, now: datetime) -> MailLogEntry:

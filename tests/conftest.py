@@ -62,20 +62,20 @@ class Bot:
 
         from mailbot.clock import FrozenClock
         from mailbot.config import load_rules
-        from mailbot.demo import BOT, loopback_settings
+        from mailbot.demo import loopback_settings
 
         self.dovecot, self.sink = dovecot, sink
-        self.user = BOT
         self.rules = load_rules(rules_path)
-        self.settings = loopback_settings(dovecot, sink, data_dir, rules_path)
+        self.user = self.rules.bot_address
+        self.settings = loopback_settings(dovecot, sink, data_dir, rules_path, user=self.user)
         if folder != "INBOX":
             from dataclasses import replace
 
             from mailbot.config import parse_imap_url
 
-            self.settings = replace(self.settings, imap=parse_imap_url(dovecot.url(BOT, folder)))
+            self.settings = replace(self.settings, imap=parse_imap_url(dovecot.url(self.user, folder)))
         self.clock = FrozenClock(datetime.fromisoformat(START))
-        self.templates = REPO / "templates"
+        self.templates = self.rules.template_dir
 
     def deliver(self, raw: bytes, folder: str = "INBOX") -> None:
         """A mail arrives in the watched mailbox, at the frozen clock's time."""
@@ -111,7 +111,7 @@ class Bot:
             "MAILBOT_IMAP_URL": self.dovecot.url(self.user),
             "MAILBOT_SMTP_URL": self.sink.url(),
             "MAILBOT_DB": str(self.settings.db_path),
-            "MAILBOT_RULES": str(REPO / "rules.yaml"),
+            "MAILBOT_RULES": str(self.settings.rules_path),
         }
 
     def store(self):
@@ -125,6 +125,15 @@ class Bot:
         from email.policy import default
 
         return [email.message_from_bytes(raw, policy=default) for raw in self.dovecot.fetch_all(user)]
+
+
+def rules_copy(folder: Path, old: str, new: str) -> Path:
+    """The shipped rules.yaml with one line changed, written to ``folder``, using the shipped templates."""
+    text = (REPO / "rules.yaml").read_text(encoding="utf-8")
+    assert old in text, old
+    path = folder / "rules.yaml"
+    path.write_text(f"templates: {REPO / 'templates'}\n" + text.replace(old, new), encoding="utf-8")
+    return path
 
 
 def run_mailbot(*args: str, env: dict[str, str] | None = None, timeout: float = 60):

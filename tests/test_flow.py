@@ -430,7 +430,7 @@ def test_idle_daemon_answers_a_new_mail_without_polling(bot) -> None:
 def test_without_idle_the_daemon_polls_at_the_configured_interval(dovecot, smtp_sink, tmp_path, monkeypatch) -> None:
     import time
 
-    from conftest import REPO, Bot
+    from conftest import Bot, rules_copy
 
     from mailbot.mailbox import Mailbox
 
@@ -441,8 +441,7 @@ def test_without_idle_the_daemon_polls_at_the_configured_interval(dovecot, smtp_
         self.capabilities = self.capabilities - {b"IDLE"}
 
     monkeypatch.setattr(Mailbox, "connect", connect_without_idle)
-    rules = tmp_path / "rules.yaml"
-    rules.write_text((REPO / "rules.yaml").read_text().replace("  poll_seconds: 60\n", "  poll_seconds: 1\n"))
+    rules = rules_copy(tmp_path, "  poll_seconds: 60\n", "  poll_seconds: 1\n")
     bot = Bot(dovecot, smtp_sink, tmp_path / "data", rules_path=rules)
     _, stop = _serve_in_thread(bot)
     try:
@@ -503,14 +502,10 @@ def test_a_bounce_is_recorded_on_its_case_and_never_answered(bot) -> None:
 def test_sending_hours_hold_an_acknowledgement_until_the_window(dovecot, smtp_sink, tmp_path) -> None:
     from datetime import datetime
 
-    from conftest import REPO, Bot
+    from conftest import Bot, rules_copy
 
-    rules = tmp_path / "rules.yaml"
-    rules.write_text(
-        (REPO / "rules.yaml").read_text().replace("  sending_hours:\n", '  sending_hours: "08:00-18:00"\n')
-    )
+    rules = rules_copy(tmp_path, "  sending_hours:\n", '  sending_hours: "08:00-18:00"\n')
     bot = Bot(dovecot, smtp_sink, tmp_path / "data", rules_path=rules)
-    bot.templates = REPO / "templates"
     bot.clock.set(datetime.fromisoformat("2026-11-07T22:00:00+01:00"))  # Saturday evening
     bot.deliver(compose_mail("weekend@example.net", FIRST_LINE, "Klacht", "Het hek is kapot."))
     bot.run_once()

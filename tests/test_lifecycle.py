@@ -258,11 +258,10 @@ def test_phone_complaint_registered_with_swaks(bot) -> None:
 
 @pytest.mark.integration
 def test_deadline_reminder_and_breach_across_a_holiday(dovecot, smtp_sink, tmp_path) -> None:
-    from conftest import REPO, Bot
+    from conftest import Bot, rules_copy
 
     # Friday 2 January 2026 is a closure day (a bridge day after New Year).
-    rules = tmp_path / "rules.yaml"
-    rules.write_text((REPO / "rules.yaml").read_text().replace("    - 2026-12-24\n", "    - 2026-01-02\n"))
+    rules = rules_copy(tmp_path, "    - 2026-12-24\n", "    - 2026-01-02\n")
     bot = Bot(dovecot, smtp_sink, tmp_path / "data", rules_path=rules)
     bot.clock.set(datetime.fromisoformat("2025-12-23T15:00:00+01:00"))  # Tuesday before Christmas
     bot.deliver(compose_mail("kerst@example.net", FIRST_LINE, "Alarm", "Het alarm is kapot en niemand komt."))
