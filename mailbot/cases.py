@@ -26,6 +26,7 @@ from mailbot.models import (
 from mailbot.staff import StaffDesk
 from mailbot.store import MailLogEntry
 from mailbot.thread import ThreadMatch, clean_subject
+from mailbot.workdays import format_datetime_nl
 
 
 class Quarantine(Exception):
@@ -284,7 +285,8 @@ class CaseDesk:
             case, _ = work.step(case, "refer", "customer", now, level_from=case.level.label, rules=list(verdict.rules))
             self.store.update_case(case.id, now, level=Level.DISPUTE, category=Category.ESCALATION.value)
             case = self.store.case(case.id)
-            work.to_customer(case, "referral", "referral", now, reply_to=mail, automatic=False)
+            received = format_datetime_nl(received_at.astimezone(work.calendar.zone))
+            work.to_customer(case, "referral", "referral", now, reply_to=mail, automatic=False, received=received)
             work.to_staff(case, "notify", "notify_escalation", now, work.staff_for(case), excerpt=mail.stripped)
             return
         ack_due = work.calendar.deadline(received_at, self.rules.deadlines.acknowledge)
@@ -315,7 +317,8 @@ class CaseDesk:
             urgent=case.urgent or verdict.urgent,
         )
         case = self.store.case(case.id)
-        work.to_customer(case, "ack", "ack_escalation", now, reply_to=mail)
+        received = format_datetime_nl(received_at.astimezone(work.calendar.zone))
+        work.to_customer(case, "ack", "ack_escalation", now, reply_to=mail, received=received)
         work.to_staff(case, "notify", "notify_escalation", now, work.staff_for(case), excerpt=mail.stripped)
         work.schedule_deadlines(case, start=received_at)
 

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-
     from mailbot.config import Rules, Settings
     from mailbot.models import Case
     from mailbot.store import Store

@@ -45,6 +45,8 @@ class Composer:
             autoescape=False,  # plain text; the HTML part is built and escaped by to_html()
         )
         self.env.filters["dutch_date"] = _dutch_date
+        # "de Klachtencommissie" at the start of a sentence; unlike `capitalize`, leaves the rest alone.
+        self.env.filters["capitalize_first"] = lambda text: str(text)[:1].upper() + str(text)[1:]
 
     def check(self, names: Sequence[str]) -> None:
         """Load every named template now, so a broken one stops start-up, not a send."""

@@ -121,7 +121,8 @@ def test_a_formal_complaint_from_acknowledgement_to_the_disputes_committee(bot) 
     case = store.case(case.id)
     assert (case.level.label, case.status, case.owner_email) == ("appeal", "open", "directeur@example.nl")
     appeal_ack = last(bot, customer, "beroep")
-    assert "directeur" in plain(appeal_ack)
+    assert f"{bot.rules.director.name} beoordeelt uw beroep" in plain(appeal_ack)
+    assert "ontvangen op donderdag 12 november 2026 om 10:00" in plain(appeal_ack)
     director_notice = last(bot, "directeur@example.nl", "Escalatie")
 
     # The director's decision is the final answer: it names the disputes committee.
@@ -135,7 +136,7 @@ def test_a_formal_complaint_from_acknowledgement_to_the_disputes_committee(bot) 
     bot.run_once()
     case = store.case(case.id)
     assert (case.level.label, case.status) == ("dispute", "referred")
-    assert "www.degeschillencommissie.nl" in plain(last(bot, customer, "geschillencommissie"))
+    assert "www.degeschillencommissie.nl" in plain(last(bot, customer, "onafhankelijke"))
     assert statuses(store, case.id) == [
         "personal-contact",
         "interim-update",
@@ -341,3 +342,77 @@ def test_the_state_machine_is_described_and_consistent() -> None:
         assert t.trigger in Trigger
     reachable = {Status.OPEN} | {t.to for t in TRANSITIONS if t.to}
     assert reachable == set(Status) - {Status.WAITING}  # waiting is set by #status, not by a named target
+
+
+@pytest.mark.integration
+def test_municipal_policy_from_config_alone(dovecot, smtp_sink, tmp_path) -> None:
+    """The gemeente's procedure: the department acknowledges, a conversation with hoor en wederhoor,
+    a letter of agreements that is watched, the complaints committee, then the Nationale ombudsman."""
+    from conftest import REPO, Bot
+
+    bot = Bot(dovecot, smtp_sink, tmp_path / "data", rules_path=REPO / "examples" / "gemeente" / "rules.yaml")
+    inbox, customer = bot.user, "fatma@example.net"
+    assert inbox == "klachten@gemeente.example.nl"
+    bot.deliver(
+        compose_mail(
+            customer,
+            "sociaaldomein@gemeente.example.nl",
+            "Behandeling aan de balie",
+            "Meneer Ahmed Yilmaz was onvriendelijk en neerbuigend toen ik naar mijn uitkering vroeg.",
+            name="Fatma Kaya",
+        )
+    )
+    bot.run_once()
+    store = bot.store()
+    (case,) = store.cases()
+    assert case.ref.startswith("SD-2026-") and case.subject_type.value == "behaviour"
+    assert (case.owner_team, case.owner_email) == ("werk-inkomen", "teamleider.wi@gemeente.example.nl")
+    ack = plain(last(bot, customer))
+    assert "Marloes Jansen" in ack and "hoor en wederhoor" in ack
+    assert "Gemeente Voorbeeld, Sociaal Domein" in ack
+    # 5 working days to acknowledge, 6 weeks to decide: Monday 14 December 2026.
+    assert "maandag 14 december 2026" in ack
+
+    notice = last(bot, "teamleider.wi@gemeente.example.nl", case.ref)
+    command(bot, "teamleider.wi@gemeente.example.nl", notice, "#gesprek donderdag 10:00")
+    bot.run_once()
+    assert "donderdag 5 november 2026 om 10:00" in plain(last(bot, customer, "Uitnodiging"))
+    bot.clock.set(datetime.fromisoformat("2026-11-05T12:00:00+01:00"))
+    command(
+        bot,
+        "teamleider.wi@gemeente.example.nl",
+        notice,
+        "#afspraak Nieuw gesprek met een andere consulent voor 20 november\n#status in behandeling",
+    )
+    bot.run_once()
+    assert "Nieuw gesprek met een andere consulent, uiterlijk vrijdag 20 november 2026" in plain(
+        last(bot, customer, "Afsprakenbrief")
+    )
+    bot.clock.set(datetime.fromisoformat("2026-11-20T09:30:00+01:00"))
+    bot.run_once()
+    assert "Nieuw gesprek" in plain(last(bot, "teamleider.wi@gemeente.example.nl", "Afspraak vandaag"))
+
+    command(bot, "teamleider.wi@gemeente.example.nl", notice, "#opgelost Gesprek met nieuwe consulent gevoerd.")
+    bot.run_once()
+    bot.clock.set(datetime.fromisoformat("2026-11-27T10:00:00+01:00"))
+    bot.run_once()
+    customer_says(bot, customer, last(bot, customer, "tevreden"), "Nee, ik ben niet tevreden.")
+    bot.run_once()
+    case = store.case(case.id)
+    assert (case.level.label, case.owner_email) == ("appeal", "klachtencommissie@gemeente.example.nl")
+    committee_ack = last(bot, customer, "beroep")
+    assert "De Klachtencommissie Sociaal Domein beoordeelt uw beroep." in plain(committee_ack)
+
+    committee_notice = last(bot, "klachtencommissie@gemeente.example.nl", "Escalatie")
+    command(
+        bot,
+        "klachtencommissie@gemeente.example.nl",
+        committee_notice,
+        "#opgelost De klacht is gegrond. De afdeling biedt excuses aan.",
+    )
+    bot.run_once()
+    assert "Nationale ombudsman" in plain(last(bot, customer, "opgelost"))
+    customer_says(bot, customer, committee_ack, "Ik stap naar de Nationale ombudsman.")
+    bot.run_once()
+    assert (store.case(case.id).status, store.case(case.id).level.label) == ("referred", "dispute")
+    assert "www.nationaleombudsman.nl" in plain(last(bot, customer, "onafhankelijke"))
