@@ -74,7 +74,8 @@ class Daemon:
                     backoff = 1.0
                     if once:
                         break
-                    self.mailbox.wait(self._wait_seconds(), lambda: self.stopping)
+                    state = self.store.sync_state(self.mailbox.inbox)
+                    self.mailbox.wait(self._wait_seconds(), lambda: self.stopping, after_uid=state[1] if state else 0)
                 except Exception as exc:
                     if not is_connection_error(exc):
                         raise

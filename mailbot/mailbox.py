@@ -126,13 +126,18 @@ class Mailbox:
         else:
             imap.expunge()
 
-    def wait(self, seconds: float, should_stop: Callable[[], bool]) -> bool:
+    def wait(self, seconds: float, should_stop: Callable[[], bool], after_uid: int = 0) -> bool:
         """Wait up to ``seconds`` for new mail: IDLE when offered, else sleep and poll.
 
-        Returns True when the server announced a change. Wakes at least every few seconds
-        to honour ``should_stop``.
+        Returns True when there is, or may be, new mail. Wakes at least every few seconds to
+        honour ``should_stop``.
         """
         imap = self._client()
+        # A mail that arrived during the last batch was announced in the reply to some other
+        # command (MOVE, FETCH) and will not be announced again in IDLE: look once more, as the
+        # last command before IDLE, so that anything later is announced during IDLE itself.
+        if self.uids_after(after_uid):
+            return True
         deadline = time.monotonic() + seconds
         if not self.has(b"IDLE"):
             deadline = min(deadline, time.monotonic() + self.folders.poll_seconds)

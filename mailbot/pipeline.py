@@ -141,7 +141,7 @@ class Pipeline:
                 self.store.case_for_message_ids,
                 self.store.case_by_ref,
                 self.rules.staff,
-                extra_ids=ids_in_raw(raw, self.rules.domain),
+                extra_ids=ids_in_raw(raw, self.rules.domain) if automatic else (),
                 allow_tag=not automatic,
             )
             verdict = classify(

@@ -529,3 +529,24 @@ def test_one_automatic_reply_per_address_per_window(bot) -> None:
     bot.clock.advance(bot.rules.cases.auto_reply_window)
     bot.run_once()
     assert len(bot.received("vaak@example.net")) == 2
+
+
+def test_mail_arriving_during_a_batch_is_not_left_waiting_for_the_next_idle(bot, monkeypatch) -> None:
+    from mailbot.mailbox import Mailbox
+
+    real_move = Mailbox.move
+    late = compose_mail("laat@example.net", FIRST_LINE, "Klacht", "De camera is kapot.")
+
+    def move_after_a_new_arrival(self, uids, folder) -> None:
+        if late is not None and not bot.sink.messages:
+            bot.deliver(late)  # announced in the MOVE's reply, never again during IDLE
+        real_move(self, uids, folder)
+
+    monkeypatch.setattr(Mailbox, "move", move_after_a_new_arrival)
+    bot.deliver(compose_mail("eerst@example.net", FIRST_LINE, "Klacht", "Het alarm is kapot."))
+    _, stop = _serve_in_thread(bot)
+    try:
+        delivered = bot.sink.wait_for(4, timeout=10)  # both acknowledgements and notifications, well before IDLE ends
+        assert {"eerst@example.net", "laat@example.net"} <= {r for d in delivered for r in d.rcpt_tos}
+    finally:
+        stop()

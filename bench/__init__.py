@@ -1,0 +1,1 @@
+"""The mailbot benchmark: `./run bench` (bench/run.py)."""
