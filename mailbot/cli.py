@@ -48,6 +48,9 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("ref", help="case reference, such as KL-2026-0001")
     export.add_argument("--to", type=Path, help="archive folder (default: archive/ in the data folder)")
 
+    compliments = sub.add_parser("compliments", help="how many compliments each team and person received")
+    compliments.add_argument("--json", action="store_true", help="print JSON instead of a table")
+
     classify = sub.add_parser("classify", help="show the verdict for one .eml file and the rules that fired")
     classify.add_argument("file", type=Path, help="a message in RFC 5322 (.eml) form")
     classify.add_argument("--json", action="store_true", help="print JSON")
@@ -72,7 +75,13 @@ def main(argv: list[str] | None = None) -> int:
 
             return run_demo(keep=args.keep)
         settings, rules = _load(args)
-        handler = {"run": _run, "cases": _cases, "classify": _classify, "check-config": _check_config}
+        handler = {
+            "run": _run,
+            "cases": _cases,
+            "classify": _classify,
+            "check-config": _check_config,
+            "compliments": _compliments,
+        }
         return handler[args.command](args, settings, rules)
     except ConfigError as exc:
         print(f"mailbot: configuration error: {exc}", file=sys.stderr)
@@ -191,6 +200,34 @@ def _export(args: argparse.Namespace, settings: Settings, rules: Rules, store: S
         print(f"mailbot: cannot archive {case.ref}: {exc}", file=sys.stderr)
         return 1
     print(path)
+    return 0
+
+
+def _compliments(args: argparse.Namespace, settings: Settings, rules: Rules) -> int:
+    from mailbot.store import Store
+
+    store = Store(settings.db_path)
+    try:
+        counts = store.compliment_counts()
+    finally:
+        store.close()
+    rows = [
+        {
+            "team": team,
+            "team_name": rules.teams[team].name if team in rules.teams else team,
+            "person": person,
+            "person_name": rules.person_name(person) if person else None,
+            "compliments": n,
+        }
+        for team, person, n in counts
+    ]
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    for row in rows:
+        who = f"{row['person_name']} ({row['team_name']})" if row["person"] else f"{row['team_name']} (team)"
+        print(f"{row['compliments']:>5}  {who}")
+    print(f"{sum(n for _team, _person, n in counts)} compliment(s)")
     return 0
 
 

@@ -523,6 +523,14 @@ class Store:
         ).fetchall()
         return [Agreement(*r) for r in rows]
 
+    def compliment_counts(self) -> list[tuple[str, str | None, int]]:
+        """(team, person or None, number of compliments), most praised first."""
+        rows = self.db.execute(
+            "SELECT json_extract(detail_json, '$.team'), json_extract(detail_json, '$.person'), count(*) "
+            "FROM events WHERE kind = 'compliment-routed' GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2"
+        ).fetchall()
+        return [(str(team), person, int(n)) for team, person, n in rows]
+
     def last_auto_reply(self, email: str) -> datetime | None:
         """When the last automatic reply to ``email`` was scheduled."""
         row = self.db.execute("SELECT last_at FROM auto_replies WHERE email = ?", [email]).fetchone()

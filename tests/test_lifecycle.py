@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import textwrap
@@ -416,3 +417,24 @@ def test_municipal_policy_from_config_alone(dovecot, smtp_sink, tmp_path) -> Non
     bot.run_once()
     assert (store.case(case.id).status, store.case(case.id).level.label) == ("referred", "dispute")
     assert "www.nationaleombudsman.nl" in plain(last(bot, customer, "onafhankelijke"))
+
+
+@pytest.mark.integration
+def test_compliments_are_routed_and_counted_per_person_and_team(bot) -> None:
+    from conftest import run_mailbot
+
+    for i, text in enumerate(
+        [
+            "Jan de Vries heeft ons top geholpen, bedankt!",
+            "Complimenten voor Jan, geweldig!",
+            "De monteur van de installatie was fantastisch, bedankt!",
+        ]
+    ):
+        bot.deliver(compose_mail(f"fan{i}@example.net", FIRST_LINE, "Compliment", text))
+    bot.run_once()
+    assert len([m for m in bot.received("medewerker1@example.nl") if "Compliment voor" in m["Subject"]]) == 2
+    assert len([m for m in bot.received("techniek@example.nl") if "Compliment voor" in m["Subject"]]) == 1
+    result = run_mailbot("compliments", "--json", env=bot.environment())
+    assert result.returncode == 0, result.stderr
+    counts = {(r["team"], r["person"]): r["compliments"] for r in json.loads(result.stdout)}
+    assert counts == {("klantenservice", "medewerker1@example.nl"): 2, ("techniek", None): 1}
