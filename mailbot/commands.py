@@ -53,11 +53,13 @@ COMMANDS: dict[str, CommandSpec] = {
     "urgent": CommandSpec(("niet-urgent", "not-urgent"), "#urgent of #niet-urgent", "maakt de zaak wel of niet urgent"),
     "type": CommandSpec((), "#type product|dienstverlening|gedrag", "zegt waar de klacht over gaat"),
     "status": CommandSpec((), "#status in behandeling|wacht op klant|open", "zet de status van de zaak"),
-    "oplossing": CommandSpec(("solution",), "#oplossing <tekst>", "legt de oplossing vast"),
-    "opgelost": CommandSpec(("solved",), "#opgelost [tekst]", "meldt dat de klacht is opgelost"),
-    "gesprek": CommandSpec(("meeting",), GESPREK_EXAMPLE, "plant een gesprek met de klant"),
+    "oplossing": CommandSpec(("solution",), "#oplossing <tekst>", "stuurt de klant een voorstel voor een oplossing"),
+    "opgelost": CommandSpec(
+        ("solved",), "#opgelost [tekst]", "bevestigt de klant per e-mail dat de klacht is opgelost"
+    ),
+    "gesprek": CommandSpec(("meeting",), GESPREK_EXAMPLE, "nodigt de klant uit voor een gesprek (hoor en wederhoor)"),
     "afspraak": CommandSpec(
-        ("agreement",), "#afspraak <tekst> voor <datum>", "legt een afspraak met de klant vast, met een datum"
+        ("agreement",), "#afspraak <tekst> voor <datum>", "legt een afspraak vast en stuurt de klant de afsprakenbrief"
     ),
     "verbeter": CommandSpec(("improve",), "#verbeter <tekst>", "legt een verbeterpunt voor de organisatie vast"),
     "sluiten": CommandSpec(("close",), "#sluiten [reden]", "sluit de zaak"),
