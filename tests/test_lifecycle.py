@@ -438,3 +438,44 @@ def test_compliments_are_routed_and_counted_per_person_and_team(bot) -> None:
     assert result.returncode == 0, result.stderr
     counts = {(r["team"], r["person"]): r["compliments"] for r in json.loads(result.stdout)}
     assert counts == {("klantenservice", "medewerker1@example.nl"): 2, ("techniek", None): 1}
+
+
+@pytest.mark.integration
+def test_team_urgent_type_improvement_and_close_by_command(bot) -> None:
+    customer = "piet@example.net"
+    bot.deliver(compose_mail(customer, FIRST_LINE, "Factuur klopt niet", "De factuur is te hoog. Ik ben ontevreden."))
+    bot.deliver(compose_mail("ander@example.net", FIRST_LINE, "Vraag", "Ik ben niet tevreden over de planning."))
+    bot.run_once()
+    store = bot.store()
+    case = next(c for c in store.cases() if c.customer.email == customer)
+    assert (case.owner_team, case.urgent, case.subject_type.value) == ("klantenservice", False, "service")
+    notice = last(bot, "klantenservice@example.nl", case.ref)
+
+    command(
+        bot,
+        "medewerker1@example.nl",
+        notice,
+        "#team techniek\n#urgent\n#type product\n#verbeter Facturen controleren voor verzending\n\n"
+        "Doorgezet naar techniek.",
+    )
+    bot.run_once()
+    case = store.case(case.id)
+    assert (case.owner_team, case.urgent, case.subject_type.value) == ("techniek", True, "product")
+    assert store.cases()[0].id == case.id  # urgent cases come first
+    assert case.ref in last(bot, "techniek@example.nl", "toegewezen")["Subject"]
+    assert "URGENT" in last(bot, "directeur@example.nl", case.ref)["Subject"]
+    improvement = [e for e in store.events(case.id) if e["kind"] == "improvement"]
+    assert improvement[0]["detail"]["suggestion"] == "Facturen controleren voor verzending"
+    note = store.messages(case.id)[-1]
+    assert note["internal"] == 1 and note["role"] == "staff"
+
+    command(bot, "medewerker3@example.nl", notice, "#sluiten Klant heeft telefonisch bevestigd.")
+    bot.run_once()
+    case = store.case(case.id)
+    assert case.status == "closed" and case.closed_at == bot.clock.now()
+    assert case.ref in last(bot, "techniek@example.nl", "Verbeterformulier")["Subject"]
+    assert (bot.settings.data_dir / "archive" / case.ref / "dossier.html").is_file()
+    # A closed case takes no more commands, and says so.
+    command(bot, "medewerker3@example.nl", notice, "#oplossing Toch nog iets")
+    bot.run_once()
+    assert "gesloten" in plain(last(bot, "medewerker3@example.nl", "Niet uitgevoerd"))
