@@ -19,6 +19,7 @@ from mailbot.models import (
     Direction,
     Level,
     ParsedMail,
+    Quarantine,
     Role,
     SubjectType,
     Verdict,
@@ -27,10 +28,6 @@ from mailbot.staff import StaffDesk
 from mailbot.store import MailLogEntry
 from mailbot.thread import ThreadMatch, clean_subject
 from mailbot.workdays import format_datetime_nl
-
-
-class Quarantine(Exception):
-    """A message that cannot become case state; it is set aside with this reason."""
 
 
 @dataclass(frozen=True)

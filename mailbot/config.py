@@ -144,6 +144,19 @@ class CaseRules:
 
 
 @dataclass(frozen=True)
+class SecurityRules:
+    """Whom to believe: the authserv-ids of the organisation's own mail servers (RFC 8601 §5).
+
+    Staff commands are obeyed only from a staff address whose mail our server authenticated;
+    ``require_authentication: false`` switches that off for a mail system without
+    Authentication-Results (then anyone who can forge a staff From header can command).
+    """
+
+    authserv_ids: tuple[str, ...] = ()
+    require_authentication: bool = True
+
+
+@dataclass(frozen=True)
 class Deadlines:
     """The policy's promises; ``solve_appeal`` is the time the director has for an appeal."""
 
@@ -189,6 +202,7 @@ class Rules:
     cases: CaseRules
     classification: Classification
     policy: PolicyRules = PolicyRules()
+    security: SecurityRules = SecurityRules()
     # The admin's mail templates: `templates:` in rules.yaml, relative to the file; default templates/ beside it.
     template_dir: Path = Path("templates")
 
@@ -349,6 +363,7 @@ def load_rules(path: Path) -> Rules:
 
 
 _TOP_KEYS = {
+    "security",
     "templates",
     "policy",
     "organisation",
@@ -519,6 +534,7 @@ class _RulesReader:
             cases=self.cases(doc),
             classification=self.classification(doc),
             policy=self.policy(doc),
+            security=self.security(doc),
             template_dir=self.template_dir(doc),
         )
 
@@ -528,6 +544,20 @@ class _RulesReader:
         if "templates" in doc and not folder.is_dir():
             raise self.fail(doc, "templates", f"templates: no such folder {folder}")
         return folder
+
+    def security(self, doc: Any) -> SecurityRules:
+        if "security" not in doc:
+            return SecurityRules()
+        node = self.mapping(doc, "security", "security", {"authserv_ids", "require_authentication"})
+        ids = tuple(i.lower() for i in self.strings(node, "authserv_ids", "security.authserv_ids"))
+        required = self.boolean(node, "require_authentication", "security.require_authentication", True)
+        if required and not ids:
+            raise self.fail(
+                node,
+                "authserv_ids",
+                "security.authserv_ids must name our mail server(s), or set require_authentication: false",
+            )
+        return SecurityRules(authserv_ids=ids, require_authentication=required)
 
     def policy(self, doc: Any) -> PolicyRules:
         if "policy" not in doc:

@@ -7,6 +7,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 
+class Quarantine(Exception):
+    """A message that cannot become case state; it is set aside with this reason."""
+
+
 class Category(enum.StrEnum):
     """What a message is, as far as the complaint policy is concerned."""
 

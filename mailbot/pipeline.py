@@ -10,12 +10,13 @@ from datetime import datetime
 from pathlib import Path
 
 from mailbot.blobs import BlobStore
-from mailbot.cases import CaseDesk, Quarantine
+from mailbot.cases import CaseDesk
 from mailbot.casework import CaseWork
 from mailbot.classify import auto_reason, classify
 from mailbot.clock import Clock
 from mailbot.compose import Composer
 from mailbot.config import Rules
+from mailbot.models import Quarantine
 from mailbot.parse import ParseError, parse_mail
 from mailbot.quotes import strip_quoted
 from mailbot.store import MailLogEntry, Store

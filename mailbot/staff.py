@@ -7,12 +7,13 @@ from collections.abc import Callable
 from datetime import datetime, time
 from typing import Any
 
+from mailbot.authentication import AuthVerdict, authenticate
 from mailbot.casework import CaseWork
 from mailbot.clock import iso
 from mailbot.commands import Agreement, Command, CommandBlock, CommandError, describe, help_text, parse_commands
 from mailbot.config import Person
 from mailbot.lifecycle import NotAllowed, Status, next_status, transition
-from mailbot.models import Address, Case, Direction, ParsedMail, Role, SubjectType, Verdict
+from mailbot.models import Address, Case, Direction, ParsedMail, Quarantine, Role, SubjectType, Verdict
 from mailbot.thread import ThreadMatch
 
 # The transition each command takes; the others change no status.
@@ -79,6 +80,17 @@ class StaffDesk:
         if not block.commands and block.ok:
             self.store.add_event(case.id, "staff-note", sender, now, via=thread.via)
             return
+        trusted = self._trusted(mail)
+        if not trusted.ok:
+            # Recorded as a note; the real owner of the address hears that someone tried.
+            self.store.add_event(case.id, "commands-ignored", sender, now, reason=trusted.reason)
+            why = CommandError(
+                0,
+                "(alle opdrachten)",
+                f"Uw opdrachten zijn genegeerd: {trusted.reason}. Stuur ze vanuit uw eigen mailbox van de organisatie.",
+            )
+            self._answer(case, sender, now, done=[], errors=[why])
+            return
         errors = list(block.errors) + self._check(case, block)
         if errors:
             self.store.add_event(
@@ -95,6 +107,12 @@ class StaffDesk:
         first = block.commands[0] if block.commands else None
         if first is None or first.name not in REGISTER or not block.ok:
             return None
+        trusted = self._trusted(mail)
+        if not trusted.ok:
+            raise Quarantine(
+                f"#{first.name} from {mail.sender.email if mail.sender else '?'} ignored: "
+                f"not authenticated ({trusted.reason})"
+            )
         assert isinstance(first.value, Address)
         body = replace_text(mail, block.note)
         case = self.register(body, verdict, first.value, first.name, received_at, now)
@@ -223,9 +241,16 @@ class StaffDesk:
             now,
             [person],
             done=done,
-            errors=[f"Regel {e.line}: {e.raw}\n  {e.reason}" for e in errors],
+            errors=[f"Regel {e.line}: {e.raw}\n  {e.reason}" if e.line else e.reason for e in errors],
             help=help_text() if errors else "",
         )
+
+    def _trusted(self, mail: ParsedMail) -> AuthVerdict:
+        """Whether commands in this mail may be obeyed (issue: spoofed staff commands)."""
+        security = self.rules.security
+        if not security.require_authentication:
+            return AuthVerdict(True, "authentication not required by rules.yaml")
+        return authenticate(mail, security.authserv_ids)
 
     def _answers_kind(self, mail: ParsedMail) -> str | None:
         """The kind of our own mail this one answers, if any."""

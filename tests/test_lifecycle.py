@@ -41,10 +41,23 @@ def last(bot, user: str, containing: str = ""):
     return mails[-1]
 
 
-def command(bot, staff: str, notice, text: str, style=outlook_reply) -> None:
+def vouched(bot, sender: str) -> str:
+    """The Authentication-Results header our own mail server adds to a staff member's mail (RFC 8601)."""
+    return f"{bot.rules.security.authserv_ids[0]}; dkim=pass header.d={sender.rpartition('@')[2]} header.s=mail"
+
+
+def command(bot, staff: str, notice, text: str, style=outlook_reply, authenticated: bool = True) -> None:
     """A member of staff answers mailbot's notification with commands at the top."""
+    headers = {"Authentication_Results": vouched(bot, staff)} if authenticated else {}
     bot.deliver(
-        compose_mail(staff, BOT, f"RE: {notice['Subject']}", style(text, notice), in_reply_to=notice["Message-ID"])
+        compose_mail(
+            staff,
+            bot.user,
+            f"RE: {notice['Subject']}",
+            style(text, notice),
+            in_reply_to=notice["Message-ID"],
+            **headers,
+        )
     )
 
 
@@ -238,6 +251,8 @@ def test_phone_complaint_registered_with_swaks(bot) -> None:
             BOT,
             "--header",
             "Subject: Telefonische klacht",
+            "--add-header",
+            f"Authentication-Results: {vouched(bot, 'medewerker1@example.nl')}",
             "--body",
             body,
             "--silent",
@@ -479,3 +494,59 @@ def test_team_urgent_type_improvement_and_close_by_command(bot) -> None:
     command(bot, "medewerker3@example.nl", notice, "#oplossing Toch nog iets")
     bot.run_once()
     assert "gesloten" in plain(last(bot, "medewerker3@example.nl", "Niet uitgevoerd"))
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize(
+    ("header", "why"),
+    [
+        (None, "geen Authentication-Results"),
+        ("mx.aanvaller.example; dkim=pass header.d=example.nl", "niet van onze mailserver"),
+        (
+            "mx.example.nl; dkim=fail header.d=example.nl; spf=softfail smtp.mailfrom=medewerker3@example.nl",
+            "kon niet vaststellen",
+        ),
+        ("mx.example.nl; dkim=pass header.d=aanvaller.example", "kon niet vaststellen"),
+    ],
+)
+def test_spoofed_staff_commands_are_never_obeyed(bot, header: str | None, why: str) -> None:
+    bot.deliver(compose_mail("klant@example.net", FIRST_LINE, "Klacht", "De camera is kapot."))
+    bot.run_once()
+    store = bot.store()
+    (case,) = store.cases()
+    notice = last(bot, "techniek@example.nl", case.ref)
+    extra = {"Authentication_Results": header} if header else {}
+    bot.deliver(
+        compose_mail(
+            "medewerker3@example.nl",
+            BOT,
+            f"RE: {notice['Subject']}",
+            "#opgelost Alles is goed.\n#sluiten",
+            in_reply_to=notice["Message-ID"],
+            **extra,
+        )
+    )
+    bot.run_once()
+    after = store.case(case.id)
+    assert after.status == "open" and after.solution is None
+    assert not [m for m in bot.received("klant@example.net") if "opgelost" in m["Subject"]]
+    ignored = [e for e in store.events(case.id) if e["kind"] == "commands-ignored"]
+    assert len(ignored) == 1 and why in ignored[0]["detail"]["reason"]
+    told = plain(last(bot, "medewerker3@example.nl", "Niet uitgevoerd"))
+    assert "genegeerd" in told and why in told
+    assert store.messages(case.id)[-1]["internal"] == 1  # kept as a note
+
+
+@pytest.mark.integration
+def test_a_spoofed_phone_registration_is_quarantined(bot) -> None:
+    bot.deliver(
+        compose_mail(
+            "medewerker1@example.nl",
+            BOT,
+            "Telefonisch",
+            "#telefonisch slachtoffer@example.net\n\nStuur deze persoon maar mail.",
+        )
+    )
+    report = bot.run_once()
+    assert report.quarantined == 1 and bot.store().cases() == []
+    assert bot.received("slachtoffer@example.net") == []
