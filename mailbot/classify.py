@@ -16,6 +16,8 @@ NEGATION_WINDOW = 2
 # Of two categories with the same score, the more serious one wins.
 SEVERITY = (Category.ESCALATION, Category.COMPLAINT, Category.COMPLIMENT)
 REPLY_PREFIX = re.compile(r"^\s*((re|antw|aw|fw|fwd|doorst|tr|wg)\s*(\[\d+\])?\s*:\s*)+", re.IGNORECASE)
+# Any case reference in brackets, whatever the prefix: it came from our own mail.
+CASE_TAG = re.compile(r"\[\s*[A-Z]{1,6}-\d{4}-\d{4,}\s*\]", re.IGNORECASE)
 SUPPRESS_VALUES = frozenset({"all", "autoreply", "oof"})
 
 
@@ -34,7 +36,7 @@ def classify(
     it does not count for ``to_role``. Only the new text of a reply counts: quoted history
     never decides the category.
     """
-    auto = auto_reason(mail, rules)
+    auto = auto_reason(mail, rules, frozenset(roles))
     if auto is not None:
         return Verdict(Category.AUTO, False, SubjectType.SERVICE, (f"auto:{auto}",), auto_reason=auto)
     text = normalise(_own_words(mail))
@@ -67,9 +69,15 @@ def classify(
     )
 
 
-def auto_reason(mail: ParsedMail, rules: Classification) -> str | None:
-    """Why ``mail`` was sent by a machine (RFC 3834 and common practice), or None."""
+def auto_reason(mail: ParsedMail, rules: Classification, own: frozenset[str] = frozenset()) -> str | None:
+    """Why ``mail`` was sent by a machine (RFC 3834 and common practice), or None.
+
+    ``own`` holds the organisation's mailbox addresses: mail from them, or carrying our own
+    case header, is our own mail come back (a forwarding loop), never something to answer.
+    """
     h = mail.headers
+    if "x-mailbot-case" in h or (mail.sender is not None and mail.sender.email in own):
+        return "our own mail came back"
     submitted = h.get("auto-submitted", "").strip().lower()
     if submitted and submitted.split(";")[0].strip() != "no":
         return f"Auto-Submitted: {submitted}"
@@ -102,8 +110,8 @@ def auto_reason(mail: ParsedMail, rules: Classification) -> str | None:
 
 
 def is_reply(mail: ParsedMail) -> bool:
-    """True when the mail answers an earlier one (by header or subject prefix)."""
-    return bool(mail.thread_ids) or bool(REPLY_PREFIX.match(mail.subject))
+    """True when the mail answers an earlier one: by header, subject prefix, or a case tag only our mail gives."""
+    return bool(mail.thread_ids) or bool(REPLY_PREFIX.match(mail.subject)) or bool(CASE_TAG.search(mail.subject))
 
 
 def normalise(text: str) -> str:

@@ -135,7 +135,7 @@ class Pipeline:
             for data in parsed.blobs.values():
                 self.blobs.put(data)
             # An automatic mail may join a case only by reference, never by a tag it copied.
-            automatic = auto_reason(mail, self.rules.classification) is not None
+            automatic = auto_reason(mail, self.rules.classification, frozenset(self.rules.addresses)) is not None
             thread = find_thread(
                 mail,
                 limits.reference_prefix,
