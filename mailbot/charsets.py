@@ -64,7 +64,7 @@ def decode_bytes(data: bytes, charset: str | None) -> tuple[str, str | None]:
     label = (charset or "").strip().strip("\"'").lower()
     try:
         codec = codecs.lookup(label).name if label and label != "unknown-8bit" else "ascii"
-    except LookupError:
+    except (LookupError, ValueError):  # ValueError: a NUL in the label
         codec = ""
     if not codec or codec in _REFUSED_CODECS:
         return _clean_surrogates(data.decode("utf-8", "replace")), f"unknown charset {label!r}"
@@ -112,6 +112,8 @@ def _clean_surrogates(text: str) -> str:
 def _decode_word(match: re.Match[str]) -> str | None:
     """One RFC 2047 encoded word as text, or None when it does not decode."""
     charset, encoding, data = match.groups()
+    if not data.isascii():
+        return None  # raw 8-bit text inside: no encoded word (RFC 2047 2), shown as it stands
     if encoding in "bB":
         try:
             payload = base64.b64decode(data + "=" * (-len(data) % 4))

@@ -51,9 +51,34 @@ def build_parser() -> argparse.ArgumentParser:
     compliments = sub.add_parser("compliments", help="how many compliments each team and person received")
     compliments.add_argument("--json", action="store_true", help="print JSON instead of a table")
 
+    report = sub.add_parser("report", help="the complaint policy's figures over a period (HTML, CSV or JSON)")
+    report.add_argument(
+        "--from", dest="first", required=True, metavar="YYYY-MM-DD", help="first day: cases received from this day"
+    )
+    report.add_argument("--to", dest="last", required=True, metavar="YYYY-MM-DD", help="last day, included")
+    report.add_argument(
+        "--format", choices=("html", "csv", "json"), default="html", help="html (charts, Dutch; default), csv or json"
+    )
+    report.add_argument(
+        "--out", type=Path, metavar="FILE", help="write to this file (readable by its owner only) instead of stdout"
+    )
+
     classify = sub.add_parser("classify", help="show the verdict for one .eml file and the rules that fired")
     classify.add_argument("file", type=Path, help="a message in RFC 5322 (.eml) form")
     classify.add_argument("--json", action="store_true", help="print JSON")
+
+    privacy = sub.add_parser("privacy", help="AVG/GDPR: export or erase what is stored about one person")
+    privacy_sub = privacy.add_subparsers(dest="privacy_command", required=True, metavar="ACTION")
+    p_export = privacy_sub.add_parser(
+        "export", help="everything stored about one address as one JSON file (raw mail base64-encoded)"
+    )
+    p_export.add_argument("address", help="the person's mail address")
+    p_export.add_argument("--to", type=Path, help="write to this file, owner-only (0600), instead of standard output")
+    p_erase = privacy_sub.add_parser(
+        "erase", help="anonymise one address's cases and remove their mail and texts; statistics stay"
+    )
+    p_erase.add_argument("address", help="the person's mail address")
+    p_erase.add_argument("--yes", action="store_true", help="do not ask for confirmation")
 
     sub.add_parser("check-config", help="validate rules.yaml, the templates and the environment")
 
@@ -81,6 +106,8 @@ def main(argv: list[str] | None = None) -> int:
             "classify": _classify,
             "check-config": _check_config,
             "compliments": _compliments,
+            "report": _report,
+            "privacy": _privacy,
         }
         return handler[args.command](args, settings, rules)
     except ConfigError as exc:
@@ -228,6 +255,98 @@ def _compliments(args: argparse.Namespace, settings: Settings, rules: Rules) -> 
         who = f"{row['person_name']} ({row['team_name']})" if row["person"] else f"{row['team_name']} (team)"
         print(f"{row['compliments']:>5}  {who}")
     print(f"{sum(n for _team, _person, n in counts)} compliment(s)")
+    return 0
+
+
+def _privacy(args: argparse.Namespace, settings: Settings, rules: Rules) -> int:
+    import sqlite3
+    from datetime import UTC, datetime
+
+    from mailbot import privacy
+    from mailbot.blobs import BlobStore
+    from mailbot.store import Store
+
+    store = Store(settings.db_path)
+    blobs = BlobStore(settings.data_dir / "blobs")
+    now = datetime.now(UTC)
+    try:
+        if args.privacy_command == "export":
+            doc = privacy.export_person(store, blobs, args.address, now)
+            text = json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+            if args.to is None:
+                print(text, end="")
+            else:
+                privacy.write_private(args.to, text)
+                print(f"{args.to}: {len(doc['cases'])} case(s), {len(doc['messages'])} message(s)")
+            return 0
+        address = privacy.erasable(args.address, rules.staff)
+        if not args.yes:
+            with store.transaction():
+                found = privacy.preview(store, privacy.find_person(store, blobs, address, now))
+            if not any(found.values()):
+                print(f"nothing is stored about {address}")
+                return 0
+            print(f"stored about {address}: " + ", ".join(f"{n} {what}" for what, n in found.items()))
+            if not _confirmed("Erase all of it for good? Cases stay, anonymised, for the statistics. [y/N] "):
+                print("mailbot: nothing erased", file=sys.stderr)
+                return 1
+        archive = settings.data_dir / "archive"
+        result = privacy.erase_person(store, blobs, archive, address, rules.staff, datetime.now(UTC))
+    except privacy.PrivacyError as exc:
+        print(f"mailbot: {exc}", file=sys.stderr)
+        return 1
+    except (OSError, sqlite3.OperationalError) as exc:
+        print(f"mailbot: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        store.close()
+    print(f"erased {address}: " + ", ".join(f"{n} {what}" for what, n in result.counts().items()))
+    if result.cases:
+        print("anonymised cases: " + ", ".join(result.cases))
+    return 0
+
+
+def _confirmed(question: str) -> bool:
+    try:
+        answer = input(question)
+    except EOFError:
+        return False
+    return answer.strip().lower() in ("y", "yes", "j", "ja")
+
+
+def _report(args: argparse.Namespace, settings: Settings, rules: Rules) -> int:
+    import os
+    from datetime import UTC, datetime
+
+    from mailbot.report import Period, ReportError, load_report, names_from, render
+    from mailbot.store import Store
+
+    try:
+        period = Period.parse(args.first, args.last, rules.calendar.timezone)
+    except ReportError as exc:
+        print(f"mailbot: {exc}", file=sys.stderr)
+        return 2
+    store = Store(settings.db_path)
+    try:
+        report = load_report(store, period, names_from(rules), datetime.now(UTC))
+    finally:
+        store.close()
+    try:
+        text = render(report, args.format, _templates(args, rules), rules.organisation)
+    except ReportError as exc:
+        print(f"mailbot: {exc}", file=sys.stderr)
+        return 2
+    if args.out is None:
+        sys.stdout.write(text)
+        return 0
+    try:
+        # Improvement texts may name people: like the dossiers, readable by the owner only.
+        with os.fdopen(os.open(args.out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w", encoding="utf-8") as out:
+            out.write(text)
+    except OSError as exc:
+        print(f"mailbot: cannot write {args.out}: {exc.strerror}", file=sys.stderr)
+        return 1
+    print(args.out)
     return 0
 
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import binascii
 import html
 import re
 import secrets
 from collections.abc import Mapping, Sequence
 from datetime import datetime
+from email.charset import Charset
+from email.header import Header
 from email.headerregistry import Address as HeaderAddress
-from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime
 from pathlib import Path
@@ -20,10 +22,23 @@ from jinja2.sandbox import SandboxedEnvironment
 from mailbot.config import Rules
 from mailbot.models import Address, OutgoingMail
 
-# Folding at 78 puts a break right after "Subject:", which some clients show as a leading space.
+# Only for addresses the fast path below leaves alone (non-ASCII, quoted local parts).
+# Folding at 78 puts a break right after "To:", which some clients show as a leading space.
 _POLICY = SMTP.clone(max_line_length=998)
 # Anything that could end a header line or hide in one; values from mail never keep these.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\u0085]+")
+# A lone surrogate cannot be written as UTF-8; it becomes U+FFFD.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_CRLF = "\r\n"
+_MAX_LINE = 998  # RFC 5322 2.1.1, without the CRLF
+# RFC 5322 specials (and the quote): a display name holding one is written as a quoted-string.
+_SPECIALS = re.compile(r'[()<>\[\]:;@\\,."]')
+_ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+# An addr-spec written as it is: dot-atom @ host name, ASCII, no encoded-word lookalike.
+_PLAIN_ADDRESS = re.compile(rf"{_ATEXT}(?:\.{_ATEXT})*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*")
+# A "name <addr>", or a word, longer than this is folded or encoded: no line passes 998 characters.
+_LONGEST = 900
+_UTF8 = Charset("utf-8")
 
 
 class TemplateError(Exception):
@@ -89,31 +104,33 @@ class Composer:
         subject, text = self.render(template, context)
         if ref is not None and f"[{ref}]" not in subject:
             subject = f"[{ref}] {subject}"
+        subject = clean_header(subject)
         message_id = self.new_message_id(ref or "mailbot")
-        msg = EmailMessage(policy=_POLICY)
-        msg["From"] = _header_address(Address(self.rules.bot_address, self.rules.organisation))
-        msg["To"] = ", ".join(_header_address(a) for a in to)
-        msg["Subject"] = subject
-        msg["Date"] = format_datetime(now)
-        msg["Message-ID"] = message_id
+        # The mail is written directly, not through email.message.EmailMessage: that spent about
+        # 4 ms per mail parsing and refolding headers it was given whole (bench/RESULTS.md).
+        fields = [
+            _address_field("From", [Address(self.rules.bot_address, self.rules.organisation)]),
+            _address_field("To", to),
+            _field("Subject", subject),
+            _field("Date", format_datetime(now)),
+            _field("Message-ID", message_id),
+        ]
         if in_reply_to:
-            msg["In-Reply-To"] = clean_header(in_reply_to)
-            msg["References"] = " ".join(clean_header(r) for r in (*references, in_reply_to)[-20:])
+            fields.append(_field("In-Reply-To", in_reply_to))
+            fields.append(_field("References", " ".join(clean_header(r) for r in (*references, in_reply_to)[-20:])))
         # RFC 3834: marks our mail as automatic so that well-behaved systems never answer it,
         # and lets us recognise it if it comes back.
-        msg["Auto-Submitted"] = "auto-replied" if automatic else "auto-generated"
-        msg["X-Auto-Response-Suppress"] = "All"
+        fields.append(_field("Auto-Submitted", "auto-replied" if automatic else "auto-generated"))
+        fields.append(_field("X-Auto-Response-Suppress", "All"))
         if ref is not None:
-            msg["X-Mailbot-Case"] = ref
-        msg.set_content(text)
-        msg.add_alternative(to_html(text, subject), subtype="html")
+            fields.append(_field("X-Mailbot-Case", ref))
         return OutgoingMail(
             kind=kind,
             message_id=message_id,
             sender=self.rules.bot_address,
             recipients=tuple(a.email for a in to),
             subject=subject,
-            raw=msg.as_bytes(),
+            raw=_alternative("".join(fields), text, to_html(text, subject)),
             not_before=not_before,
             automatic=automatic,
         )
@@ -142,9 +159,122 @@ def clean_header(value: str) -> str:
     The email package decodes RFC 2047 words in any value it is given, and Python before
     3.11.10 writes a line break it decoded there as a real one: a subject or Message-ID
     holding the text ``=?UTF-8?Q?x=0ABcc:_evil@example.org?=`` would add a Bcc header.
-    Breaking every ``=?`` keeps such text literal.
+    Breaking every ``=?`` keeps such text literal, for whoever reads our mail too.
+    A lone surrogate, which UTF-8 cannot hold, becomes U+FFFD.
     """
-    return " ".join(_CONTROL.sub(" ", value).split()).replace("=?", "= ?")
+    return " ".join(_CONTROL.sub(" ", _utf8_safe(value)).split()).replace("=?", "= ?")
+
+
+# --- writing the mail -------------------------------------------------------------------------
+
+
+def _alternative(fields: str, text: str, page: str) -> bytes:
+    """The whole mail: ``fields`` (folded header lines), then text and HTML as multipart/alternative.
+
+    The parts are quoted-printable, in which "=" is always followed by two hex digits or a line
+    end, so a boundary starting with "=_" can never occur in them.
+    """
+    boundary = f"=_{secrets.token_hex(16)}"
+    head = f'{fields}MIME-Version: 1.0\r\nContent-Type: multipart/alternative; boundary="{boundary}"\r\n\r\n'
+    # Only an address left to the email package can hold a surrogate; it writes those as bytes too.
+    return b"".join(
+        (
+            head.encode("ascii", "surrogateescape"),
+            _text_part(boundary, "plain", text),
+            _text_part(boundary, "html", page),
+            f"--{boundary}--\r\n".encode("ascii"),
+        )
+    )
+
+
+def _text_part(boundary: str, subtype: str, text: str) -> bytes:
+    """One text part in UTF-8, quoted-printable: 7-bit, lines of at most 76 characters, CRLF."""
+    lines = _utf8_safe(text).replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if lines[-1]:
+        lines.append("")  # end on a line break, which also makes b2a_qp use CRLF throughout
+    data = binascii.b2a_qp(_CRLF.join(lines).encode("utf-8"), quotetabs=False, istext=True, header=False)
+    head = (
+        f'--{boundary}\r\nContent-Type: text/{subtype}; charset="utf-8"\r\n'
+        "Content-Transfer-Encoding: quoted-printable\r\n\r\n"
+    )
+    # The CRLF before the next boundary belongs to the boundary, not to the text.
+    return head.encode("ascii") + data + b"\r\n"
+
+
+def _field(name: str, value: str) -> str:
+    """An unstructured header field, cleaned, as folded lines ending in CRLF.
+
+    ASCII stays readable: on one line up to 998 characters (as the email package wrote it with
+    max_line_length=998), else folded at spaces. Anything else becomes RFC 2047 encoded words.
+    """
+    value = clean_header(value)
+    if value.isascii():
+        line = f"{name}: {value}"
+        if len(line) <= _MAX_LINE:
+            return line + _CRLF
+        words = value.split(" ")
+        words[0] = f"{name}: {words[0]}"  # never a break right after the field name
+        folded = _fold(words, _LONGEST)
+        if folded is not None:
+            return folded + _CRLF
+    return f"{name}: {_encoded_words(value, name)}{_CRLF}"
+
+
+def _fold(words: list[str], longest: int) -> str | None:
+    """``words`` joined by spaces, folded before a word where a line would pass 78 characters.
+
+    Unfolding gives back the single spaces. None if a word is longer than ``longest``.
+    """
+    if max(len(word) for word in words) > longest:
+        return None
+    lines = [words[0]]
+    for word in words[1:]:
+        if len(lines[-1]) + 1 + len(word) <= 78:
+            lines[-1] += " " + word
+        else:
+            lines.append(" " + word)
+    return _CRLF.join(lines)
+
+
+def _address_field(name: str, addresses: Sequence[Address]) -> str:
+    """An address header field (From, To) as folded lines ending in CRLF."""
+    if not all(len(a.email) <= 254 and _PLAIN_ADDRESS.fullmatch(a.email) and "=?" not in a.email for a in addresses):
+        # Rare: leave such an address to the email package, which writes it as before.
+        return _POLICY.header_factory(name, ", ".join(_header_address(a) for a in addresses)).fold(policy=_POLICY)
+    mailboxes = [_mailbox(a) for a in addresses]
+    line = f"{name}: {', '.join(mailboxes)}"
+    if len(line) <= _MAX_LINE and _CRLF not in line:
+        return line + _CRLF
+    return f"{name}: {f',{_CRLF} '.join(mailboxes)}{_CRLF}"
+
+
+def _mailbox(address: Address) -> str:
+    """``name <addr>``: the display name as atoms, a quoted-string or encoded words; never a second address."""
+    name = clean_header(address.name)
+    if not name:
+        return address.email
+    if not name.isascii():
+        # One encoded word, however long, as the email package wrote it: it reads several
+        # adjacent ones in a display name back with a space between them, unlike RFC 2047.
+        phrase = _UTF8.header_encode(name)
+    elif _SPECIALS.search(name):
+        phrase = '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    else:
+        phrase = name  # atoms, single spaces between them
+    if len(phrase) + len(address.email) + 3 > _LONGEST:
+        # An absurdly long name: ASCII folds between its words, else RFC 2047 words, folded.
+        longest = _LONGEST - len(address.email) - 3
+        phrase = (_fold(phrase.split(" "), longest) if name.isascii() else None) or _encoded_words(name)
+    return f"{phrase} <{address.email}>"
+
+
+def _encoded_words(value: str, name: str | None = None) -> str:
+    """``value`` as RFC 2047 encoded words in UTF-8, folded onto lines of at most 78 characters."""
+    return Header(value, "utf-8", maxlinelen=78, header_name=name).encode(linesep=_CRLF)
+
+
+def _utf8_safe(text: str) -> str:
+    return text if text.isascii() else _SURROGATE.sub("\ufffd", text)
 
 
 def _header_address(address: Address) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -131,6 +131,8 @@ class MailboxRules:
     quarantine: str = "Quarantaine"
     idle_seconds: int = 1500
     poll_seconds: int = 60
+    # During IDLE, prove the connection alive this often (DONE, NOOP, IDLE): a silent drop shows no error.
+    keepalive_seconds: int = 120
 
 
 @dataclass(frozen=True)
@@ -181,6 +183,14 @@ class PolicyRules:
 
 
 @dataclass(frozen=True)
+class PrivacyRules:
+    """How long personal data is kept (AVG/GDPR): closed and referred cases are anonymised
+    ``retention_days`` after they ended; None keeps them until `mailbot privacy erase`."""
+
+    retention_days: int | None = None
+
+
+@dataclass(frozen=True)
 class Rules:
     """Everything rules.yaml says, validated."""
 
@@ -203,6 +213,7 @@ class Rules:
     classification: Classification
     policy: PolicyRules = PolicyRules()
     security: SecurityRules = SecurityRules()
+    privacy: PrivacyRules = PrivacyRules()
     # The admin's mail templates: `templates:` in rules.yaml, relative to the file; default templates/ beside it.
     template_dir: Path = Path("templates")
 
@@ -240,6 +251,8 @@ class ImapSettings:
     username: str
     password: str = field(repr=False)
     folder: str | None = None
+    # Seconds to wait for an answer (MAILBOT_IMAP_TIMEOUT): the bound on noticing a dead connection.
+    timeout: float = 90.0
 
 
 @dataclass(frozen=True)
@@ -251,6 +264,8 @@ class SmtpSettings:
     ssl: bool
     username: str | None
     password: str | None = field(repr=False, default=None)
+    # Seconds to wait for the server's answer to any command, DATA included (MAILBOT_SMTP_TIMEOUT).
+    timeout: float = 60.0
 
 
 @dataclass(frozen=True)
@@ -283,9 +298,15 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | Non
             if value is not None:
                 env.setdefault(key, value)
     db_path = Path(env.get("MAILBOT_DB", "data/mailbot.db"))
+    imap = parse_imap_url(env["MAILBOT_IMAP_URL"]) if env.get("MAILBOT_IMAP_URL") else None
+    if imap is not None and env.get("MAILBOT_IMAP_TIMEOUT"):
+        imap = replace(imap, timeout=_seconds(env["MAILBOT_IMAP_TIMEOUT"], "MAILBOT_IMAP_TIMEOUT"))
+    smtp = parse_smtp_url(env["MAILBOT_SMTP_URL"]) if env.get("MAILBOT_SMTP_URL") else None
+    if smtp is not None and env.get("MAILBOT_SMTP_TIMEOUT"):
+        smtp = replace(smtp, timeout=_seconds(env["MAILBOT_SMTP_TIMEOUT"], "MAILBOT_SMTP_TIMEOUT"))
     return Settings(
-        imap=parse_imap_url(env["MAILBOT_IMAP_URL"]) if env.get("MAILBOT_IMAP_URL") else None,
-        smtp=parse_smtp_url(env["MAILBOT_SMTP_URL"]) if env.get("MAILBOT_SMTP_URL") else None,
+        imap=imap,
+        smtp=smtp,
         db_path=db_path,
         rules_path=Path(env.get("MAILBOT_RULES", "rules.yaml")),
         data_dir=Path(env.get("MAILBOT_DATA", str(db_path.parent))),
@@ -328,6 +349,16 @@ def parse_smtp_url(url: str) -> SmtpSettings:
     )
 
 
+def _seconds(text: str, name: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not 0 < value <= 3600:
+        raise ConfigError(name, None, "must be a number of seconds above 0 and at most 3600")
+    return value
+
+
 def _port(parts: Any, name: str, default: int) -> int:
     try:
         return int(parts.port or default)
@@ -363,6 +394,7 @@ def load_rules(path: Path) -> Rules:
 
 
 _TOP_KEYS = {
+    "privacy",
     "security",
     "templates",
     "policy",
@@ -535,6 +567,7 @@ class _RulesReader:
             classification=self.classification(doc),
             policy=self.policy(doc),
             security=self.security(doc),
+            privacy=self.privacy(doc),
             template_dir=self.template_dir(doc),
         )
 
@@ -558,6 +591,17 @@ class _RulesReader:
                 "security.authserv_ids must name our mail server(s), or set require_authentication: false",
             )
         return SecurityRules(authserv_ids=ids, require_authentication=required)
+
+    def privacy(self, doc: Any) -> PrivacyRules:
+        if "privacy" not in doc:
+            return PrivacyRules()
+        node = self.mapping(doc, "privacy", "privacy", {"retention_days"})
+        if node.get("retention_days") is None:
+            return PrivacyRules()
+        days = self.integer(node, "retention_days", "privacy.retention_days", 0, 1)
+        if days > 36500:
+            raise self.fail(node, "retention_days", "privacy.retention_days must be at most 36500 (100 years)")
+        return PrivacyRules(retention_days=days)
 
     def policy(self, doc: Any) -> PolicyRules:
         if "policy" not in doc:
@@ -706,7 +750,10 @@ class _RulesReader:
 
     def mailbox(self, doc: Any) -> MailboxRules:
         node = self.mapping(
-            doc, "mailbox", "mailbox", {"inbox", "processed", "quarantine", "idle_seconds", "poll_seconds"}
+            doc,
+            "mailbox",
+            "mailbox",
+            {"inbox", "processed", "quarantine", "idle_seconds", "poll_seconds", "keepalive_seconds"},
         )
         idle = self.integer(node, "idle_seconds", "mailbox.idle_seconds", 1500, 10)
         if idle >= 29 * 60:
@@ -726,6 +773,7 @@ class _RulesReader:
             quarantine,
             idle_seconds=idle,
             poll_seconds=self.integer(node, "poll_seconds", "mailbox.poll_seconds", 60, 1),
+            keepalive_seconds=self.integer(node, "keepalive_seconds", "mailbox.keepalive_seconds", 120, 1),
         )
 
     def cases(self, doc: Any) -> CaseRules:

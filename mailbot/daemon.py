@@ -6,7 +6,7 @@ import logging
 import signal
 import time
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from types import FrameType
 
@@ -47,6 +47,7 @@ class Daemon:
         self.outbox = Outbox(store, clock, settings.smtp)
         self.mailbox = Mailbox(settings.imap, rules.mailbox)
         self.stopping = False
+        self.purged_on: date | None = None  # the local day of the last retention purge (privacy.py)
 
     def stop(self, signum: int | None = None, frame: FrameType | None = None) -> None:
         """Finish the message in hand, then stop (the SIGTERM and SIGINT handler)."""
@@ -82,7 +83,7 @@ class Daemon:
                     if once:
                         raise
                     log.warning("trouble: %s; trying again in %.0f s", _describe(exc), backoff)
-                    self.mailbox.close()
+                    self.mailbox.drop()  # no LOGOUT: a dead connection would hold us up for a whole timeout
                     self._sleep(backoff)
                     backoff = min(backoff * 2, MAX_BACKOFF)
         finally:
@@ -134,6 +135,21 @@ class Daemon:
         timers = self.pipeline.timers
         timers.ensure_digest(self.clock.now())
         report.timers += timers.run_due(self.clock.now())
+        self.purge_expired()
+
+    def purge_expired(self) -> None:
+        """Anonymise what has passed `privacy.retention_days`, at most once a (local) day."""
+        today = self.clock.now().astimezone(self.pipeline.calendar.zone).date()
+        if self.rules.privacy.retention_days is None or self.purged_on == today:
+            return
+        from mailbot.privacy import purge_expired
+
+        archive = self.pipeline.data_dir / "archive"
+        try:
+            purge_expired(self.store, self.pipeline.blobs, archive, self.rules, self.clock.now())
+        except Exception:  # a failed purge must not stop the mail; it is tried again tomorrow
+            log.exception("retention purge failed")
+        self.purged_on = today
 
     def send(self, report: RunReport) -> None:
         """Deliver the outbox's due mail."""

@@ -358,8 +358,13 @@ class SmtpSink(_Service):
 
     Given a ``dovecot``, each message is appended to every recipient's INBOX as that user,
     with ``Return-Path`` and ``Delivered-To`` added as a delivery agent would, before the
-    client gets its 250. Set ``fail_with = (451, "4.3.0 try later")`` to answer DATA with
-    that reply instead.
+    client gets its 250. Faults, for the tests of what a client does about them:
+
+    - ``fail_with = (451, "4.3.0 try later")`` answers DATA with that reply instead;
+    - ``drop_after_data = n``: the next ``n`` messages are taken (recorded and delivered) but the
+      connection is cut before the 250, so the client cannot know they arrived;
+    - ``stall_data = True``: DATA is never answered while it stays set, and a message whose client
+      gave up waiting is not recorded.
     """
 
     host = LOOPBACK
@@ -368,6 +373,9 @@ class SmtpSink(_Service):
         self.dovecot = dovecot
         self.port = port or free_port()
         self.fail_with: tuple[int, str] | None = None
+        self.drop_after_data = 0
+        self.stall_data = False
+        self.dropped = 0  # messages taken whose connection was cut before the reply
         self._messages: list[Delivered] = []
         self._arrived = threading.Condition()
         self._controller: Controller | None = None
@@ -407,10 +415,25 @@ class SmtpSink(_Service):
             return list(self._messages)
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        """aiosmtpd hook: fail as told, or deliver into Dovecot and record the message."""
+        """aiosmtpd hook: fail, stall or drop as told, or deliver into Dovecot and record the message."""
         if self.fail_with is not None:
             code, text = self.fail_with
             return f"{code} {text}"
+        while self.stall_data and not _gone(server):
+            await asyncio.sleep(0.05)
+        if _gone(server):
+            return "451 4.4.2 nobody is listening any more"
+        if self.drop_after_data > 0:
+            self.drop_after_data -= 1
+            status = await self._accept(envelope)
+            if status.startswith("250"):
+                self.dropped += 1
+                server.transport.abort()  # cut before the reply: the client never hears the 250
+            return status
+        return await self._accept(envelope)
+
+    async def _accept(self, envelope: Any) -> str:
+        """Deliver into Dovecot (when given) and record the message; the reply for the client."""
         raw = bytes(envelope.original_content or b"")
         message = Delivered(envelope.mail_from, tuple(envelope.rcpt_tos), raw)
         if self.dovecot is not None:
@@ -429,3 +452,9 @@ class SmtpSink(_Service):
         for rcpt in message.rcpt_tos:
             trace = f"Return-Path: <{message.mail_from}>\r\nDelivered-To: {rcpt}\r\n"
             dovecot.append(rcpt, trace.encode() + message.raw)
+
+
+def _gone(server: Any) -> bool:
+    """Whether an aiosmtpd session's client has hung up."""
+    transport = getattr(server, "transport", None)
+    return transport is None or transport.is_closing()

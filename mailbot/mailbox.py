@@ -17,8 +17,15 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("mailbot.mailbox")
 FETCH_BATCH = 50
-# A silent network drop during IDLE is noticed within this many seconds plus one IDLE check.
-SOCKET_TIMEOUT = 90
+# IDLE is watched in slices this long, to honour a stop request and the keepalive.
+IDLE_SLICE = 2.0
+# This many IDLE checks in a row that return at once and empty mean the server closed the
+# connection (imapclient swallows the EOF and the socket stays readable).
+EOF_CHECKS = 3
+
+
+class FolderReplaced(ConnectionResetError):
+    """The selected folder was replaced (new UIDVALIDITY) under the connection: connect again."""
 
 
 @dataclass(frozen=True)
@@ -45,7 +52,9 @@ class Mailbox:
         """Log in, create the processed and quarantine folders when absent, select the inbox."""
         from imapclient import IMAPClient
 
-        client = IMAPClient(self.settings.host, port=self.settings.port, ssl=self.settings.ssl, timeout=SOCKET_TIMEOUT)
+        client = IMAPClient(
+            self.settings.host, port=self.settings.port, ssl=self.settings.ssl, timeout=self.settings.timeout
+        )
         try:
             client.login(self.settings.username, self.settings.password)
             for folder in (self.folders.processed, self.folders.quarantine):
@@ -74,6 +83,13 @@ class Mailbox:
         """Log out; errors on the way out do not matter."""
         if self.client is not None:
             _quietly(self.client.logout)
+            self.client = None
+
+    def drop(self) -> None:
+        """Close the connection without logging out: after a failure it may be dead, and a LOGOUT
+        would wait a whole timeout for an answer that never comes."""
+        if self.client is not None:
+            _quietly(self.client.shutdown)
             self.client = None
 
     def has(self, capability: bytes) -> bool:
@@ -130,13 +146,17 @@ class Mailbox:
         """Wait up to ``seconds`` for new mail: IDLE when offered, else sleep and poll.
 
         Returns True when there is, or may be, new mail. Wakes at least every few seconds to
-        honour ``should_stop``.
+        honour ``should_stop``. Raises ConnectionError when the server ends the connection, and
+        TimeoutError when the keepalive gets no answer: a silent drop is found within
+        ``keepalive_seconds`` plus the connection's timeout.
         """
         imap = self._client()
         # A mail that arrived during the last batch was announced in the reply to some other
         # command (MOVE, FETCH) and will not be announced again in IDLE: look once more, as the
-        # last command before IDLE, so that anything later is announced during IDLE itself.
-        if self.uids_after(after_uid):
+        # last command before IDLE, so that anything later is announced during IDLE itself. That
+        # look is a UID SEARCH, whose result may predate a `* n EXISTS` in its own reply: heed it.
+        self._announced(imap)  # older announcements: the search sees those messages
+        if self.uids_after(after_uid) or self._announced(imap):
             return True
         deadline = time.monotonic() + seconds
         if not self.has(b"IDLE"):
@@ -146,22 +166,84 @@ class Mailbox:
             imap.noop()
             return False
         imap.idle()
-        changed = False
-        try:
-            while not changed and not should_stop():
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    break
-                responses = imap.idle_check(timeout=min(remaining, 2.0))
-                changed = any(r[1] in (b"EXISTS", b"RECENT") for r in responses if len(r) > 1)
-        finally:
-            imap.idle_done()
-        return changed
+        # Only a normal end says DONE: after trouble the connection is dropped, not talked to.
+        changed = self._idle(imap, deadline, should_stop)
+        _, responses = imap.idle_done()
+        return changed or _announces_mail(responses)
+
+    def _idle(self, imap: IMAPClient, deadline: float, should_stop: Callable[[], bool]) -> bool:
+        """Watch an IDLE until mail is announced, ``deadline`` passes or ``should_stop``.
+
+        Every ``keepalive_seconds``, and at once after a warning from the server, the IDLE is
+        ended and the connection and the folder are checked (``_probe``). Returns in IDLE.
+        """
+        probe_at = time.monotonic() + self.folders.keepalive_seconds
+        quick_empty = 0
+        while not should_stop():
+            now = time.monotonic()
+            if now >= deadline:
+                return False
+            if now >= probe_at:
+                _, during = imap.idle_done()
+                announced = self._probe(imap) or _announces_mail(during)
+                imap.idle()
+                if announced:
+                    return True
+                probe_at = time.monotonic() + self.folders.keepalive_seconds
+                continue
+            wait = min(deadline - now, probe_at - now, IDLE_SLICE)
+            responses = imap.idle_check(timeout=wait)
+            if any(r and r[0] == b"BYE" for r in responses):
+                raise ConnectionAbortedError(f"IMAP server ended the connection during IDLE: {_text(responses)}")
+            quick_empty = quick_empty + 1 if not responses and time.monotonic() - now < wait / 2 else 0
+            if quick_empty >= EOF_CHECKS:
+                raise ConnectionResetError("IMAP server closed the connection during IDLE")
+            if _announces_mail(responses):
+                return True
+            if any(r and r[0] in (b"NO", b"BAD") for r in responses):
+                log.warning("IMAP server during IDLE: %s; checking the connection and the folder", _text(responses))
+                probe_at = now
+        return False
+
+    def _probe(self, imap: IMAPClient) -> bool:
+        """Prove the connection alive and the folder still the same; True when mail was announced.
+
+        A silent drop gives no error while we only listen: this asks and waits for the answer
+        (TimeoutError after the connection's timeout). A folder deleted and created again keeps
+        this session on the old one, where no new mail ever shows: its UIDVALIDITY tells.
+        """
+        _, responses = imap.noop()
+        status = imap.folder_status(self.inbox, [b"UIDVALIDITY"])
+        now_valid = int(status[b"UIDVALIDITY"])
+        if now_valid != self.uidvalidity:
+            raise FolderReplaced(
+                f"UIDVALIDITY of {self.inbox} changed from {self.uidvalidity} to {now_valid} under this connection"
+            )
+        return _announces_mail(responses)
+
+    @staticmethod
+    def _announced(imap: IMAPClient) -> bool:
+        """Whether replies since the last call announced new messages (``* 12 EXISTS``).
+
+        imapclient does not return the untagged responses of most commands; imaplib keeps them,
+        and its IMAP4.response() hands them over and forgets them.
+        """
+        _, data = imap._imap.response("EXISTS")
+        return data != [None]
 
     def _client(self) -> IMAPClient:
         if self.client is None:
             raise ConnectionError("not connected to the IMAP server")
         return self.client
+
+
+def _announces_mail(responses: Sequence[tuple[object, ...]]) -> bool:
+    """Whether untagged responses tell of new messages (``* 12 EXISTS``, ``* 1 RECENT``)."""
+    return any(len(r) > 1 and r[1] in (b"EXISTS", b"RECENT") for r in responses)
+
+
+def _text(responses: Sequence[tuple[object, ...]]) -> str:
+    return "; ".join(b" ".join(p for p in r if isinstance(p, bytes)).decode("ascii", "replace") for r in responses)
 
 
 def _aware(moment: object) -> datetime | None:

@@ -45,7 +45,20 @@ _MSG_ID = re.compile(r"<([^<>\s]+)>")
 _MAX_ID_LENGTH = 998  # RFC 5322 line limit; longer "ids" are junk, not keys
 _MAX_REFERENCES = 100  # keep the newest ancestors of a runaway References header
 _MAX_HTML = 2_000_000  # html.parser is pure Python; beyond this only the raw blob has it all
+# mail-parser reads an address header at about 5 s per MB, so one 25 MB To line would hold
+# the daemon for minutes. Postfix keeps at most 100 kB of headers (header_size_limit).
+_MAX_HEADER_SECTION = 1024 * 1024
+_LINE_END = re.compile(rb"\r\n|\r|\n")
+_HEAD_END = re.compile(rb"\r?\n\r?\n")
+_HINT_SCAN = 65536
 _MAX_FILENAME = 150
+# RFC 5321 4.5.3.1: no path (address) is longer than 254 characters; a longer "address"
+# is an attack on whatever formats it next (the email package folds it in quadratic time).
+_MAX_ADDRESS = 254
+# A subject or display name past one header line (RFC 5322 2.1.1) is junk, and would be
+# copied into every mail about the case; the raw message keeps the whole of it.
+_MAX_SUBJECT = 998
+_MAX_NAME = 200
 _FILENAME_HEADERS = frozenset({"content-type", "content-disposition"})
 _DATE_LANGUAGES = ["nl", "en"]
 # Built-in table only: the system's mime.types would make names differ between hosts.
@@ -69,6 +82,7 @@ def parse_mail(
     raw = bytes(raw)
     if not raw.strip():
         raise ParseError("empty input")
+    _check_header_section(raw)
     try:
         parsed = mailparser.parse_from_bytes(raw)
     except Exception as exc:  # mail-parser raises its own errors and stdlib ones alike
@@ -93,6 +107,7 @@ def parse_mail(
     if not addresses["from"]:
         defects.append("no usable From address" if "from" in headers else "From missing")
 
+    subject = _bounded(headers.get("subject", ""), _MAX_SUBJECT, "Subject", defects)
     text, body_defects = _body_text(message)
     attachments, blobs = _attachments(message)
     blobs[raw_sha256] = raw
@@ -103,7 +118,7 @@ def parse_mail(
         message_id=message_id,
         in_reply_to=message_ids(ids["in-reply-to"]),
         references=message_ids(ids["references"]),
-        subject=headers.get("subject", ""),
+        subject=subject,
         sender=addresses["from"][0] if addresses["from"] else None,
         to=addresses["to"],
         cc=addresses["cc"],
@@ -118,6 +133,29 @@ def parse_mail(
         defects=tuple(dict.fromkeys([*defects, *body_defects, *date_defects])),
     )
     return ParseResult(mail=mail, blobs=blobs)
+
+
+def _check_header_section(raw: bytes) -> None:
+    """ParseError when no empty line ends the header section within its size limit."""
+    previous = 0
+    for line_end in _LINE_END.finditer(raw, 0, _MAX_HEADER_SECTION + 2):
+        if line_end.start() == previous:
+            return  # an empty line: the body starts after it
+        previous = line_end.end()
+    if len(raw) > _MAX_HEADER_SECTION:
+        raise ParseError(f"header section of more than {_MAX_HEADER_SECTION} bytes")
+
+
+def header_hint(raw: bytes, name: str, limit: int = 200) -> str:
+    """Header ``name``'s first line decoded and cut short, read without parsing the message.
+
+    Enough for a person to recognise a message that could not be processed; "" when absent.
+    """
+    head = _HEAD_END.split(raw[:_HINT_SCAN], maxsplit=1)[0]
+    found = re.search(rb"(?im)^" + re.escape(name.encode("ascii")) + rb"[ \t]*:[ \t]*([^\r\n]*)", head)
+    if found is None:
+        return ""
+    return _clip(decode_header_value(found.group(1).decode("ascii", "surrogateescape")), limit)
 
 
 # --- ids -----------------------------------------------------------------------------
@@ -172,7 +210,11 @@ def _addresses(parsed: Any, header: str) -> tuple[tuple[Address, ...], list[str]
         if "@" not in email:
             defects.append(_clip(f"{header}: no @ in address: {email}"))
             continue
-        found.setdefault(email.lower(), Address(email.lower(), single_line(_unescape(name))))
+        if len(email) > _MAX_ADDRESS:
+            defects.append(_clip(f"{header}: address of {len(email)} characters: {email}"))
+            continue
+        name = _bounded(single_line(_unescape(name)), _MAX_NAME, f"{header} display name", defects)
+        found.setdefault(email.lower(), Address(email.lower(), name))
     return tuple(found.values()), defects
 
 
@@ -364,6 +406,14 @@ def _parser_defects(parsed: Any) -> list[str]:
                     continue  # body charsets are decoded (and reported) by decode_bytes
                 found.append(_clip(message if kind.endswith("-headers") else f"{kind}: {message}"))
     return found
+
+
+def _bounded(text: str, limit: int, what: str, defects: list[str]) -> str:
+    """``text`` cut to ``limit`` characters, with a defect saying so when it was longer."""
+    if len(text) <= limit:
+        return text
+    defects.append(f"{what} of {len(text)} characters cut to {limit}")
+    return text[: limit - 1].rstrip() + "…"
 
 
 def _clip(text: str, limit: int = 160) -> str:

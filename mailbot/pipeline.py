@@ -16,13 +16,13 @@ from mailbot.classify import auto_reason, classify
 from mailbot.clock import Clock
 from mailbot.compose import Composer
 from mailbot.config import Rules
-from mailbot.models import Quarantine
-from mailbot.parse import ParseError, parse_mail
+from mailbot.models import Address, OutgoingMail, Quarantine
+from mailbot.parse import ParseError, header_hint, parse_mail
 from mailbot.quotes import strip_quoted
 from mailbot.store import MailLogEntry, Store
 from mailbot.thread import find_thread, ids_in_raw
 from mailbot.timers import TimerDesk
-from mailbot.workdays import WorkCalendar
+from mailbot.workdays import WorkCalendar, format_datetime_nl
 
 log = logging.getLogger("mailbot.pipeline")
 
@@ -35,7 +35,10 @@ TEMPLATES = (
     "notify_new",
     "notify_escalation",
     "notify_stranger",
+    "quarantine_notice",
 )
+# A reason quotes the exception, which may quote the message: enough to act on, no more.
+_MAX_REASON = 500
 
 
 @dataclass(frozen=True)
@@ -158,10 +161,42 @@ class Pipeline:
         return entry
 
     def _quarantine(self, raw: bytes, digest: str, source: Source, reason: str, now: datetime) -> MailLogEntry:
+        if len(reason) > _MAX_REASON:
+            reason = reason[: _MAX_REASON - 1] + "…"
         entry = MailLogEntry(digest, f"<sha256-{digest[:32]}@mailbot.invalid>", "quarantine", None, reason)
+        notice = self._quarantine_notice(raw, digest, reason, now)
         with self.store.transaction():
             self.blobs.put(raw)
             self.store.log_mail(entry, source.folder, source.uidvalidity, source.uid, now)
             self.store.add_event(None, "quarantined", "system", now, raw_sha256=digest, reason=reason)
+            if notice is not None:
+                self.store.enqueue(notice, None, now)
         log.warning("message %s quarantined: %s", digest[:12], reason)
         return entry
+
+    def _quarantine_notice(self, raw: bytes, digest: str, reason: str, now: datetime) -> OutgoingMail | None:
+        """The coordinator's notice of a message set aside; None (logged) when it cannot be made,
+        for a message must reach quarantine even then."""
+        coordinator = self.rules.coordinator
+        try:
+            return self.composer.build(
+                kind="quarantine-notice",
+                template="quarantine_notice",
+                context={
+                    "reason": reason,
+                    "folder": self.rules.mailbox.quarantine,
+                    "sender": header_hint(raw, "From"),
+                    "subject": header_hint(raw, "Subject"),
+                    "size": len(raw),
+                    "set_aside": format_datetime_nl(now.astimezone(self.calendar.zone)),
+                    "sha256": digest,
+                },
+                to=[Address(coordinator.email, coordinator.name)],
+                ref=None,
+                now=now,
+                not_before=now,
+                automatic=False,
+            )
+        except Exception:
+            log.exception("no quarantine notice for message %s", digest[:12])
+            return None

@@ -10,7 +10,6 @@ from mailbot.config import SmtpSettings
 from mailbot.store import QueuedMail
 
 log = logging.getLogger("mailbot.send")
-TIMEOUT_SECONDS = 60
 
 
 @dataclass(frozen=True)
@@ -42,7 +41,7 @@ async def deliver(settings: SmtpSettings, batch: Sequence[QueuedMail], report: R
         port=settings.port,
         use_tls=settings.ssl,
         start_tls=None if not settings.ssl else False,  # None: STARTTLS when the server offers it
-        timeout=TIMEOUT_SECONDS,
+        timeout=settings.timeout,  # a server that never answers DATA costs one timeout, then a retry
     )
     try:
         await smtp.connect()

@@ -68,8 +68,8 @@ STAFF_TEMPLATES = (
     "assigned",
     "command_result",
 )
-# The coordinator's digest is about all cases, not one, and the dossier is HTML: tested on their own.
-OTHER_TEMPLATES = ("digest", "dossier.html")
+# The digest and the quarantine notice belong to no case; the dossier and the KPI report are HTML: tested on their own.
+OTHER_TEMPLATES = ("digest", "dossier.html", "report.html", "quarantine_notice")
 LEVEL_NAMES = {
     Level.FIRST_LINE: "klacht",
     Level.FORMAL: "formele klacht",
@@ -499,3 +499,200 @@ def test_missing_context_value_fails_instead_of_rendering_blank(composer: Compos
     del values["solution_due"]
     with pytest.raises(TemplateError, match="solution_due"):
         composer.render("ack_complaint", values)
+
+
+# --- the mail as written, for any text ---------------------------------------------------------
+
+# Pieces random values are made of: control characters and line breaks, RFC 5322 specials,
+# encoded-word lookalikes, and non-ASCII text from accents to astral emoji and combining marks.
+PIECES = (
+    *"aZ0 _=?()<>[]:;@\\,.\"'&-~{}*!%/",
+    *"\t\r\n\x00\x0b\x0c\x1b\x1c\x7f\x85\u2028\u2029",
+    *"éëöøß中文😀\u0301\u200b\ufeff\u202e\ufffdא",
+    "\r\n",
+    "  ",
+    "=?",
+    "?=",
+    ENCODED,
+    DOUBLE_ENCODED,
+    "=?utf-8?b?QmNjOiBldmls?=",
+    "Bcc: evil@example.org",
+    "Petra",
+    "de Vries",
+    "B.V.",
+)
+FUZZ_TEMPLATE = "{% if false %}{% block subject %}{{ subj }}{% endblock %}{% endif -%}\n{{ body }}\n"
+FUZZ_ADDRESSES = ("petra@example.com", "jan.de.vries@mail.example.nl", "x+tag@a-b.example.org", "o'brien@example.ie")
+
+
+def _random_text(rng: Any, longest: int) -> str:
+    return "".join(rng.choice(PIECES) for _ in range(rng.randint(0, longest)))
+
+
+def _assert_well_formed(raw: bytes) -> None:
+    """7-bit, CRLF line ends only, no line over 998 characters, and quoted-printable parts."""
+    assert raw.isascii()
+    assert b"\r" not in raw.replace(b"\r\n", b"") and b"\n" not in raw.replace(b"\r\n", b"")
+    assert max(len(line) for line in raw.split(b"\r\n")) <= 998
+    assert raw.count(b"Content-Transfer-Encoding: quoted-printable\r\n") == 2
+
+
+def test_random_names_subjects_and_ids_read_back_as_their_cleaned_values(tmp_path: Path) -> None:
+    import random
+
+    (tmp_path / "fuzz.j2").write_text(FUZZ_TEMPLATE)
+    composer = Composer(tmp_path, RULES)
+    rng = random.Random(2026)
+    for _ in range(150):  # about 1.5 s; a run of 9,000 found nothing more
+        names = [_random_text(rng, rng.choice((3, 10, 40, 60))) for _ in range(rng.randint(1, 3))]
+        to = [Address(FUZZ_ADDRESSES[i].replace("@", f"{i}@"), name) for i, name in enumerate(names)]
+        values = {"subj": _random_text(rng, rng.choice((5, 20, 80, 400))), "body": _random_text(rng, 300)}
+        in_reply_to = _random_text(rng, 20) or None
+        references = tuple(_random_text(rng, 15) for _ in range(rng.randint(0, 3)))
+        ref = rng.choice((None, REF))
+        out = composer.build(
+            kind="ack",
+            template="fuzz",
+            context=values,
+            to=to,
+            ref=ref,
+            now=NOW,
+            not_before=NOW,
+            automatic=True,
+            in_reply_to=in_reply_to,
+            references=references,
+        )
+        case = repr((names, values, in_reply_to, references))
+
+        _assert_well_formed(out.raw)
+        expected = ["from", "to", "subject", "date", "message-id"]
+        expected += ["in-reply-to", "references"] if in_reply_to else []
+        expected += ["auto-submitted", "x-auto-response-suppress", *(["x-mailbot-case"] if ref else [])]
+        assert header_names(out.raw) == [*expected, "mime-version", "content-type"], case
+        message = parsed(out)
+        subject, text = composer.render("fuzz", values)
+        if ref is not None and f"[{ref}]" not in subject:
+            subject = f"[{ref}] {subject}"
+        assert message["Subject"] == out.subject == clean_header(subject), case
+        assert [(a.display_name, a.addr_spec) for a in message["To"].addresses] == [
+            (clean_header(a.name), a.email) for a in to
+        ], case
+        assert message["From"].addresses[0].display_name == "Veilig & Zeker Beveiliging B.V."
+        if in_reply_to:
+            assert message["In-Reply-To"] == clean_header(in_reply_to), case
+            expected_refs = " ".join(clean_header(r) for r in (*references, in_reply_to))
+            assert message["References"] == clean_header(expected_refs), case
+        plain, page = message.iter_parts()
+        assert plain.get_content().replace("\r\n", "\n") == text, case
+        assert page.get_content().replace("\r\n", "\n") == to_html(text, out.subject), case
+        assert message.defects == [] and all(not part.defects for part in (plain, page)), case
+
+
+def test_long_values_are_folded_and_decode_to_the_whole_value(composer: Composer) -> None:
+    from email.header import decode_header, make_header
+    from email.utils import unquote
+
+    names = ("Petra de Vries " * 80, "Pétra de Vriës " * 80, "Ö" * 700, '"Petra", B.V. ' * 80)
+    subject = "Klácht over de monteur " * 60
+    references = tuple(f"<bericht-{i}.{'x' * 40}@mail.example.com>" for i in range(30))
+    to = tuple(Address(f"klant{i}@example.com", name) for i, name in enumerate(names))
+    case = make_case(subject=subject)
+    out = composer.build(
+        kind="ack",
+        template="ack_complaint",
+        context=context(case),
+        to=to,
+        ref=REF,
+        now=NOW,
+        not_before=NOW,
+        automatic=True,
+        in_reply_to="<laatste@mail.example.com>",
+        references=references,
+    )
+
+    _assert_well_formed(out.raw)
+    head = out.raw.split(b"\r\n\r\n", 1)[0].decode()
+    assert max(len(line) for line in head.split("\r\n")) <= 998
+    fields = dict(line.split(": ", 1) for line in head.replace("\r\n ", " ").split("\r\n"))
+    # Read as RFC 2047 says (whitespace between encoded words does not count), every value is whole.
+    assert str(make_header(decode_header(fields["Subject"]))) == out.subject
+    assert out.subject == clean_header(f"[{REF}] Ontvangstbevestiging van uw klacht: {subject}")
+    mailboxes = re.split(r"(?<=>),? ", fields["To"])
+    assert len(mailboxes) == len(names)
+    for mailbox, address in zip(mailboxes, to, strict=True):
+        phrase = mailbox.rsplit(" <", 1)[0]
+        assert mailbox.endswith(f" <{address.email}>")
+        decoded = unquote(phrase) if phrase.startswith('"') else str(make_header(decode_header(phrase)))
+        assert decoded == clean_header(address.name)
+    message = parsed(out)
+    assert [a.addr_spec for a in message["To"].addresses] == [a.email for a in to]
+    assert message["References"].split() == [*references, "<laatste@mail.example.com>"][-20:]
+
+
+def test_text_parts_are_quoted_printable_and_keep_every_line(tmp_path: Path) -> None:
+    (tmp_path / "fuzz.j2").write_text(FUZZ_TEMPLATE)
+    composer = Composer(tmp_path, RULES)
+    body = "\n".join(
+        [
+            "Regel met = teken en een lange regel: " + "woord " * 40,
+            ".",
+            "From het begin",
+            "--=_dit lijkt op de grens",
+            "Tab\tin het midden",
+            "Ëën zin met accenten én 😀.",
+        ]
+    )
+    out = composer.build(
+        kind="ack",
+        template="fuzz",
+        context={"subj": "Test", "body": body},
+        to=[CUSTOMER],
+        ref=REF,
+        now=NOW,
+        not_before=NOW,
+        automatic=True,
+    )
+
+    _assert_well_formed(out.raw)
+    body_lines = out.raw.split(b"\r\n\r\n", 1)[1].split(b"\r\n")
+    assert max(len(line) for line in body_lines) <= 76
+    plain, page = parsed(out).iter_parts()
+    assert plain["Content-Transfer-Encoding"] == "quoted-printable"
+    assert plain.get_content().replace("\r\n", "\n") == composer.render("fuzz", {"subj": "Test", "body": body})[1]
+    assert "--=_dit lijkt op de grens" in page.get_content()
+
+
+def test_an_address_with_non_ascii_is_written_by_the_email_package(composer: Composer) -> None:
+    out = build(composer, "ack_complaint", make_case(customer=Address("pétra@exämple.com", "Pétra")))
+    _assert_well_formed(out.raw)
+    [address] = parsed(out)["To"].addresses
+    assert (address.display_name, address.addr_spec) == ("Pétra", "pétra@exämple.com")
+
+
+def test_a_lone_surrogate_becomes_a_replacement_character(composer: Composer) -> None:
+    case = make_case(customer=Address("petra@example.com", "P\udce9tra"), subject="Klacht \udce9")
+    out = build(composer, "notify_new", case, ctx=context(case, excerpt="Tekst \udce9"))
+
+    _assert_well_formed(out.raw)
+    message = parsed(out)
+    assert message["Subject"].endswith("Klacht \ufffd")
+    assert "Tekst \ufffd" in next(message.iter_parts()).get_content()
+
+
+def test_a_word_too_long_to_fold_is_encoded_rather_than_overlong(composer: Composer) -> None:
+    long_id = f"<{'a' * 1200}@mail.example.com>"
+    subject = "Klacht " + "x" * 1000
+    out = build(composer, "ack_complaint", make_case(subject=subject), in_reply_to=long_id)
+
+    _assert_well_formed(out.raw)
+    message = parsed(out)
+    assert message["In-Reply-To"] == long_id
+    assert message["References"].split() == [*CUSTOMER_REFERENCES, long_id]
+    assert message["Subject"] == out.subject == f"[{REF}] Ontvangstbevestiging van uw klacht: {subject}"
+
+
+def test_a_text_part_without_a_final_line_break_still_has_only_crlf() -> None:
+    from mailbot.compose import _text_part
+
+    data = _text_part("=_grens", "plain", "é" * 200)
+    assert b"\n" not in data.replace(b"\r\n", b"") and max(len(line) for line in data.split(b"\r\n")) <= 76
