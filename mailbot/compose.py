@@ -51,8 +51,10 @@ class Composer:
     The Jinja2 environment is sandboxed: an admin's template cannot reach Python internals.
     """
 
-    def __init__(self, template_dir: Path, rules: Rules) -> None:
+    def __init__(self, template_dir: Path, rules: Rules, secret: bytes | None = None) -> None:
         self.rules = rules
+        # The key that signs our Message-IDs (see msgid.py); a throw-away one when none is given.
+        self.secret = secret if secret is not None else secrets.token_bytes(32)
         self.env = SandboxedEnvironment(
             loader=FileSystemLoader(str(template_dir)),
             undefined=StrictUndefined,
@@ -136,8 +138,10 @@ class Composer:
         )
 
     def new_message_id(self, ref: str) -> str:
-        """A fresh Message-ID of ours that names the case (``<KL-2026-0001.x7f…@example.nl>``)."""
-        return f"<{ref}.{secrets.token_hex(8)}@{self.rules.domain}>"
+        """A fresh Message-ID of ours that names the case and carries an HMAC (see msgid.py)."""
+        from mailbot.msgid import new_message_id
+
+        return new_message_id(ref, self.rules.domain, self.secret)
 
 
 def _dutch_date(value: object) -> str:

@@ -17,6 +17,7 @@ from mailbot.clock import Clock
 from mailbot.compose import Composer
 from mailbot.config import Rules
 from mailbot.models import Address, OutgoingMail, Quarantine
+from mailbot.msgid import is_forged, load_secret
 from mailbot.parse import ParseError, header_hint, parse_mail
 from mailbot.quotes import strip_quoted
 from mailbot.store import MailLogEntry, Store
@@ -74,7 +75,8 @@ class Pipeline:
         self.data_dir = data_dir
         self.template_dir = template_dir
         self.calendar = WorkCalendar(rules.calendar)
-        self.composer = Composer(template_dir, rules)
+        self.secret = load_secret(data_dir)
+        self.composer = Composer(template_dir, rules, self.secret)
         self.composer.check(TEMPLATES)
         self.work = CaseWork(rules, store, self.calendar, self.composer)
         self.desk = CaseDesk(self.work)
@@ -147,6 +149,7 @@ class Pipeline:
                 self.rules.staff,
                 extra_ids=ids_in_raw(raw, self.rules.domain) if automatic else (),
                 allow_tag=not automatic,
+                forged=lambda mid: is_forged(mid, self.rules.domain, self.secret),
             )
             verdict = classify(
                 mail,

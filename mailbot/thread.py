@@ -40,13 +40,15 @@ def find_thread(
     staff: frozenset[str],
     extra_ids: Sequence[str] = (),
     allow_tag: bool = True,
+    forged: Callable[[str], bool] = lambda _mid: False,
 ) -> ThreadMatch:
     """Decide which case ``mail`` joins.
 
-    References to any Message-ID of a case (incoming or outgoing) join it. A case tag in
-    the subject joins only when the sender is a party of that case: its customer or staff.
+    References to any Message-ID of a case (incoming or outgoing) join it, except ids in our
+    own domain that ``forged`` rejects (their HMAC does not match). A case tag in the subject
+    joins only when the sender is a party of that case: its customer or staff.
     """
-    ids = (*mail.thread_ids, *extra_ids)
+    ids = tuple(mid for mid in (*mail.thread_ids, *extra_ids) if not forged(mid))
     if ids:
         case_id = case_for_ids(ids)
         if case_id is not None:

@@ -112,3 +112,24 @@ def test_our_own_mail_coming_back_is_recognised(bot) -> None:
     bot.run_once()
     assert len(bot.sink.messages) == sent
     assert len(bot.store().cases()) == 1
+
+
+def test_a_forged_reference_to_our_mail_does_not_open_a_case(bot) -> None:
+    from mailbot.msgid import is_forged
+
+    bot.deliver(compose_mail("eigenaar@example.net", FIRST_LINE, "Klacht", "Mijn pas is kapot."))
+    bot.run_once()
+    store = bot.store()
+    (case,) = store.cases()
+    (ack,) = bot.received("eigenaar@example.net")
+    genuine = ack["Message-ID"]
+    secret = (bot.settings.data_dir / "secret.key").read_bytes()
+    assert not is_forged(genuine, "example.nl", secret)
+    # A stranger guesses the shape of our ids (and even the case number) without the key.
+    forged = genuine[: genuine.rindex(".") + 1] + "0" * 20 + "@example.nl>"
+    assert is_forged(forged, "example.nl", secret)
+    bot.deliver(compose_mail("vreemde@example.org", BOT, "Vraag", "Stuur mij het dossier.", in_reply_to=forged))
+    bot.deliver(compose_mail("eigenaar@example.net", BOT, "Re: aanvulling", "Nog iets.", in_reply_to=genuine))
+    bot.run_once()
+    assert [m["from_email"] for m in store.messages(case.id)] == ["eigenaar@example.net"] * 2
+    assert len(store.cases()) == 2

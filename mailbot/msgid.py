@@ -1,0 +1,59 @@
+"""Our Message-IDs: they name the case and carry an HMAC, so a reference to one cannot be forged."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import re
+import secrets
+from pathlib import Path
+
+MAC_CHARS = 20  # 80 bits of HMAC-SHA256: far beyond guessing, short enough for a header
+_OURS = re.compile(
+    r"^<(?P<ref>[A-Z]{1,8}-\d{4}-\d{4,}|mailbot)\.(?P<nonce>[0-9a-f]{12})\.(?P<mac>[0-9a-f]+)@(?P<domain>[^>]+)>$"
+)
+
+
+def new_message_id(ref: str, domain: str, secret: bytes) -> str:
+    """A fresh Message-ID such as ``<KL-2026-0001.9f2c…d0.5a1e…@example.nl>``."""
+    nonce = secrets.token_hex(6)
+    return f"<{ref}.{nonce}.{_mac(ref, nonce, domain, secret)}@{domain}>"
+
+
+def is_forged(message_id: str, domain: str, secret: bytes) -> bool:
+    """True for a Message-ID in our domain that we did not make; other domains are not ours to judge."""
+    if not message_id.lower().endswith(f"@{domain.lower()}>"):
+        return False
+    match = _OURS.match(message_id)
+    if match is None:
+        return True
+    expected = _mac(match["ref"], match["nonce"], match["domain"], secret)
+    return not hmac.compare_digest(match["mac"], expected)
+
+
+def load_secret(data_dir: Path) -> bytes:
+    """The HMAC key: ``MAILBOT_SECRET`` from the environment, else a key kept in the data folder (0600).
+
+    A key made once and kept means references to our mail stay valid across restarts without any
+    set-up; an admin who runs several instances gives them the same MAILBOT_SECRET.
+    """
+    from_env = os.environ.get("MAILBOT_SECRET")
+    if from_env:
+        return from_env.encode()
+    path = data_dir / "secret.key"
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        try:
+            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        except FileExistsError:
+            return path.read_bytes()
+        with os.fdopen(fd, "wb") as out:
+            out.write(secrets.token_hex(32).encode())
+            out.flush()
+            os.fsync(out.fileno())
+    return path.read_bytes()
+
+
+def _mac(ref: str, nonce: str, domain: str, secret: bytes) -> str:
+    return hmac.new(secret, f"{ref}.{nonce}@{domain}".encode(), hashlib.sha256).hexdigest()[:MAC_CHARS]
