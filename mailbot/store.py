@@ -232,9 +232,24 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """One unit of work: everything inside commits together or not at all."""
-        with self.db.atomic():
+        """One unit of work: everything inside commits together or not at all.
+
+        The outermost one takes the write lock at once (BEGIN IMMEDIATE): a plain BEGIN that
+        reads first and writes later fails at once, ignoring busy_timeout, when another
+        connection writes meanwhile. Nested ones are savepoints.
+        """
+        if self.db.conn.in_transaction:
+            with self.db.atomic():
+                yield
+            return
+        self.db.conn.execute("BEGIN IMMEDIATE")
+        try:
             yield
+        except BaseException:
+            if self.db.conn.in_transaction:
+                self.db.conn.execute("ROLLBACK")
+            raise
+        self.db.conn.execute("COMMIT")
 
     # --- mailbox sync state --------------------------------------------------------
 
