@@ -66,14 +66,16 @@ def _history_mask(lines: list[str]) -> list[bool]:
     cut = _outlook_start(lines)
     mask = [index >= cut for index in range(len(lines))]
     in_history = False
+    # Computed once: re-scanning the text before every quote block made hostile mail quadratic.
+    first_text = next((i for i, line in enumerate(lines) if line.strip()), len(lines))
     for start, end in _quote_blocks(lines[:cut]):
         attribution = _attribution_before(lines, start)
         if attribution is not None:
             mask[attribution:start] = [True] * (start - attribution)
         # A quote that opens the message, or follows an attributed one, is an inline reply.
-        opens = not any(line.strip() for line in lines[:start])
+        opens = start <= first_text
         in_history = in_history or attribution is not None or opens
-        if in_history or _is_trailing(lines[end:cut]):
+        if in_history or _is_trailing(lines, end, cut):
             mask[start:end] = [True] * (end - start)
     return mask
 
@@ -91,7 +93,8 @@ def _outlook_start(lines: list[str]) -> int:
         # Without the rule above it, demand Outlook's own "Sent:", so a Gmail forward
         # ("From:" then "Date:"), which the writer chose to include, is kept.
         date_line = _SENT_OR_DATE if after_rule else _SENT
-        following = itertools.islice((line for line in lines[index + 1 :] if line.strip()), 3)
+        # Indexes, not islice(lines, …): islice walks the list from its start every time.
+        following = itertools.islice((lines[i] for i in range(index + 1, len(lines)) if lines[i].strip()), 3)
         if any(date_line.match(line) for line in following):
             return before if after_rule and before is not None else index
     return len(lines)
@@ -134,10 +137,10 @@ def _unwrap(lines: list[str]) -> str:
     return joined
 
 
-def _is_trailing(lines: list[str]) -> bool:
-    """Whether only blank lines or a "-- " signature follow."""
-    rest = [line.strip() for line in lines if line.strip()]
-    return not rest or rest[0] == "--"
+def _is_trailing(lines: list[str], start: int, stop: int) -> bool:
+    """Whether only blank lines or a "-- " signature follow in ``lines[start:stop]``."""
+    first = next((lines[i].strip() for i in range(start, stop) if lines[i].strip()), None)
+    return first is None or first == "--"
 
 
 def _is_quoted(line: str) -> bool:
