@@ -50,21 +50,7 @@ def dossier(store: Store, case: Case) -> dict[str, Any]:
     if case.linked_case_id is not None:
         data["linked_case"] = store.case(case.linked_case_id).ref
     data["messages"] = [
-        {
-            "direction": m["direction"],
-            "role": m["role"],
-            "internal": bool(m["internal"]),
-            "from": m["from_email"],
-            "to": json.loads(m["to_json"]),
-            "cc": json.loads(m["cc_json"]),
-            "subject": m["subject"],
-            "date": m["date"],
-            "message_id": m["message_id"],
-            "stripped_text": m["stripped"],
-            "attachments": json.loads(m["attachments_json"]),
-            "flag": m["flag"],
-        }
-        for m in store.messages(case.id)
+        {**message_fields(m), "stripped_text": m["stripped"], "flag": m["flag"]} for m in store.messages(case.id)
     ]
     data["events"] = store.events(case.id)
     data["agreements"] = [
@@ -79,6 +65,22 @@ def dossier(store: Store, case: Case) -> dict[str, Any]:
         for row in store.outbox(case.id)
     ]
     return data
+
+
+def message_fields(m: dict[str, Any]) -> dict[str, Any]:
+    """A stored message's fields that every view of it shows (dossier, export)."""
+    return {
+        "direction": m["direction"],
+        "role": m["role"],
+        "internal": bool(m["internal"]),
+        "from": m["from_email"],
+        "to": json.loads(m["to_json"]),
+        "cc": json.loads(m["cc_json"]),
+        "subject": m["subject"],
+        "date": m["date"],
+        "message_id": m["message_id"],
+        "attachments": json.loads(m["attachments_json"]),
+    }
 
 
 def render_table(cases: list[Case], zone: ZoneInfo) -> str:

@@ -29,7 +29,7 @@ from typing import Any
 from mailbot.blobs import BlobStore
 from mailbot.clock import iso
 from mailbot.config import Rules
-from mailbot.dossier import dossier
+from mailbot.dossier import dossier, message_fields
 from mailbot.models import Agreement, Case
 from mailbot.store import Store
 
@@ -363,19 +363,10 @@ def write_private(path: Path, text: str) -> None:
 def _message(m: dict[str, Any], ref: str | None) -> dict[str, Any]:
     return {
         "case": ref,
-        "direction": m["direction"],
-        "role": m["role"],
-        "internal": bool(m["internal"]),
-        "from": m["from_email"],
+        **message_fields(m),
         "from_name": m["from_name"],
-        "to": json.loads(m["to_json"]),
-        "cc": json.loads(m["cc_json"]),
-        "subject": m["subject"],
-        "date": m["date"],
-        "message_id": m["message_id"],
         "text": m["text"],
         "headers": json.loads(m["headers_json"]),
-        "attachments": json.loads(m["attachments_json"]),
         "raw_sha256": m["raw_sha256"],
     }
 
