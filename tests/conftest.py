@@ -136,6 +136,25 @@ def rules_copy(folder: Path, old: str, new: str) -> Path:
     return path
 
 
+def with_attachment(raw: bytes, filename: str, data: bytes) -> bytes:
+    """``raw`` with a PDF attachment added, as a mail client would send it."""
+    import email
+    from email.message import EmailMessage
+    from email.policy import default
+
+    msg = email.message_from_bytes(raw, policy=default)
+    assert isinstance(msg, EmailMessage)
+    msg.add_attachment(data, maintype="application", subtype="pdf", filename=filename)
+    return msg.as_bytes()
+
+
+def mode(path: Path) -> int:
+    """A file's permission bits."""
+    import stat
+
+    return stat.S_IMODE(path.stat().st_mode)
+
+
 def run_mailbot(*args: str, env: dict[str, str] | None = None, timeout: float = 60):
     """`python -m mailbot ARGS` from the repository, as a user would run it."""
     import subprocess

@@ -6,16 +6,14 @@ import email
 import hashlib
 import json
 import re
-import stat
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from email.message import EmailMessage
 from email.policy import default
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import run_mailbot
+from conftest import mode, run_mailbot, with_attachment
 from markupsafe import escape
 
 from mailbot.archive import ArchiveError, archive_case
@@ -36,17 +34,6 @@ HOSTILE = "<script>alert(1)</script>"
 COMPLAINT = f"Onze camera is kapot {HOSTILE} en de monteur is niet gekomen. Ik ben ontevreden."
 REPLY = "Aanvulling: de camera geeft nu ook een foutcode E42."
 EML_NAME = re.compile(r"\d{3}-(in-(customer|staff|system)|out-[a-z0-9_-]+)\.eml")
-
-
-def with_attachment(raw: bytes, filename: str, data: bytes) -> bytes:
-    msg = email.message_from_bytes(raw, policy=default)
-    assert isinstance(msg, EmailMessage)
-    msg.add_attachment(data, maintype="application", subtype="pdf", filename=filename)
-    return msg.as_bytes()
-
-
-def mode(path: Path) -> int:
-    return stat.S_IMODE(path.stat().st_mode)
 
 
 def eml_files(folder: Path) -> list[Path]:

@@ -3,23 +3,20 @@
 from __future__ import annotations
 
 import base64
-import email
 import hashlib
 import json
 import os
 import re
 import sqlite3
-import stat
 import subprocess
 import sys
 from collections import Counter
 from datetime import timedelta
 from email.message import EmailMessage
-from email.policy import default
 from pathlib import Path
 
 import pytest
-from conftest import REPO, Bot, rules_copy
+from conftest import REPO, Bot, mode, rules_copy, with_attachment
 
 from mailbot.cli import main
 from mailbot.config import ConfigError, load_rules
@@ -40,17 +37,6 @@ BRAM_SAYS = "De slagboom bij de parkeergarage blijft dicht, ik ben ontevreden."
 SHARED_PDF = b"%PDF-1.4 algemene voorwaarden, door beide klanten meegestuurd\n"
 ANNA_PDF = b"%PDF-1.4 foto van het hek bij poort zeven\n"
 PSEUDONYM = re.compile(r"erased-[0-9a-f]{8}@invalid")
-
-
-def with_attachment(raw: bytes, filename: str, data: bytes) -> bytes:
-    msg = email.message_from_bytes(raw, policy=default)
-    assert isinstance(msg, EmailMessage)
-    msg.add_attachment(data, maintype="application", subtype="pdf", filename=filename)
-    return msg.as_bytes()
-
-
-def mode(path: Path) -> int:
-    return stat.S_IMODE(path.stat().st_mode)
 
 
 def cli(bot: Bot, *args: str) -> int:
