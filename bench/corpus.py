@@ -18,79 +18,200 @@ DOMAINS = ("example.net", "example.com", "example.org", "mail.example.net", "pos
 BASE_DATE = datetime.fromisoformat("2026-11-16T08:00:00+01:00")
 
 FIRST_NAMES = (
-    "Marieke", "Peter", "Anna", "Karel", "Sanne", "Daan", "Sophie", "Lucas", "Emma", "Noah", "Fleur", "Bram",
-    "Lotte", "Thijs", "Eva", "Jeroen", "Ingrid", "Hans", "Willem", "Fatima", "Mohamed", "Yusuf", "Priya", "Kees",
-    "Annelies", "Joost", "Rik", "Marloes", "Henk", "Gerda", "Zoë", "Chloë", "Renée", "Joël", "Noël", "Inès",
+    "Marieke",
+    "Peter",
+    "Anna",
+    "Karel",
+    "Sanne",
+    "Daan",
+    "Sophie",
+    "Lucas",
+    "Emma",
+    "Noah",
+    "Fleur",
+    "Bram",
+    "Lotte",
+    "Thijs",
+    "Eva",
+    "Jeroen",
+    "Ingrid",
+    "Hans",
+    "Willem",
+    "Fatima",
+    "Mohamed",
+    "Yusuf",
+    "Priya",
+    "Kees",
+    "Annelies",
+    "Joost",
+    "Rik",
+    "Marloes",
+    "Henk",
+    "Gerda",
+    "Zoë",
+    "Chloë",
+    "Renée",
+    "Joël",
+    "Noël",
+    "Inès",
 )
 LAST_NAMES = (
-    "de Jong", "Jansen", "de Vries", "van den Berg", "van Dijk", "Bakker", "Janssen", "Visser", "Smit", "Meijer",
-    "de Boer", "Mulder", "de Groot", "Bos", "Vos", "Peters", "Hendriks", "van Leeuwen", "Dekker", "Brouwer",
-    "de Wit", "Dijkstra", "Smits", "de Graaf", "van der Meer", "Öztürk", "Yılmaz", "El Idrissi", "Kuijpers",
+    "de Jong",
+    "Jansen",
+    "de Vries",
+    "van den Berg",
+    "van Dijk",
+    "Bakker",
+    "Janssen",
+    "Visser",
+    "Smit",
+    "Meijer",
+    "de Boer",
+    "Mulder",
+    "de Groot",
+    "Bos",
+    "Vos",
+    "Peters",
+    "Hendriks",
+    "van Leeuwen",
+    "Dekker",
+    "Brouwer",
+    "de Wit",
+    "Dijkstra",
+    "Smits",
+    "de Graaf",
+    "van der Meer",
+    "Öztürk",
+    "Yılmaz",
+    "El Idrissi",
+    "Kuijpers",
 )
-GREETINGS = ("Geachte heer, mevrouw,", "Beste mensen,", "Hallo,", "Goedemiddag,", "Beste klantenservice,",
-             "Geachte klachtencoördinator,", "Goedemorgen,")
+GREETINGS = (
+    "Geachte heer, mevrouw,",
+    "Beste mensen,",
+    "Hallo,",
+    "Goedemiddag,",
+    "Beste klantenservice,",
+    "Geachte klachtencoördinator,",
+    "Goedemorgen,",
+)
 CLOSINGS = ("Met vriendelijke groet,", "Groeten,", "Mvg,", "Hoogachtend,", "Vriendelijke groeten,", "Groet,")
 
 # (subject, opening sentences, follow-up sentences): the body picks a few of each.
 COMPLAINTS: tuple[tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]], ...] = (
-    (("Monteur niet gekomen", "Afspraak monteur", "Weer geen monteur"),
-     ("Vorige week dinsdag zou er een monteur komen om onze camera te repareren.",
-      "Voor vandaag stond een afspraak met de monteur gepland tussen 8.00 en 12.00 uur.",
-      "Ik heb drie weken geleden een afspraak gemaakt voor het onderhoud van het alarmsysteem."),
-     ("Er is niemand gekomen en ik heb ook geen reactie gehad.",
-      "Ik heb de hele ochtend vrij genomen, maar er kwam niemand.",
-      "Toen ik belde, kreeg ik te horen dat de afspraak niet in het systeem stond.",
-      "Ik ben hier erg ontevreden over.")),
-    (("Vals alarm", "Alarm gaat steeds af", "Storing alarmsysteem"),
-     ("Ons alarm gaat de laatste weken steeds 's nachts af zonder enige reden.",
-      "Sinds de installatie van de nieuwe sensor hebben we elke week een vals alarm."),
-     ("De buren zijn er inmiddels ook klaar mee.", "De storing is nog steeds niet opgelost.",
-      "Ik verwacht dat u dit snel oplost.", "Dit is al de derde keer dat ik hierover mail.")),
-    (("Factuur klopt niet", "Dubbel afgeschreven", "Vraag over factuur"),
-     ("Op de factuur van oktober staat een bedrag dat veel te hoog is.",
-      "Het abonnement is deze maand twee keer van mijn rekening afgeschreven."),
-     ("Ik wil graag dat het verschil wordt teruggestort.", "Ik heb hier al eerder over gebeld, zonder resultaat.",
-      "Graag hoor ik binnen een week wat u gaat doen.")),
-    (("Gedrag beveiliger", "Onbeschofte medewerker", "Klacht over uw beveiliger"),
-     ("Gisteren was de beveiliger bij de ingang van het winkelcentrum erg onbeschoft tegen mij.",
-      "De medewerker aan de balie was onvriendelijk en liet mij niet uitpraten."),
-     ("Hij schreeuwde tegen mij terwijl mijn kinderen erbij stonden.", "Ik wil hier een klacht over indienen.",
-      "Zo ga je niet met klanten om.")),
-    (("Meldkamer reageerde niet", "Niemand nam op", "Geen reactie meldkamer"),
-     ("Afgelopen zaterdag ging ons alarm af en de meldkamer heeft niets gedaan.",
-      "Ik heb gisteravond vier keer de meldkamer gebeld en niemand nam op."),
-     ("Dit is onacceptabel voor een beveiligingsbedrijf.", "Waar betaal ik eigenlijk voor?",
-      "Ik wil weten hoe dit kan gebeuren.")),
-    (("App werkt niet", "Toegangspas defect", "Problemen met de app"),
-     ("Sinds de laatste update werkt de app niet meer op mijn telefoon.",
-      "Mijn toegangspas werkt sinds maandag niet meer bij de achteringang."),
-     ("Ik kan het alarm nu niet meer op afstand uitschakelen.", "Uw helpdesk kon mij niet verder helpen.",
-      "Ik verwacht een oplossing.")),
+    (
+        ("Monteur niet gekomen", "Afspraak monteur", "Weer geen monteur"),
+        (
+            "Vorige week dinsdag zou er een monteur komen om onze camera te repareren.",
+            "Voor vandaag stond een afspraak met de monteur gepland tussen 8.00 en 12.00 uur.",
+            "Ik heb drie weken geleden een afspraak gemaakt voor het onderhoud van het alarmsysteem.",
+        ),
+        (
+            "Er is niemand gekomen en ik heb ook geen reactie gehad.",
+            "Ik heb de hele ochtend vrij genomen, maar er kwam niemand.",
+            "Toen ik belde, kreeg ik te horen dat de afspraak niet in het systeem stond.",
+            "Ik ben hier erg ontevreden over.",
+        ),
+    ),
+    (
+        ("Vals alarm", "Alarm gaat steeds af", "Storing alarmsysteem"),
+        (
+            "Ons alarm gaat de laatste weken steeds 's nachts af zonder enige reden.",
+            "Sinds de installatie van de nieuwe sensor hebben we elke week een vals alarm.",
+        ),
+        (
+            "De buren zijn er inmiddels ook klaar mee.",
+            "De storing is nog steeds niet opgelost.",
+            "Ik verwacht dat u dit snel oplost.",
+            "Dit is al de derde keer dat ik hierover mail.",
+        ),
+    ),
+    (
+        ("Factuur klopt niet", "Dubbel afgeschreven", "Vraag over factuur"),
+        (
+            "Op de factuur van oktober staat een bedrag dat veel te hoog is.",
+            "Het abonnement is deze maand twee keer van mijn rekening afgeschreven.",
+        ),
+        (
+            "Ik wil graag dat het verschil wordt teruggestort.",
+            "Ik heb hier al eerder over gebeld, zonder resultaat.",
+            "Graag hoor ik binnen een week wat u gaat doen.",
+        ),
+    ),
+    (
+        ("Gedrag beveiliger", "Onbeschofte medewerker", "Klacht over uw beveiliger"),
+        (
+            "Gisteren was de beveiliger bij de ingang van het winkelcentrum erg onbeschoft tegen mij.",
+            "De medewerker aan de balie was onvriendelijk en liet mij niet uitpraten.",
+        ),
+        (
+            "Hij schreeuwde tegen mij terwijl mijn kinderen erbij stonden.",
+            "Ik wil hier een klacht over indienen.",
+            "Zo ga je niet met klanten om.",
+        ),
+    ),
+    (
+        ("Meldkamer reageerde niet", "Niemand nam op", "Geen reactie meldkamer"),
+        (
+            "Afgelopen zaterdag ging ons alarm af en de meldkamer heeft niets gedaan.",
+            "Ik heb gisteravond vier keer de meldkamer gebeld en niemand nam op.",
+        ),
+        (
+            "Dit is onacceptabel voor een beveiligingsbedrijf.",
+            "Waar betaal ik eigenlijk voor?",
+            "Ik wil weten hoe dit kan gebeuren.",
+        ),
+    ),
+    (
+        ("App werkt niet", "Toegangspas defect", "Problemen met de app"),
+        (
+            "Sinds de laatste update werkt de app niet meer op mijn telefoon.",
+            "Mijn toegangspas werkt sinds maandag niet meer bij de achteringang.",
+        ),
+        (
+            "Ik kan het alarm nu niet meer op afstand uitschakelen.",
+            "Uw helpdesk kon mij niet verder helpen.",
+            "Ik verwacht een oplossing.",
+        ),
+    ),
 )
 URGENT = (
-    (("Inbraak en alarm ging niet af", "Spoed: inbraak"),
-     ("Vannacht is er bij ons ingebroken.",),
-     ("Het alarm ging niet af en de meldkamer heeft niets gedaan.", "Ik wil dat u vandaag contact met mij opneemt.")),
+    (
+        ("Inbraak en alarm ging niet af", "Spoed: inbraak"),
+        ("Vannacht is er bij ons ingebroken.",),
+        ("Het alarm ging niet af en de meldkamer heeft niets gedaan.", "Ik wil dat u vandaag contact met mij opneemt."),
+    ),
 )
 COMPLIMENTS = (
-    (("Compliment voor Jan de Vries", "Compliment", "Dank voor de hulp"),
-     ("Ik wil graag een compliment geven aan Jan de Vries.", "Hartelijk dank voor de snelle hulp van vorige week."),
-     ("Hij heeft ons heel vriendelijk geholpen toen ons alarm steeds afging.", "Top service!",
-      "Wat fijn dat er zo snel iemand kon komen.")),
-    (("Monteur was geweldig", "Complimenten voor de monteur"),
-     ("De monteur die gisteren de camera kwam installeren was geweldig.",),
-     ("Alles netjes uitgelegd en opgeruimd.", "Super geholpen, bedankt!")),
+    (
+        ("Compliment voor Jan de Vries", "Compliment", "Dank voor de hulp"),
+        ("Ik wil graag een compliment geven aan Jan de Vries.", "Hartelijk dank voor de snelle hulp van vorige week."),
+        (
+            "Hij heeft ons heel vriendelijk geholpen toen ons alarm steeds afging.",
+            "Top service!",
+            "Wat fijn dat er zo snel iemand kon komen.",
+        ),
+    ),
+    (
+        ("Monteur was geweldig", "Complimenten voor de monteur"),
+        ("De monteur die gisteren de camera kwam installeren was geweldig.",),
+        ("Alles netjes uitgelegd en opgeruimd.", "Super geholpen, bedankt!"),
+    ),
 )
 ESCALATIONS = (
-    (("Ik wil de directeur spreken", "Klacht naar de directie"),
-     ("Ik heb al twee keer geklaagd en er gebeurt niets.",),
-     ("Ik wil dit nu voorleggen aan de directie.", "Anders stap ik naar de geschillencommissie.")),
+    (
+        ("Ik wil de directeur spreken", "Klacht naar de directie"),
+        ("Ik heb al twee keer geklaagd en er gebeurt niets.",),
+        ("Ik wil dit nu voorleggen aan de directie.", "Anders stap ik naar de geschillencommissie."),
+    ),
 )
-ACCENTED = ("Ik heb al één keer eerder gebeld, maar de coördinator was niet bereikbaar.",
-            "De financiële afdeling reageert ook niet op mijn e-mail.",
-            "Het systeem is vorig jaar geïnstalleerd door uw collega uit België.",
-            "Het gaat om een bedrag van € 129,95 — dat is niet niks.",
-            "Mijn zoon zat in het café ernaast en zag alles gebeuren.")
+ACCENTED = (
+    "Ik heb al één keer eerder gebeld, maar de coördinator was niet bereikbaar.",
+    "De financiële afdeling reageert ook niet op mijn e-mail.",
+    "Het systeem is vorig jaar geïnstalleerd door uw collega uit België.",
+    "Het gaat om een bedrag van € 129,95 — dat is niet niks.",
+    "Mijn zoon zat in het café ernaast en zag alles gebeuren.",
+)
 HTML_OUTLOOK = """<html xmlns:o="urn:schemas-microsoft-com:office:office"><head>
 <meta http-equiv="Content-Type" content="text/html; charset=utf-8">
 <style><!-- p.MsoNormal {{margin:0cm; font-size:11.0pt; font-family:"Calibri",sans-serif;}} --></style>
@@ -116,11 +237,29 @@ class Mix:
 # Plain text only, in the charsets and transfer encodings real clients use.
 PLAIN = Mix({"plain-utf8": 0.55, "plain-utf8-qp": 0.15, "latin1-qp": 0.2, "plain-utf8-b64": 0.1})
 # The same plus HTML-only mail, multipart/alternative, and attachments up to 3 MB.
-MIXED = Mix({"plain-utf8": 0.25, "latin1-qp": 0.12, "plain-utf8-qp": 0.05, "html-only": 0.2, "alternative": 0.13,
-             "attachments": 0.25})
+MIXED = Mix(
+    {
+        "plain-utf8": 0.25,
+        "latin1-qp": 0.12,
+        "plain-utf8-qp": 0.05,
+        "html-only": 0.2,
+        "alternative": 0.13,
+        "attachments": 0.25,
+    }
+)
 # Everyday mail (latency, the backlog): the mixed kinds, attachments kept small so 10,000 mails stay ~200 MB.
-EVERYDAY = Mix({"plain-utf8": 0.35, "latin1-qp": 0.12, "plain-utf8-qp": 0.05, "html-only": 0.2, "alternative": 0.13,
-               "attachments": 0.15}, max_attachment=200_000, min_attachment=10_000)
+EVERYDAY = Mix(
+    {
+        "plain-utf8": 0.35,
+        "latin1-qp": 0.12,
+        "plain-utf8-qp": 0.05,
+        "html-only": 0.2,
+        "alternative": 0.13,
+        "attachments": 0.15,
+    },
+    max_attachment=200_000,
+    min_attachment=10_000,
+)
 MIXES = {"plain": PLAIN, "mixed": MIXED, "everyday": EVERYDAY}
 
 
@@ -162,7 +301,8 @@ def _mail(rng: random.Random, index: int, kind: str, mix: Mix, seed: int, prefix
     msg["Message-ID"] = f"<{seed}.{prefix}.{index}.{rng.getrandbits(48):012x}@{customer.partition('@')[2]}>"
     msg["MIME-Version"] = "1.0"
     msg["User-Agent" if rng.random() < 0.5 else "X-Mailer"] = rng.choice(
-        ("Mozilla Thunderbird 128.4", "Microsoft Outlook 16.0", "iPhone Mail (21G93)", "Roundcube Webmail/1.6"))
+        ("Mozilla Thunderbird 128.4", "Microsoft Outlook 16.0", "iPhone Mail (21G93)", "Roundcube Webmail/1.6")
+    )
     text = "\n\n".join(paragraphs) + "\n"
     if kind == "plain-utf8":
         msg.set_content(text, cte="8bit")

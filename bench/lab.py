@@ -38,10 +38,10 @@ class Sizes:
     repeat: int
 
 
-FULL = Sizes(plain=1000, mixed=300, latency=200, latency_rate=5.0, latency_wait=60, scale=10_000, startup_runs=10,
-             repeat=3)
-QUICK = Sizes(plain=30, mixed=15, latency=20, latency_rate=5.0, latency_wait=5, scale=35, startup_runs=3,
-              repeat=1)
+FULL = Sizes(
+    plain=1000, mixed=300, latency=200, latency_rate=5.0, latency_wait=60, scale=10_000, startup_runs=10, repeat=3
+)
+QUICK = Sizes(plain=30, mixed=15, latency=20, latency_rate=5.0, latency_wait=5, scale=35, startup_runs=3, repeat=1)
 
 
 @dataclass(frozen=True)
@@ -123,8 +123,9 @@ class Watched:
 
     def __enter__(self) -> Watched:
         with self.slot.log.open("wb") as log:
-            self.proc = subprocess.Popen(self.command, cwd=self.slot.work, env=self.lab.env(self.slot),
-                                         stdout=subprocess.DEVNULL, stderr=log)
+            self.proc = subprocess.Popen(
+                self.command, cwd=self.slot.work, env=self.lab.env(self.slot), stdout=subprocess.DEVNULL, stderr=log
+            )
         return self
 
     def poll(self) -> bool:

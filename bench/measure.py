@@ -28,13 +28,13 @@ def throughput(lab: Lab, sizes: Sizes) -> dict[str, Any]:
     """Messages per second end to end, raw limit and mailbot, on the plain and the mixed corpus."""
     section: dict[str, Any] = {
         "method": "Each run gets a fresh IMAP user holding the whole corpus (MULTIAPPEND, one connection, "
-                  "before the clock starts) and a fresh database. Both sides run as a subprocess and time "
-                  "themselves from after their imports to the end: the raw limit from its IMAP login to its "
-                  "SMTP QUIT, mailbot as mailbot.cli.main(['run', '--once']) with MAILBOT_* set, from loading "
-                  "rules.yaml to exit. Connection set-up is included on both sides, interpreter start-up and "
-                  "imports on neither (process_rate includes them). cpu_seconds: user+system CPU of the process "
-                  "(wait4), the whole process. A message counts once its customer's "
-                  "acknowledgement reached the sink. Repetitions alternate which side runs first.",
+        "before the clock starts) and a fresh database. Both sides run as a subprocess and time "
+        "themselves from after their imports to the end: the raw limit from its IMAP login to its "
+        "SMTP QUIT, mailbot as mailbot.cli.main(['run', '--once']) with MAILBOT_* set, from loading "
+        "rules.yaml to exit. Connection set-up is included on both sides, interpreter start-up and "
+        "imports on neither (process_rate includes them). cpu_seconds: user+system CPU of the process "
+        "(wait4), the whole process. A message counts once its customer's "
+        "acknowledgement reached the sink. Repetitions alternate which side runs first.",
         "corpora": {},
     }
     for name, count in (("plain", sizes.plain), ("mixed", sizes.mixed)):
@@ -68,8 +68,14 @@ def _throughput_run(lab: Lab, who: str, corpus: str, mails: Sequence[Mail]) -> d
     append_seconds = fill(lab.dovecot, slot.user, [m.raw for m in mails])
     mark = lab.sink.mark()
     if who == "raw":
-        command = [sys.executable, str(BENCH / "raw_limit.py"), "--imap-url", lab.dovecot.url(slot.user),
-                   "--smtp-url", lab.sink.url()]
+        command = [
+            sys.executable,
+            str(BENCH / "raw_limit.py"),
+            "--imap-url",
+            lab.dovecot.url(slot.user),
+            "--smtp-url",
+            lab.sink.url(),
+        ]
     else:
         command = [sys.executable, str(BENCH / "mailbot_once.py")]
     stdout, wall, cpu = lab.run(command, slot)
@@ -92,8 +98,10 @@ def _throughput_run(lab: Lab, who: str, corpus: str, mails: Sequence[Mail]) -> d
     if who == "mailbot":
         result.update(_mailbot_outcome(lab, slot))
     if acknowledged != len(mails):
-        print(f"bench: warning: {who} on {corpus}: only {acknowledged} of {len(mails)} customers acknowledged",
-              file=sys.stderr)
+        print(
+            f"bench: warning: {who} on {corpus}: only {acknowledged} of {len(mails)} customers acknowledged",
+            file=sys.stderr,
+        )
     return result
 
 
@@ -128,19 +136,20 @@ def latency(lab: Lab, sizes: Sizes) -> dict[str, Any]:
                 client.append("INBOX", mail.raw)
                 appended[mail.customer.lower()] = time.monotonic()
             append_span = time.monotonic() - started
-        daemon.wait_until(lambda: appended.keys() <= lab.sink.first_arrivals(mark).keys(), sizes.latency_wait,
-                          strict=False)
+        daemon.wait_until(
+            lambda: appended.keys() <= lab.sink.first_arrivals(mark).keys(), sizes.latency_wait, strict=False
+        )
     arrived = lab.sink.first_arrivals(mark)
     in_order = [round(arrived[c] - t, 4) if c in arrived else None for c, t in appended.items()]
     # A mail still unacknowledged when the bench stops waiting counts as infinitely late.
     delays = sorted(math.inf if d is None else d for d in in_order)
     return {
         "method": "`python -m mailbot run` (IMAP IDLE) as a subprocess with a fresh database; after one warm-up "
-                  "mail has been acknowledged, the bench APPENDs mails to the watched INBOX over one IMAP "
-                  "connection at a steady rate and notes time.monotonic() when each APPEND returns; the sink "
-                  "(same process, same clock) notes when the customer's acknowledgement was accepted. A mail "
-                  "not acknowledged within latency_wait seconds of the last APPEND counts as infinitely late "
-                  "(Infinity in p50/p95/max).",
+        "mail has been acknowledged, the bench APPENDs mails to the watched INBOX over one IMAP "
+        "connection at a steady rate and notes time.monotonic() when each APPEND returns; the sink "
+        "(same process, same clock) notes when the customer's acknowledgement was accepted. A mail "
+        "not acknowledged within latency_wait seconds of the last APPEND counts as infinitely late "
+        "(Infinity in p50/p95/max).",
         "messages": len(mails),
         "rate": sizes.latency_rate,
         "achieved_rate": (len(mails) - 1) / append_span if append_span > 0 else None,
@@ -171,8 +180,12 @@ def scale(lab: Lab, sizes: Sizes) -> dict[str, Any]:
     connections = 4
     append_seconds = fill(lab.dovecot, slot.user, [m.raw for m in mails], connections=connections)
     count = len(mails)
-    corpus = {"messages": count, "megabytes": round(sum(len(m.raw) for m in mails) / 1e6, 1),
-              "kinds": _kinds(mails), "digest": digest(mails)}
+    corpus = {
+        "messages": count,
+        "megabytes": round(sum(len(m.raw) for m in mails) / 1e6, 1),
+        "kinds": _kinds(mails),
+        "digest": digest(mails),
+    }
     del mails
     mark = lab.sink.mark()
     samples: list[dict[str, float]] = []
@@ -182,8 +195,14 @@ def scale(lab: Lab, sizes: Sizes) -> dict[str, Any]:
         while True:
             status = proc_status(proc.proc.pid)
             running = proc.poll()
-            samples.append({"t": time.monotonic() - started, "handled": handled_count(slot.db),
-                            "sent": lab.sink.mark() - mark, **status})
+            samples.append(
+                {
+                    "t": time.monotonic() - started,
+                    "handled": handled_count(slot.db),
+                    "sent": lab.sink.mark() - mark,
+                    **status,
+                }
+            )
             if not running:
                 break
             time.sleep(POLL_SECONDS)
@@ -198,12 +217,12 @@ def scale(lab: Lab, sizes: Sizes) -> dict[str, Any]:
     acknowledged = len(customers & {r.lower() for a in arrivals for r in a.rcpt_tos})
     return {
         "method": "`python -m mailbot run --once` as a subprocess over a backlog in a fresh mailbox and database. "
-                  f"Every {POLL_SECONDS} s the bench reads max(id) of mail_log (rows in commit order; a read-only "
-                  "connection, WAL), VmRSS/VmHWM from /proc/<pid>/status and the sink's count; crossing times "
-                  "are interpolated linearly between samples. Peak RSS is the last VmHWM read before the "
-                  "process exited (not ru_maxrss, which Linux inherits through fork+exec from the bench). "
-                  "`run --once` handles the whole backlog first and then sends, so sending is timed "
-                  "separately from the sink's arrival times.",
+        f"Every {POLL_SECONDS} s the bench reads max(id) of mail_log (rows in commit order; a read-only "
+        "connection, WAL), VmRSS/VmHWM from /proc/<pid>/status and the sink's count; crossing times "
+        "are interpolated linearly between samples. Peak RSS is the last VmHWM read before the "
+        "process exited (not ru_maxrss, which Linux inherits through fork+exec from the bench). "
+        "`run --once` handles the whole backlog first and then sends, so sending is timed "
+        "separately from the sink's arrival times.",
         "corpus": corpus,
         "append_seconds": append_seconds,
         "append_connections": connections,
@@ -258,7 +277,7 @@ def startup(lab: Lab, sizes: Sizes) -> dict[str, Any]:
     eml.write_bytes(generate(1, PLAIN, seed=lab.seed, prefix="c")[0].raw)
     result: dict[str, Any] = {
         "method": f"subprocess wall time, {sizes.startup_runs} runs after one untimed warm-up; "
-                  f"command: {' '.join(Path(c).name for c in mailbot)}",
+        f"command: {' '.join(Path(c).name for c in mailbot)}",
     }
     for name, args in (("help", ["--help"]), ("classify", ["classify", str(eml)])):
         times = []
@@ -283,8 +302,12 @@ def profile(lab: Lab, sizes: Sizes, out: Path, stamp: str) -> dict[str, Any]:
         target = out / f"profile-{stamp}-{name}.prof"
         stdout, _, _ = lab.run([sys.executable, str(BENCH / "mailbot_once.py"), "--profile", str(target)], slot)
         seconds = json.loads(stdout.strip().splitlines()[-1])["seconds"]
-        result[name] = {"messages": count, "seconds_under_profiler": seconds, "stats": str(target),
-                        "text": f"{target}.txt"}
+        result[name] = {
+            "messages": count,
+            "seconds_under_profiler": seconds,
+            "stats": str(target),
+            "text": f"{target}.txt",
+        }
     return result
 
 

@@ -41,7 +41,7 @@ async def run(imap_url: str, smtp_url: str) -> dict[str, float | int]:
     await smtp.connect()
     parsed = sent = size = 0
     for start in range(0, len(uids), BATCH):
-        chunk = uids[start:start + BATCH]
+        chunk = uids[start : start + BATCH]
         data = client.fetch(chunk, [b"BODY.PEEK[]"])
         for uid in chunk:
             raw = data[uid][b"BODY[]"]

@@ -1,9 +1,9 @@
 """`./run bench`: start Dovecot and an SMTP sink on loopback, measure mailbot, print a table, write JSON.
 
-    python bench/run.py                      # everything (about 8-10 minutes on 2 cores)
-    python bench/run.py --quick              # tiny sizes, for the smoke test
-    python bench/run.py --only latency       # one section
-    python bench/run.py --profile            # also one cProfile'd run per corpus
+python bench/run.py                      # everything (about 8-10 minutes on 2 cores)
+python bench/run.py --quick              # tiny sizes, for the smoke test
+python bench/run.py --only latency       # one section
+python bench/run.py --profile            # also one cProfile'd run per corpus
 """
 
 from __future__ import annotations
@@ -41,8 +41,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="bench/run.py", description="Benchmark mailbot on loopback servers.")
     parser.add_argument("--quick", action="store_true", help="tiny sizes (about 100 mails in all), one repetition")
     parser.add_argument("--only", choices=SECTIONS, action="append", help="run only this section (repeatable)")
-    parser.add_argument("--repeat", type=int, help="repetitions of each throughput run; the median counts "
-                        "(default 3, 1 with --quick)")
+    parser.add_argument(
+        "--repeat", type=int, help="repetitions of each throughput run; the median counts (default 3, 1 with --quick)"
+    )
     parser.add_argument("--scale-count", type=int, help="mails in the backlog (default 10000, 35 with --quick)")
     parser.add_argument("--seed", type=int, default=2026, help="corpus seed (default 2026)")
     parser.add_argument("--profile", action="store_true", help="also profile one run per corpus with cProfile")
@@ -64,8 +65,9 @@ def main(argv: list[str] | None = None) -> int:
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     started = time.monotonic()
     results: dict[str, Any] = {"meta": machine(), "sizes": dataclasses.asdict(sizes), "sections": {}}
-    results["meta"].update(started_at=datetime.now(UTC).isoformat(timespec="seconds"), argv=sys.argv[1:],
-                           loadavg_start=os.getloadavg())
+    results["meta"].update(
+        started_at=datetime.now(UTC).isoformat(timespec="seconds"), argv=sys.argv[1:], loadavg_start=os.getloadavg()
+    )
     root = Path(tempfile.mkdtemp(prefix="mb-bench-"))
     try:
         with servers(root) as (dovecot, sink):
@@ -88,8 +90,10 @@ def main(argv: list[str] | None = None) -> int:
     results["total_seconds"] = time.monotonic() - started
     results["targets"] = targets(results["sections"])
     path = args.out / f"results-{stamp}.json"
-    path.write_text(json.dumps(_strict(results), indent=2, ensure_ascii=False, default=str, allow_nan=False) + "\n",
-                    encoding="utf-8")
+    path.write_text(
+        json.dumps(_strict(results), indent=2, ensure_ascii=False, default=str, allow_nan=False) + "\n",
+        encoding="utf-8",
+    )
     print(render(results))
     print(f"\nJSON: {path}")
     return 0
@@ -97,8 +101,14 @@ def main(argv: list[str] | None = None) -> int:
 
 def machine() -> dict[str, Any]:
     """Where the figures come from."""
-    cpu = next((line.partition(":")[2].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor())
+    cpu = next(
+        (
+            line.partition(":")[2].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
     dovecot = measure_version(["dovecot", "--version"])
     packages: dict[str, str | None] = {}
     for name in ("mailbot", "imapclient", "mail-parser", "aiosmtplib", "aiosmtpd", "sqlite-utils", "jinja2"):
@@ -106,8 +116,15 @@ def machine() -> dict[str, Any]:
             packages[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
             packages[name] = None
-    return {"nproc": os.cpu_count(), "cpu": cpu, "python": platform.python_version(), "dovecot": dovecot,
-            "kernel": platform.release(), "packages": packages, **source()}
+    return {
+        "nproc": os.cpu_count(),
+        "cpu": cpu,
+        "python": platform.python_version(),
+        "dovecot": dovecot,
+        "kernel": platform.release(),
+        "packages": packages,
+        **source(),
+    }
 
 
 def source() -> dict[str, Any]:
@@ -120,13 +137,18 @@ def source() -> dict[str, Any]:
     digest = hashlib.sha256()
     for path in sorted(package.glob("*.py")):
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    git = subprocess.run(["git", "-C", str(package), "rev-parse", "--short", "HEAD"], capture_output=True,
-                         text=True, check=False)
-    dirty = subprocess.run(["git", "-C", str(package), "status", "--porcelain", "."], capture_output=True,
-                           text=True, check=False)
-    return {"mailbot_path": str(package), "mailbot_sha256": digest.hexdigest()[:16],
-            "git_head": git.stdout.strip() or None,
-            "mailbot_uncommitted_files": len(dirty.stdout.splitlines()) if git.returncode == 0 else None}
+    git = subprocess.run(
+        ["git", "-C", str(package), "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False
+    )
+    dirty = subprocess.run(
+        ["git", "-C", str(package), "status", "--porcelain", "."], capture_output=True, text=True, check=False
+    )
+    return {
+        "mailbot_path": str(package),
+        "mailbot_sha256": digest.hexdigest()[:16],
+        "git_head": git.stdout.strip() or None,
+        "mailbot_uncommitted_files": len(dirty.stdout.splitlines()) if git.returncode == 0 else None,
+    }
 
 
 def measure_version(command: list[str]) -> str | None:
@@ -156,11 +178,21 @@ def targets(sections: dict[str, Any]) -> list[dict[str, Any]]:
         add("delivery -> ack p95 <= 1 s (IDLE)", p95, 1.0, False, _s(p95))
     if "scale" in sections:
         s = sections["scale"]
-        add(f"peak RSS <= 120 MB ({s['corpus']['messages']} backlog)", s["peak_rss_mb"], 120, False,
-            f"{s['peak_rss_mb']:.0f} MB")
+        add(
+            f"peak RSS <= 120 MB ({s['corpus']['messages']} backlog)",
+            s["peak_rss_mb"],
+            120,
+            False,
+            f"{s['peak_rss_mb']:.0f} MB",
+        )
         growth = s["last_block_ms"] / s["first_block_ms"]
-        add(f"flat per-message cost (last/first block <= {FLAT})", growth, FLAT, False,
-            f"{s['first_block_ms']:.1f} -> {s['last_block_ms']:.1f} ms ({growth:.2f}x)")
+        add(
+            f"flat per-message cost (last/first block <= {FLAT})",
+            growth,
+            FLAT,
+            False,
+            f"{s['first_block_ms']:.1f} -> {s['last_block_ms']:.1f} ms ({growth:.2f}x)",
+        )
     if "startup" in sections:
         median = sections["startup"]["help"]["median"]
         add("`mailbot --help` <= 0.3 s", median, 0.3, False, f"{median:.2f} s")
@@ -170,48 +202,67 @@ def targets(sections: dict[str, Any]) -> list[dict[str, Any]]:
 def render(results: dict[str, Any]) -> str:
     """The table printed at the end."""
     meta, sections, lines = results["meta"], results["sections"], []
-    lines.append(f"mailbot bench — {meta['started_at']} — {meta['nproc']} CPU ({meta['cpu']}), Python "
-                 f"{meta['python']}, Dovecot {meta['dovecot']}; load average {meta['loadavg_start'][0]:.2f} "
-                 f"at start, {meta['loadavg_end'][0]:.2f} at end")
+    lines.append(
+        f"mailbot bench — {meta['started_at']} — {meta['nproc']} CPU ({meta['cpu']}), Python "
+        f"{meta['python']}, Dovecot {meta['dovecot']}; load average {meta['loadavg_start'][0]:.2f} "
+        f"at start, {meta['loadavg_end'][0]:.2f} at end"
+    )
     if "throughput" in sections:
         repeat = results["sizes"]["repeat"]
-        lines += ["", f"Throughput (messages/s, median of {repeat}; in-process timers, connections included)",
-                  f"  {'corpus':<8} {'mails':>6} {'MB':>7} {'raw limit':>10} {'mailbot':>9} {'ratio':>6} "
-                  f"{'per-run ratios':<16} {'mailbot incl. start':>20} {'CPU ms/msg: raw':>16} {'mailbot':>8}"]
+        lines += [
+            "",
+            f"Throughput (messages/s, median of {repeat}; in-process timers, connections included)",
+            f"  {'corpus':<8} {'mails':>6} {'MB':>7} {'raw limit':>10} {'mailbot':>9} {'ratio':>6} "
+            f"{'per-run ratios':<16} {'mailbot incl. start':>20} {'CPU ms/msg: raw':>16} {'mailbot':>8}",
+        ]
         for name, c in sections["throughput"]["corpora"].items():
             paired = " ".join(f"{r:.0%}" for r in c["paired_ratios"])
-            lines.append(f"  {name:<8} {c['messages']:>6} {c['megabytes']:>7.1f} {c['raw_rate']:>10.1f} "
-                         f"{c['mailbot_rate']:>9.1f} {c['ratio']:>6.0%} {paired:<16} "
-                         f"{c['mailbot_process_rate']:>20.1f} "
-                         f"{c['raw_cpu_ms_per_message']:>16.1f} {c['mailbot_cpu_ms_per_message']:>8.1f}")
+            lines.append(
+                f"  {name:<8} {c['messages']:>6} {c['megabytes']:>7.1f} {c['raw_rate']:>10.1f} "
+                f"{c['mailbot_rate']:>9.1f} {c['ratio']:>6.0%} {paired:<16} "
+                f"{c['mailbot_process_rate']:>20.1f} "
+                f"{c['raw_cpu_ms_per_message']:>16.1f} {c['mailbot_cpu_ms_per_message']:>8.1f}"
+            )
     if "latency" in sections:
         s = sections["latency"]
-        lines += ["", f"Latency, APPEND returned -> acknowledgement at the sink ({s['messages']} mails at "
-                  f"{s['rate']:g}/s, `mailbot run` in IDLE)",
-                  f"  p50 {_s(s['p50'])}   p95 {_s(s['p95'])}   max {_s(s['max'])}   "
-                  f"max acknowledged {_s(s['max_acknowledged'])}   daemon peak RSS {s['daemon_peak_rss_mb']:.0f} MB"]
+        lines += [
+            "",
+            f"Latency, APPEND returned -> acknowledgement at the sink ({s['messages']} mails at "
+            f"{s['rate']:g}/s, `mailbot run` in IDLE)",
+            f"  p50 {_s(s['p50'])}   p95 {_s(s['p95'])}   max {_s(s['max'])}   "
+            f"max acknowledged {_s(s['max_acknowledged'])}   daemon peak RSS {s['daemon_peak_rss_mb']:.0f} MB",
+        ]
         if s["missing"]:
-            lines.append(f"  NOT ACKNOWLEDGED within {s['waited_after_last_append']:g} s after the last APPEND: "
-                         f"{s['missing']} (positions {s['missing_positions']} of 0..{s['messages'] - 1})")
+            lines.append(
+                f"  NOT ACKNOWLEDGED within {s['waited_after_last_append']:g} s after the last APPEND: "
+                f"{s['missing']} (positions {s['missing_positions']} of 0..{s['messages'] - 1})"
+            )
     if "scale" in sections:
         s = sections["scale"]
         n = s["corpus"]["messages"]
-        lines += ["", f"Scale: `mailbot run --once` over a {n}-mail backlog ({s['corpus']['megabytes']} MB; appended "
-                  f"in {s['append_seconds']:.1f} s over {s['append_connections']} connections)",
-                  f"  peak RSS {s['peak_rss_mb']:.0f} MB; CPU {s['cpu_seconds']:.0f} s; wall {s['wall_seconds']:.1f} s "
-                  f"= handling {s['processing_seconds']:.1f} s + sending {s['sending_seconds'] or 0:.1f} s "
-                  f"({s['smtp_messages']} SMTP messages, {s['acknowledged']} customers acknowledged)",
-                  f"  handling per message: first {s['block']} {s['first_block_ms']:.1f} ms, last {s['block']} "
-                  f"{s['last_block_ms']:.1f} ms; blocks: " + " ".join(f"{b:.1f}" for b in s["blocks_ms"])]
+        lines += [
+            "",
+            f"Scale: `mailbot run --once` over a {n}-mail backlog ({s['corpus']['megabytes']} MB; appended "
+            f"in {s['append_seconds']:.1f} s over {s['append_connections']} connections)",
+            f"  peak RSS {s['peak_rss_mb']:.0f} MB; CPU {s['cpu_seconds']:.0f} s; wall {s['wall_seconds']:.1f} s "
+            f"= handling {s['processing_seconds']:.1f} s + sending {s['sending_seconds'] or 0:.1f} s "
+            f"({s['smtp_messages']} SMTP messages, {s['acknowledged']} customers acknowledged)",
+            f"  handling per message: first {s['block']} {s['first_block_ms']:.1f} ms, last {s['block']} "
+            f"{s['last_block_ms']:.1f} ms; blocks: " + " ".join(f"{b:.1f}" for b in s["blocks_ms"]),
+        ]
         if s["send_first_block_ms"] is not None:
-            lines.append(f"  sending per SMTP message: first {s['block']} {s['send_first_block_ms']:.2f} ms, "
-                         f"last {s['block']} {s['send_last_block_ms']:.2f} ms")
+            lines.append(
+                f"  sending per SMTP message: first {s['block']} {s['send_first_block_ms']:.2f} ms, "
+                f"last {s['block']} {s['send_last_block_ms']:.2f} ms"
+            )
     if "startup" in sections:
         s = sections["startup"]
-        lines += ["", f"Start-up ({s['method']})",
-                  f"  mailbot --help            median {_s(s['help']['median'])} (min {_s(s['help']['min'])})",
-                  f"  mailbot classify one.eml  median {_s(s['classify']['median'])} "
-                  f"(min {_s(s['classify']['min'])})"]
+        lines += [
+            "",
+            f"Start-up ({s['method']})",
+            f"  mailbot --help            median {_s(s['help']['median'])} (min {_s(s['help']['min'])})",
+            f"  mailbot classify one.eml  median {_s(s['classify']['median'])} (min {_s(s['classify']['min'])})",
+        ]
     if results.get("targets"):
         lines += ["", "Targets"]
         for row in results["targets"]:

@@ -40,8 +40,9 @@ class TimedSink(SmtpSink):
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         """aiosmtpd hook: note the arrival, answer 250."""
-        arrival = Arrival(time.monotonic(), envelope.mail_from, tuple(envelope.rcpt_tos),
-                          len(envelope.original_content or b""))
+        arrival = Arrival(
+            time.monotonic(), envelope.mail_from, tuple(envelope.rcpt_tos), len(envelope.original_content or b"")
+        )
         with self._lock:
             self._arrivals.append(arrival)
         return "250 2.0.0 OK"
@@ -86,7 +87,7 @@ def fill(dovecot: Dovecot, user: str, mails: Sequence[bytes], connections: int =
             client.create_folder(folder)
     started = time.perf_counter()
     share = -(-len(mails) // max(1, connections))
-    shares = [mails[i:i + share] for i in range(0, len(mails), share)] if mails else []
+    shares = [mails[i : i + share] for i in range(0, len(mails), share)] if mails else []
     with ThreadPoolExecutor(max_workers=max(1, len(shares))) as pool:
         for future in [pool.submit(_append_all, dovecot, user, folder, part) for part in shares]:
             future.result()

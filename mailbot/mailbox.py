@@ -210,9 +210,14 @@ class Mailbox:
 
         A silent drop gives no error while we only listen: this asks and waits for the answer
         (TimeoutError after the connection's timeout). A folder deleted and created again keeps
-        this session on the old one, where no new mail ever shows: its UIDVALIDITY tells.
+        this session on the old one, where no new mail ever shows: its UIDVALIDITY tells, or, on
+        Dovecot, which answers STATUS on the selected folder from the session's own stale view, a
+        NO to every command ("Internal error"): a session that fails a NOOP is given up.
         """
         _, responses = imap.noop()
+        failures = [r for r in responses if r and r[0] in (b"NO", b"BAD")]
+        if failures:
+            raise ConnectionResetError(f"IMAP session failing even a NOOP: {_text(failures)}")
         status = imap.folder_status(self.inbox, [b"UIDVALIDITY"])
         now_valid = int(status[b"UIDVALIDITY"])
         if now_valid != self.uidvalidity:
