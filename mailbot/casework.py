@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from mailbot.clock import iso
 from mailbot.compose import Composer
-from mailbot.config import Person, Rules, Span
+from mailbot.config import Person, PolicyRules, Rules, Span
 from mailbot.lifecycle import STATUS_NAMES_NL, Status, Transition, next_status, transition
 from mailbot.models import Address, Case, Category, Direction, Level, ParsedMail, Role, SubjectType, Verdict
 from mailbot.store import Store
@@ -67,7 +67,6 @@ class CaseWork:
         ``start`` is when the current level began (the receipt, or the escalation).
         """
         policy = self.rules.policy
-        n = policy.reminder_before.amount
         for name, due in (("ack", case.ack_due), ("solution", case.solution_due)):
             if due is None:
                 continue
@@ -75,7 +74,7 @@ class CaseWork:
                 f"{case.id}:{name}-reminder:{iso(due)}",
                 case.id,
                 f"{name}-reminder",
-                self.calendar.working_days_before(due, n),
+                reminder_moment(self.calendar, policy, due),
                 deadline=iso(due),
             )
             self.store.schedule(
@@ -130,6 +129,7 @@ class CaseWork:
             automatic=automatic,
             in_reply_to=in_reply_to,
             references=references,
+            reply_audience="customer",
         )
         self.store.enqueue(out, case.id, now)
         self.store.add_event(
@@ -156,6 +156,7 @@ class CaseWork:
             now=now,
             not_before=now,
             automatic=False,
+            reply_audience="staff",
         )
         self.store.enqueue(out, case.id, now)
         self.store.add_event(case.id, "queued", "system", now, kind=kind, to=sorted(unique), message_id=out.message_id)
@@ -252,6 +253,11 @@ class CaseWork:
                 "created_at": iso(now),
             }
         )
+
+
+def reminder_moment(calendar: WorkCalendar, policy: PolicyRules, due: datetime) -> datetime:
+    """When the owner is reminded of a deadline ``due``: ``policy.reminder_before`` ahead, at opening time."""
+    return calendar.working_days_before(due, policy.reminder_before.amount)
 
 
 def template_context(

@@ -8,9 +8,12 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from mailbot.logs import FORMATS, setup_logging
 
 if TYPE_CHECKING:
     from mailbot.config import Rules, Settings
@@ -31,6 +34,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--db", type=Path, help="database (default: $MAILBOT_DB or data/mailbot.db)")
     parser.add_argument("--templates", type=Path, help="template folder (default: `templates:` in the rules file)")
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug detail")
+    parser.add_argument(
+        "--log-format",
+        choices=FORMATS,
+        help="log lines as text or as JSON objects, one per line (default: $MAILBOT_LOG_FORMAT or text)",
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     run = sub.add_parser("run", help="run the daemon: watch the mailbox, handle mail, send what is due")
@@ -82,6 +90,38 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("check-config", help="validate rules.yaml, the templates and the environment")
 
+    login = sub.add_parser(
+        "login", help="sign the mailbox in with OAuth2 (MAILBOT_OAUTH), store the sign-in, test IMAP and SMTP"
+    )
+    login.add_argument(
+        "provider", choices=("microsoft", "google"), help="microsoft (device code or app secret) or google (browser)"
+    )
+    login.add_argument(
+        "--timeout", type=float, default=300.0, metavar="SECONDS", help="wait this long for the sign-in (default: 300)"
+    )
+    login.add_argument(
+        "--port",
+        type=int,
+        default=0,
+        help="google: the 127.0.0.1 port the browser returns to (default: a free one; fix it to forward it over ssh)",
+    )
+
+    status = sub.add_parser(
+        "status",
+        help="is the daemon alive; outbox, quarantine, deadlines at risk (exit 0 healthy, 1 unhealthy, 2 config error)",
+    )
+    status.add_argument("--json", action="store_true", help="print JSON instead of text")
+    status.add_argument(
+        "--strict", action="store_true", help="exit 1 also when mail is parked or quarantined, or a deadline is at risk"
+    )
+    status.add_argument(
+        "--stale-after",
+        type=float,
+        default=600.0,
+        metavar="SECONDS",
+        help="a daemon silent, or in trouble, this long counts as unhealthy (default: 600)",
+    )
+
     demo = sub.add_parser("demo", help="run a complete demo on loopback IMAP (Dovecot) and SMTP servers")
     demo.add_argument("--keep", action="store_true", help="keep the demo's temporary folder")
     return parser
@@ -90,8 +130,13 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the exit code."""
     args = build_parser().parse_args(argv)
+    log_format = args.log_format or os.environ.get("MAILBOT_LOG_FORMAT", "").strip().lower() or "text"
+    if log_format not in FORMATS:
+        print(f"mailbot: MAILBOT_LOG_FORMAT must be text or json, not {log_format!r}", file=sys.stderr)
+        return 2
     # The demo tells its own story; its daemon's log lines only with --verbose.
-    _setup_logging(logging.DEBUG if args.verbose else logging.WARNING if args.command == "demo" else logging.INFO)
+    level = logging.DEBUG if args.verbose else logging.WARNING if args.command == "demo" else logging.INFO
+    _setup_logging(level, log_format)
     from mailbot.config import ConfigError
 
     try:
@@ -99,6 +144,10 @@ def main(argv: list[str] | None = None) -> int:
             from mailbot.demo import run_demo
 
             return run_demo(keep=args.keep)
+        if args.command == "login":  # needs the environment only, not rules.yaml
+            from mailbot.oauth_login import login
+
+            return login(args.provider, _settings(args), args.timeout, args.port)
         settings, rules = _load(args)
         handler = {
             "run": _run,
@@ -108,6 +157,7 @@ def main(argv: list[str] | None = None) -> int:
             "compliments": _compliments,
             "report": _report,
             "privacy": _privacy,
+            "status": _status,
         }
         return handler[args.command](args, settings, rules)
     except ConfigError as exc:
@@ -117,27 +167,30 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
-def _setup_logging(level: int) -> None:
-    logging.basicConfig(
-        level=level,
-        format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
-    for noisy in ("imapclient", "aiosmtplib", "mailparser", "mail-parser", "mail.log"):
+def _setup_logging(level: int, log_format: str) -> None:
+    setup_logging(level, log_format)
+    for noisy in ("imapclient", "aiosmtplib", "mailparser", "mail-parser", "mail.log", "msal", "urllib3"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
 def _load(args: argparse.Namespace) -> tuple[Settings, Rules]:
+    from mailbot.config import load_rules
+
+    settings = _settings(args)
+    return settings, load_rules(settings.rules_path)
+
+
+def _settings(args: argparse.Namespace) -> Settings:
     from dataclasses import replace
 
-    from mailbot.config import load_rules, load_settings
+    from mailbot.config import load_settings
 
     settings = load_settings()
     if args.rules:
         settings = replace(settings, rules_path=args.rules)
     if args.db:
         settings = replace(settings, db_path=args.db, data_dir=args.db.parent)
-    return settings, load_rules(settings.rules_path)
+    return settings
 
 
 def _templates(args: argparse.Namespace, rules: Rules) -> Path:
@@ -153,15 +206,22 @@ def _run(args: argparse.Namespace, settings: Settings, rules: Rules) -> int:
         print("mailbot: set MAILBOT_IMAP_URL and MAILBOT_SMTP_URL (see README)", file=sys.stderr)
         return 2
     from mailbot.compose import TemplateError
+    from mailbot.oauth import OAuthError
+    from mailbot.progress import NoProgress, progress_for
 
+    # A backlog's progress on stderr for `run --once`; the daemon's log is for its own lines.
+    progress = progress_for(sys.stderr) if args.once else NoProgress()
     store = Store(settings.db_path)
     try:
-        daemon = Daemon(settings, rules, store, SystemClock(), _templates(args, rules))
+        daemon = Daemon(settings, rules, store, SystemClock(), _templates(args, rules), progress)
         daemon.install_signal_handlers()
         report = daemon.run(once=args.once)
     except TemplateError as exc:
         print(f"mailbot: template error: {exc}", file=sys.stderr)
         return 2
+    except OAuthError as exc:
+        print(f"mailbot: sign-in failed: {exc}", file=sys.stderr)
+        return 1
     except Exception as exc:
         from mailbot.daemon import is_connection_error
 
@@ -171,6 +231,7 @@ def _run(args: argparse.Namespace, settings: Settings, rules: Rules) -> int:
         print(f"mailbot: cannot reach the mail server: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
     finally:
+        progress.finish()
         store.close()
     log.info(
         "done: %d processed, %d quarantined, %d sent, %d send failures",
@@ -318,7 +379,9 @@ def _report(args: argparse.Namespace, settings: Settings, rules: Rules) -> int:
     import os
     from datetime import UTC, datetime
 
-    from mailbot.report import Period, ReportError, load_report, names_from, render
+    from mailbot.kpi import load_report
+    from mailbot.report import Period, ReportError, names_from
+    from mailbot.report_render import render
     from mailbot.store import Store
 
     try:
@@ -376,6 +439,30 @@ def _classify(args: argparse.Namespace, settings: Settings, rules: Rules) -> int
     return 0
 
 
+def _status(args: argparse.Namespace, settings: Settings, rules: Rules) -> int:
+    from datetime import UTC, datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from mailbot.status import CONFIG_ERROR, assess, gather, health_dict, render
+    from mailbot.store import Store
+
+    if not settings.db_path.exists():  # opening it would create an empty one
+        print(f"mailbot: no database at {settings.db_path} (set MAILBOT_DB or --db)", file=sys.stderr)
+        return CONFIG_ERROR
+    now = datetime.now(UTC)
+    store = Store(settings.db_path)
+    try:
+        facts = gather(store, rules, now)
+    finally:
+        store.close()
+    health = assess(facts, now, timedelta(seconds=args.stale_after))
+    if args.json:
+        print(json.dumps(health_dict(health), ensure_ascii=False, indent=2))
+    else:
+        print(render(health, ZoneInfo(rules.calendar.timezone)), end="")
+    return health.exit_code(strict=args.strict)
+
+
 def _check_config(args: argparse.Namespace, settings: Settings, rules: Rules) -> int:
     from mailbot.compose import Composer, TemplateError
     from mailbot.pipeline import TEMPLATES
@@ -400,8 +487,13 @@ def _check_config(args: argparse.Namespace, settings: Settings, rules: Rules) ->
     assert settings.imap is not None and settings.smtp is not None
     print(
         f"IMAP: {settings.imap.host}:{settings.imap.port} as {settings.imap.username} "
-        f"({'TLS' if settings.imap.ssl else 'plain'})"
+        f"({'TLS' if settings.imap.ssl else 'plain'}{', XOAUTH2' if settings.imap.xoauth2 else ''})"
     )
-    print(f"SMTP: {settings.smtp.host}:{settings.smtp.port} ({'TLS' if settings.smtp.ssl else 'STARTTLS if offered'})")
+    print(
+        f"SMTP: {settings.smtp.host}:{settings.smtp.port} ({'TLS' if settings.smtp.ssl else 'STARTTLS if offered'}"
+        f"{', XOAUTH2' if settings.smtp.xoauth2 else ''})"
+    )
+    if settings.oauth is not None:
+        print(f"OAuth: {settings.oauth.describe()}")
     print(f"database: {settings.db_path}")
     return 0

@@ -59,3 +59,16 @@ def parse_stored(text: str | None) -> datetime | None:
 
 
 ZERO = timedelta(0)
+
+
+def span_text(delta: timedelta) -> str:
+    """A duration for people: ``45 s``, ``12 min 5 s``, ``3 h 5 min``, ``2 d 4 h``."""
+    seconds = max(0, round(delta.total_seconds()))
+    if seconds < 60:
+        return f"{seconds} s"
+    if seconds < 3600:
+        minutes, rest = divmod(seconds, 60)
+        return f"{minutes} min {rest} s" if rest else f"{minutes} min"
+    if seconds < 86400:
+        return f"{seconds // 3600} h {seconds % 3600 // 60} min"
+    return f"{seconds // 86400} d {seconds % 86400 // 3600} h"

@@ -21,6 +21,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from mailbot.config import Rules
 from mailbot.models import Address, OutgoingMail
+from mailbot.replyaddress import make_reply_address
 
 # Only for addresses the fast path below leaves alone (non-ASCII, quoted local parts).
 # Folding at 78 puts a break right after "To:", which some clients show as a leading space.
@@ -101,8 +102,13 @@ class Composer:
         automatic: bool,
         in_reply_to: str | None = None,
         references: Sequence[str] = (),
+        reply_audience: str | None = None,
     ) -> OutgoingMail:
-        """Render and wrap one mail: Message-ID of ours, threading headers, case tag, text + HTML."""
+        """Render and wrap one mail: Message-ID of ours, threading headers, case tag, text + HTML.
+
+        With ``reply_audience`` (customer or staff) and ``security.reply_addresses`` on, replies
+        go to the case's own address for that audience (replyaddress.py).
+        """
         subject, text = self.render(template, context)
         if ref is not None and f"[{ref}]" not in subject:
             subject = f"[{ref}] {subject}"
@@ -117,6 +123,9 @@ class Composer:
             _field("Date", format_datetime(now)),
             _field("Message-ID", message_id),
         ]
+        if ref is not None and reply_audience is not None and self.rules.security.reply_addresses:
+            address = make_reply_address(self.rules.bot_address, ref, reply_audience, self.secret)
+            fields.append(_address_field("Reply-To", [Address(address, self.rules.organisation)]))
         if in_reply_to:
             fields.append(_field("In-Reply-To", in_reply_to))
             fields.append(_field("References", " ".join(clean_header(r) for r in (*references, in_reply_to)[-20:])))

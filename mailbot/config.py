@@ -12,10 +12,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, time, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
 from mailbot.models import Level, SubjectType
+
+if TYPE_CHECKING:
+    from mailbot.oauth import OAuthSettings
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 ROLES = ("formal", "first_line")
@@ -143,6 +146,8 @@ class CaseRules:
     auto_reply_window: timedelta = timedelta(minutes=60)
     max_message_bytes: int = 25 * 1024 * 1024
     max_attachments: int = 25
+    # A flood of broken mail must not become a flood of notices to the coordinator.
+    quarantine_notices_per_hour: int = 10
 
 
 @dataclass(frozen=True)
@@ -156,6 +161,8 @@ class SecurityRules:
 
     authserv_ids: tuple[str, ...] = ()
     require_authentication: bool = True
+    # Reply-To: a per-case address (klacht+<ref>.<token>@...) where the mail system has plus-addressing.
+    reply_addresses: bool = False
 
 
 @dataclass(frozen=True)
@@ -253,6 +260,8 @@ class ImapSettings:
     folder: str | None = None
     # Seconds to wait for an answer (MAILBOT_IMAP_TIMEOUT): the bound on noticing a dead connection.
     timeout: float = 90.0
+    # No password in the URL and MAILBOT_OAUTH set: log in with SASL XOAUTH2 (mailbot/oauth.py).
+    xoauth2: bool = False
 
 
 @dataclass(frozen=True)
@@ -266,6 +275,8 @@ class SmtpSettings:
     password: str | None = field(repr=False, default=None)
     # Seconds to wait for the server's answer to any command, DATA included (MAILBOT_SMTP_TIMEOUT).
     timeout: float = 60.0
+    # A user without a password in the URL and MAILBOT_OAUTH set: AUTH XOAUTH2 (mailbot/oauth.py).
+    xoauth2: bool = False
 
 
 @dataclass(frozen=True)
@@ -277,6 +288,7 @@ class Settings:
     db_path: Path
     rules_path: Path
     data_dir: Path
+    oauth: OAuthSettings | None = None  # MAILBOT_OAUTH*: access tokens instead of passwords
 
 
 # --- the environment -------------------------------------------------------------------
@@ -304,12 +316,23 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | Non
     smtp = parse_smtp_url(env["MAILBOT_SMTP_URL"]) if env.get("MAILBOT_SMTP_URL") else None
     if smtp is not None and env.get("MAILBOT_SMTP_TIMEOUT"):
         smtp = replace(smtp, timeout=_seconds(env["MAILBOT_SMTP_TIMEOUT"], "MAILBOT_SMTP_TIMEOUT"))
+    oauth = None
+    if env.get("MAILBOT_OAUTH"):
+        from mailbot.oauth import load_oauth
+
+        oauth = load_oauth(env)
+        # A URL with a password keeps it (a relay of one's own, say); one without gets a token.
+        if imap is not None and not imap.password:
+            imap = replace(imap, xoauth2=True)
+        if smtp is not None and smtp.username and not smtp.password:
+            smtp = replace(smtp, xoauth2=True)
     return Settings(
         imap=imap,
         smtp=smtp,
         db_path=db_path,
         rules_path=Path(env.get("MAILBOT_RULES", "rules.yaml")),
         data_dir=Path(env.get("MAILBOT_DATA", str(db_path.parent))),
+        oauth=oauth,
     )
 
 
@@ -581,7 +604,7 @@ class _RulesReader:
     def security(self, doc: Any) -> SecurityRules:
         if "security" not in doc:
             return SecurityRules()
-        node = self.mapping(doc, "security", "security", {"authserv_ids", "require_authentication"})
+        node = self.mapping(doc, "security", "security", {"authserv_ids", "require_authentication", "reply_addresses"})
         ids = tuple(i.lower() for i in self.strings(node, "authserv_ids", "security.authserv_ids"))
         required = self.boolean(node, "require_authentication", "security.require_authentication", True)
         if required and not ids:
@@ -590,7 +613,11 @@ class _RulesReader:
                 "authserv_ids",
                 "security.authserv_ids must name our mail server(s), or set require_authentication: false",
             )
-        return SecurityRules(authserv_ids=ids, require_authentication=required)
+        return SecurityRules(
+            authserv_ids=ids,
+            require_authentication=required,
+            reply_addresses=self.boolean(node, "reply_addresses", "security.reply_addresses", False),
+        )
 
     def privacy(self, doc: Any) -> PrivacyRules:
         if "privacy" not in doc:
@@ -781,7 +808,13 @@ class _RulesReader:
             doc,
             "cases",
             "cases",
-            {"reference_prefix", "auto_reply_window_minutes", "max_message_bytes", "max_attachments"},
+            {
+                "reference_prefix",
+                "auto_reply_window_minutes",
+                "max_message_bytes",
+                "max_attachments",
+                "quarantine_notices_per_hour",
+            },
         )
         prefix = self.string(node, "reference_prefix", "cases.reference_prefix", default="KL")
         if not re.fullmatch(r"[A-Z]{1,6}", prefix):
@@ -795,6 +828,9 @@ class _RulesReader:
                 node, "max_message_bytes", "cases.max_message_bytes", 25 * 1024 * 1024, 1024
             ),
             max_attachments=self.integer(node, "max_attachments", "cases.max_attachments", 25, 0),
+            quarantine_notices_per_hour=self.integer(
+                node, "quarantine_notices_per_hour", "cases.quarantine_notices_per_hour", 10, 1
+            ),
         )
 
     def classification(self, doc: Any) -> Classification:

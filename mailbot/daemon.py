@@ -11,10 +11,15 @@ from pathlib import Path
 from types import FrameType
 
 from mailbot.clock import Clock
-from mailbot.config import Rules, Settings
+from mailbot.config import Rules, Settings, SmtpSettings
+from mailbot.heartbeat import Heartbeat
+from mailbot.logs import log_failure
 from mailbot.mailbox import Mailbox
+from mailbot.oauth import daemon_tokens
 from mailbot.outbox import Outbox
 from mailbot.pipeline import Pipeline, Source
+from mailbot.progress import NoProgress, Progress
+from mailbot.reload import RulesWatch
 from mailbot.store import Store
 
 log = logging.getLogger("mailbot.daemon")
@@ -37,17 +42,30 @@ class RunReport:
 class Daemon:
     """Watches the mailbox and keeps the outbox moving until told to stop."""
 
-    def __init__(self, settings: Settings, rules: Rules, store: Store, clock: Clock, template_dir: Path) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        rules: Rules,
+        store: Store,
+        clock: Clock,
+        template_dir: Path,
+        progress: Progress | None = None,
+    ) -> None:
         if settings.imap is None:
             raise ValueError("MAILBOT_IMAP_URL is not set")
-        self.rules = rules
         self.store = store
         self.clock = clock
         self.pipeline = Pipeline(rules, store, clock, template_dir, settings.data_dir)
-        self.outbox = Outbox(store, clock, settings.smtp)
-        self.mailbox = Mailbox(settings.imap, rules.mailbox)
+        self.watch = RulesWatch(rules, template_dir)
+        tokens = daemon_tokens(settings, clock)  # XOAUTH2: one access token serves IMAP and SMTP
+        self.outbox = Outbox(store, clock, settings.smtp, tokens=tokens)
+        self.mailbox = Mailbox(settings.imap, rules.mailbox, tokens)
         self.stopping = False
         self.purged_on: date | None = None  # the local day of the last retention purge (privacy.py)
+        self.progress: Progress = progress or NoProgress()
+        oauth_secret = (settings.oauth.client_secret if settings.oauth else None) or ""
+        secrets = (settings.imap.password, settings.imap.username, oauth_secret, *_secrets(settings.smtp))
+        self.heartbeat = Heartbeat(store, clock, secrets)
 
     def stop(self, signum: int | None = None, frame: FrameType | None = None) -> None:
         """Finish the message in hand, then stop (the SIGTERM and SIGINT handler)."""
@@ -56,37 +74,65 @@ class Daemon:
         self.stopping = True
 
     def install_signal_handlers(self) -> None:
-        """Let SIGTERM and SIGINT end the loop cleanly."""
+        """Let SIGTERM and SIGINT end the loop cleanly, and SIGHUP reload the rules."""
         signal.signal(signal.SIGTERM, self.stop)
         signal.signal(signal.SIGINT, self.stop)
+        signal.signal(signal.SIGHUP, lambda signum, frame: self.watch.request())
+
+    @property
+    def rules(self) -> Rules:
+        """The rules in force: the pipeline's, swapped whole by a reload."""
+        return self.pipeline.rules
+
+    def reload_rules(self) -> None:
+        """Take an edited rules.yaml or template from the next message on; a broken one is refused (logged)."""
+        pipeline = self.watch.reload(self.pipeline)
+        if pipeline is not None:
+            self.pipeline = pipeline
+            self.mailbox.folders = pipeline.rules.mailbox  # IDLE and keepalive timing; folder names stay
 
     def run(self, once: bool = False) -> RunReport:
         """Process waiting mail and send what is due; with ``once``, return when that is done."""
         report = RunReport()
         backoff = 1.0
+        if not once:  # `run --once` beside a running daemon must not pose as it
+            self.heartbeat.start()
         try:
             while not self.stopping:
                 try:
+                    if self.watch.due():
+                        self.reload_rules()
+                    if self.mailbox.renew_due(self.clock.now()):
+                        log.info("the IMAP session's access token ends soon: logging in again with a new one")
+                        self.mailbox.close()
                     if self.mailbox.client is None:
                         self.mailbox.connect()
                     self.sync(report)
+                    if self.stopping:
+                        break  # stop now: timers and the outbox keep, durably, until the next start
                     self.run_timers(report)
                     self.send(report)
+                    self.heartbeat.synced()
                     backoff = 1.0
                     if once:
                         break
                     state = self.store.sync_state(self.mailbox.inbox)
-                    self.mailbox.wait(self._wait_seconds(), lambda: self.stopping, after_uid=state[1] if state else 0)
+                    self.mailbox.wait(self._wait_seconds(), self._should_stop, after_uid=state[1] if state else 0)
                 except Exception as exc:
                     if not is_connection_error(exc):
                         raise
                     if once:
                         raise
                     log.warning("trouble: %s; trying again in %.0f s", _describe(exc), backoff)
+                    self.heartbeat.trouble(exc)
                     self.mailbox.drop()  # no LOGOUT: a dead connection would hold us up for a whole timeout
                     self._sleep(backoff)
                     backoff = min(backoff * 2, MAX_BACKOFF)
+        except BaseException as exc:
+            self.heartbeat.stopped(exc)
+            raise
         finally:
+            self.heartbeat.stopped()  # done already when an exception ended the loop
             self.mailbox.close()
         return report
 
@@ -102,12 +148,16 @@ class Daemon:
             else:
                 self._uidvalidity_changed(folder, state[0], uidvalidity)
         uids = self.mailbox.uids_after(last_uid)
+        self.progress.start(len(uids))
         for start in range(0, len(uids), 50):
             chunk = uids[start : start + 50]
+            if self.watch.due():  # a backlog does not hold up an edit: take it between two batches
+                self.reload_rules()
             done: list[int] = []
             quarantined: list[int] = []
-            for fetched in self.mailbox.fetch(chunk):
-                handled = self.pipeline.handle(fetched.raw, Source(folder, uidvalidity, fetched.uid), fetched.arrived)
+            for fetched in self.mailbox.fetch(chunk, self.rules.cases.max_message_bytes):
+                source = Source(folder, uidvalidity, fetched.uid)
+                handled = self.pipeline.handle(fetched.raw, source, fetched.arrived, header_only_of=fetched.size)
                 (quarantined if handled.quarantined else done).append(fetched.uid)
                 if handled.again:
                     report.already_done += 1
@@ -117,6 +167,8 @@ class Daemon:
                     report.processed += 1
                 outcome = handled.entry.outcome
                 report.outcomes[outcome] = report.outcomes.get(outcome, 0) + 1
+                self.progress.advance()
+                self.heartbeat.alive()
                 if self.stopping:
                     break
             # Only now, with every state above committed (synchronous=FULL), does mail leave the inbox.
@@ -127,6 +179,7 @@ class Daemon:
                 self.store.set_sync_state(folder, uidvalidity, max(handled_uids), self.clock.now())
             if self.stopping:
                 return
+        self.progress.finish()
         if state is None or state[0] != uidvalidity:
             self.store.set_sync_state(folder, uidvalidity, max(uids, default=last_uid), self.clock.now())
 
@@ -148,7 +201,7 @@ class Daemon:
         try:
             purge_expired(self.store, self.pipeline.blobs, archive, self.rules, self.clock.now())
         except Exception:  # a failed purge must not stop the mail; it is tried again tomorrow
-            log.exception("retention purge failed")
+            log_failure(log, "retention purge failed")
         self.purged_on = today
 
     def send(self, report: RunReport) -> None:
@@ -186,15 +239,20 @@ class Daemon:
 
     def _wait_seconds(self) -> float:
         wait = float(self.rules.mailbox.idle_seconds)
-        for due in (self.outbox.next_due_at(), self.store.next_timer_at()):
+        for due in (self.outbox.next_due_at(), self.store.next_timer_at(), self.mailbox.renew_at):
             if due is not None:
                 wait = min(wait, max(1.0, (due - self.clock.now()) / timedelta(seconds=1)))
         return wait
 
     def _sleep(self, seconds: float) -> None:
         end = time.monotonic() + seconds
-        while not self.stopping and time.monotonic() < end:
+        while not self._should_stop() and time.monotonic() < end:
             time.sleep(min(0.5, end - time.monotonic()))
+
+    def _should_stop(self) -> bool:
+        # Asked every few seconds while waiting (IDLE slices, back-off): the place to beat cheaply.
+        self.heartbeat.alive()
+        return self.stopping or self.watch.due()  # an edited rules file ends the wait, too
 
 
 def is_connection_error(exc: BaseException) -> bool:
@@ -208,3 +266,7 @@ def is_connection_error(exc: BaseException) -> bool:
 
 def _describe(exc: Exception) -> str:
     return f"{type(exc).__name__}: {exc}"
+
+
+def _secrets(smtp: SmtpSettings | None) -> tuple[str, ...]:
+    return (smtp.password or "", smtp.username or "") if smtp else ()

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import grp
+import json
 import os
 import pwd
 import re
@@ -17,6 +19,7 @@ import tempfile
 import threading
 import time
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -25,6 +28,7 @@ from typing import Any, NoReturn, Self
 from urllib.parse import quote
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult
 from imapclient import IMAPClient
 
 LOOPBACK = "127.0.0.1"
@@ -93,6 +97,26 @@ service anvil {
 }
 """)
 
+# Appended with Dovecot(oauth2_introspection_url=...): XOAUTH2 and OAUTHBEARER check each token at that
+# URL (RFC 7662 introspection, POSTed), whose answer must be active and name the user who logs in. The
+# static passdb above refuses a token (it is not the password) and the oauth2 one is asked next.
+_OAUTH2 = Template("""\
+auth_mechanisms = plain login xoauth2 oauthbearer
+passdb {
+  driver = oauth2
+  mechanisms = xoauth2 oauthbearer
+  args = $args
+}
+""")
+_OAUTH2_ARGS = Template("""\
+introspection_mode = post
+introspection_url = $url
+force_introspection = yes
+username_attribute = username
+active_attribute = active
+active_value = true
+""")
+
 
 class DevServerError(RuntimeError):
     """A development mail server is missing or could not start."""
@@ -151,13 +175,22 @@ class Dovecot(_Service):
 
     host = LOOPBACK
 
-    def __init__(self, root: Path, port: int = 0, password: str = "secret", binary: str | None = None) -> None:
+    def __init__(
+        self,
+        root: Path,
+        port: int = 0,
+        password: str = "secret",
+        binary: str | None = None,
+        oauth2_introspection_url: str | None = None,
+    ) -> None:
         if not password or any(ch.isspace() for ch in password):
             raise ValueError("password must be non-empty and without whitespace")
         self.root = Path(root).resolve()
         self.port = port or free_port()
         self.password = password
         self.binary = binary
+        # Also AUTHENTICATE XOAUTH2 with bearer tokens checked at this URL; the password still works.
+        self.oauth2_introspection_url = oauth2_introspection_url
         self.log_path = self.root / "dovecot.log"
         self.config_path = self.root / "dovecot.conf"
         self._proc: subprocess.Popen[bytes] | None = None
@@ -252,18 +285,21 @@ class Dovecot(_Service):
         base_dir, scratch = str(self.root / "run"), None
         if len(base_dir) > _MAX_BASE_DIR:
             base_dir = scratch = tempfile.mkdtemp(prefix="dovecot-")
-        self.config_path.write_text(
-            _CONFIG.substitute(
-                base_dir=base_dir,
-                state_dir=self.root / "state",
-                port=self.port,
-                host=self.host,
-                greeting=self._greeting,
-                log_path=self.log_path,
-                password=self.password.replace("%", "%%"),
-                **self._privileges(home),
-            )
+        config = _CONFIG.substitute(
+            base_dir=base_dir,
+            state_dir=self.root / "state",
+            port=self.port,
+            host=self.host,
+            greeting=self._greeting,
+            log_path=self.log_path,
+            password=self.password.replace("%", "%%"),
+            **self._privileges(home),
         )
+        if self.oauth2_introspection_url:
+            args = self.root / "dovecot-oauth2.conf.ext"
+            args.write_text(_OAUTH2_ARGS.substitute(url=self.oauth2_introspection_url))
+            config += _OAUTH2.substitute(args=args)
+        self.config_path.write_text(config)
         return scratch
 
     def _privileges(self, home: Path) -> dict[str, Any]:
@@ -365,13 +401,20 @@ class SmtpSink(_Service):
       connection is cut before the 250, so the client cannot know they arrived;
     - ``stall_data = True``: DATA is never answered while it stays set, and a message whose client
       gave up waiting is not recorded.
+
+    Given ``xoauth2``, a check of (user, bearer token), the sink offers AUTH XOAUTH2 only (without
+    TLS, on loopback) and takes mail only after it: ``xoauth2_logins`` lists who logged in.
     """
 
     host = LOOPBACK
 
-    def __init__(self, dovecot: Dovecot | None = None, port: int = 0) -> None:
+    def __init__(
+        self, dovecot: Dovecot | None = None, port: int = 0, xoauth2: Callable[[str, str], bool] | None = None
+    ) -> None:
         self.dovecot = dovecot
         self.port = port or free_port()
+        self.xoauth2 = xoauth2
+        self.xoauth2_logins: list[str] = []
         self.fail_with: tuple[int, str] | None = None
         self.drop_after_data = 0
         self.stall_data = False
@@ -394,9 +437,11 @@ class SmtpSink(_Service):
         """Start listening; returns once the server answers."""
         if self._controller is not None:
             raise DevServerError(f"SMTP sink on port {self.port} is already running")
-        # AUTH would go here (authenticator=..., auth_require_tls=...), and so would
-        # STARTTLS (tls_context=..., require_starttls=True); both are off for now.
-        controller = Controller(self, hostname=self.host, port=self.port, server_hostname="mailbot-devsmtp")
+        # STARTTLS would go here (tls_context=..., require_starttls=True); it is off for now.
+        auth: dict[str, Any] = {}
+        if self.xoauth2 is not None:
+            auth = dict(auth_require_tls=False, auth_required=True, auth_exclude_mechanism=["LOGIN", "PLAIN"])
+        controller = Controller(self, hostname=self.host, port=self.port, server_hostname="mailbot-devsmtp", **auth)
         controller.start()
         self._controller = controller
 
@@ -413,6 +458,25 @@ class SmtpSink(_Service):
                 got = len(self._messages)
                 raise TimeoutError(f"expected {count} message(s) within {timeout} s, got {got}")
             return list(self._messages)
+
+    async def auth_XOAUTH2(self, server: Any, args: list[str]) -> AuthResult:
+        """aiosmtpd hook for AUTH XOAUTH2 (offered only with ``xoauth2``): the SASL string's bearer token checked.
+
+        A refusal goes as Gmail and Microsoft send it: a 334 with a JSON status, then 535 after the client's
+        empty answer.
+        """
+        blob = args[1] if len(args) > 1 else ""
+        try:
+            fields = dict(f.split("=", 1) for f in base64.b64decode(blob, validate=True).decode().split("\x01") if f)
+        except ValueError:
+            return AuthResult(success=False, handled=False, message="501 5.5.2 Cannot decode the XOAUTH2 string")
+        user, bearer = fields.get("user", ""), fields.get("auth", "")
+        token = bearer[len("Bearer ") :] if bearer.startswith("Bearer ") else ""
+        if self.xoauth2 is not None and token and self.xoauth2(user, token):
+            self.xoauth2_logins.append(user)
+            return AuthResult(success=True, auth_data=user)
+        await server.challenge_auth(json.dumps({"status": "401", "schemes": "bearer"}))
+        return AuthResult(success=False, handled=False, message="535 5.7.8 Username and token not accepted")
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         """aiosmtpd hook: fail, stall or drop as told, or deliver into Dovecot and record the message."""

@@ -15,8 +15,12 @@ from mailbot.config import ImapSettings, MailboxRules
 if TYPE_CHECKING:
     from imapclient import IMAPClient
 
+    from mailbot.oauth import Tokens
+
 log = logging.getLogger("mailbot.mailbox")
 FETCH_BATCH = 50
+# At most this many bytes of mail in memory per download (a message over it comes alone).
+FETCH_BYTES = 16 * 1024 * 1024
 # IDLE is watched in slices this long, to honour a stop request and the keepalive.
 IDLE_SLICE = 2.0
 # This many IDLE checks in a row that return at once and empty mean the server closed the
@@ -35,18 +39,22 @@ class Fetched:
     uid: int
     raw: bytes
     arrived: datetime | None
+    # Set when only the header was downloaded: the whole message's size, over the limit.
+    size: int | None = None
 
 
 class Mailbox:
     """The watched IMAP folder. Never deletes mail: it only moves it after the state is committed."""
 
-    def __init__(self, settings: ImapSettings, folders: MailboxRules) -> None:
+    def __init__(self, settings: ImapSettings, folders: MailboxRules, tokens: Tokens | None = None) -> None:
         self.settings = settings
         self.folders = folders
         self.inbox = settings.folder or folders.inbox
         self.client: IMAPClient | None = None
         self.uidvalidity = 0
         self.capabilities: frozenset[bytes] = frozenset()
+        self.tokens = tokens  # XOAUTH2: access tokens instead of the password
+        self.renew_at: datetime | None = None  # log in again before the session's token ends
 
     def connect(self) -> None:
         """Log in, create the processed and quarantine folders when absent, select the inbox."""
@@ -56,7 +64,7 @@ class Mailbox:
             self.settings.host, port=self.settings.port, ssl=self.settings.ssl, timeout=self.settings.timeout
         )
         try:
-            client.login(self.settings.username, self.settings.password)
+            self._login(client)
             for folder in (self.folders.processed, self.folders.quarantine):
                 if not client.folder_exists(folder):
                     client.create_folder(folder)
@@ -78,6 +86,29 @@ class Mailbox:
             self.has(b"IDLE"),
             self.has(b"MOVE"),
         )
+
+    def _login(self, client: IMAPClient) -> None:
+        """LOGIN with the password, or AUTHENTICATE XOAUTH2 with a token good for at least oauth.MARGIN."""
+        if not self.settings.xoauth2 or self.tokens is None:
+            client.login(self.settings.username, self.settings.password)
+            return
+        from imapclient.exceptions import LoginError
+
+        token = self.tokens.token()
+        try:
+            client.oauth2_login(self.settings.username, token.value)
+        except LoginError:
+            # Revoked, or the server's clock is ahead of ours: once more with a new token.
+            log.warning("IMAP server refused the access token; trying once more with a new one")
+            self.tokens.invalidate()
+            token = self.tokens.token()
+            client.oauth2_login(self.settings.username, token.value)
+        # Microsoft 365 ends a session when its token expires: the daemon logs in again before that.
+        self.renew_at = self.tokens.renew_at()
+
+    def renew_due(self, now: datetime) -> bool:
+        """Whether the session's token is about to end, so the connection should be made anew."""
+        return self.client is not None and self.renew_at is not None and now >= self.renew_at
 
     def close(self) -> None:
         """Log out; errors on the way out do not matter."""
@@ -102,18 +133,45 @@ class Mailbox:
         # "n:*" always names the highest message, even below n: filter it out.
         return sorted(uid for uid in imap.search(["UID", f"{last_uid + 1}:*"]) if uid > last_uid)
 
-    def fetch(self, uids: Sequence[int]) -> Iterator[Fetched]:
-        """The raw messages, in UID order, in batches; BODY.PEEK leaves the \\Seen flag alone."""
+    def fetch(self, uids: Sequence[int], max_message_bytes: int) -> Iterator[Fetched]:
+        """The raw messages, in UID order; BODY.PEEK leaves the \\Seen flag alone.
+
+        The sizes are asked first, so that one download holds at most FETCH_BATCH messages and
+        FETCH_BYTES bytes (a backlog of large mail must not fill the memory), and a message over
+        ``max_message_bytes`` is never downloaded: only its header is, with ``size`` telling why.
+        """
+        if not uids:
+            return
         imap = self._client()
-        for start in range(0, len(uids), FETCH_BATCH):
-            chunk = list(uids[start : start + FETCH_BATCH])
-            data = imap.fetch(chunk, ["BODY.PEEK[]", "INTERNALDATE"])
-            for uid in chunk:
-                item = data.get(uid)
-                if item is None:
-                    continue  # expunged by someone else meanwhile
-                arrived = item.get(b"INTERNALDATE")
-                yield Fetched(uid, item[b"BODY[]"], _aware(arrived))
+        sizes = {uid: int(item.get(b"RFC822.SIZE", 0)) for uid, item in imap.fetch(list(uids), ["RFC822.SIZE"]).items()}
+        batch: list[int] = []
+        batch_bytes = 0
+        for uid in uids:
+            if uid not in sizes:
+                continue  # expunged by someone else meanwhile
+            size = sizes[uid]
+            if size > max_message_bytes:
+                yield from self._download(batch, "BODY.PEEK[]")
+                batch, batch_bytes = [], 0
+                yield from self._download([uid], "BODY.PEEK[HEADER]", size=size)
+                continue
+            if batch and (len(batch) >= FETCH_BATCH or batch_bytes + size > FETCH_BYTES):
+                yield from self._download(batch, "BODY.PEEK[]")
+                batch, batch_bytes = [], 0
+            batch.append(uid)
+            batch_bytes += size
+        yield from self._download(batch, "BODY.PEEK[]")
+
+    def _download(self, uids: list[int], part: str, size: int | None = None) -> Iterator[Fetched]:
+        if not uids:
+            return
+        data = self._client().fetch(uids, [part, "INTERNALDATE"])
+        key = part.replace(".PEEK", "").encode()
+        for uid in uids:
+            item = data.get(uid)
+            if item is None or key not in item:
+                continue  # expunged by someone else meanwhile
+            yield Fetched(uid, item[key], _aware(item.get(b"INTERNALDATE")), size)
 
     def message_ids(self, uids: Sequence[int]) -> dict[int, str]:
         """Message-ID header of each UID, for recognising mail after a UIDVALIDITY change."""

@@ -9,6 +9,8 @@ from datetime import datetime, timedelta
 
 from mailbot.clock import Clock
 from mailbot.config import SmtpSettings
+from mailbot.logs import about, redacted
+from mailbot.oauth import Tokens
 from mailbot.send import SendResult, deliver
 from mailbot.store import Store
 
@@ -38,11 +40,14 @@ def retry_delay(attempts: int) -> timedelta:
 class Outbox:
     """Sends what is due and records every result in its own transaction."""
 
-    def __init__(self, store: Store, clock: Clock, smtp: SmtpSettings | None, batch_size: int = 200) -> None:
+    def __init__(
+        self, store: Store, clock: Clock, smtp: SmtpSettings | None, batch_size: int = 200, tokens: Tokens | None = None
+    ) -> None:
         self.store = store
         self.clock = clock
         self.smtp = smtp
         self.batch_size = batch_size
+        self.tokens = tokens  # AUTH XOAUTH2 (mailbot/oauth.py)
 
     def send_due(self) -> SendReport:
         """Deliver every due mail, batch by batch, until nothing due is left or sending fails."""
@@ -54,12 +59,20 @@ class Outbox:
             if not batch:
                 return report
             before = report.sent
-            asyncio.run(deliver(self.smtp, batch, lambda r: self.record(r, report)))
+            asyncio.run(deliver(self.smtp, batch, lambda r: self.record(r, report), self.tokens))
             if report.sent == before or len(batch) < self.batch_size:
                 return report
 
     def record(self, result: SendResult, report: SendReport) -> None:
-        """Write one send result: sent, retry later, or parked with the reason on the case."""
+        """Write one send result: sent, retry later, or parked with the reason on the case.
+
+        Its log lines carry the mail's Message-ID and its case's reference."""
+        mail = result.mail
+        ref = self.store.case(mail.case_id).ref if mail.case_id is not None else None
+        with about(case=ref, message_id=mail.message_id):
+            self._record(result, report)
+
+    def _record(self, result: SendResult, report: SendReport) -> None:
         now = self.clock.now()
         mail = result.mail
         with self.store.transaction():
@@ -81,6 +94,12 @@ class Outbox:
                         if case.ack_sent_at is None:
                             self.store.update_case(mail.case_id, now, ack_sent_at=now)
                 log.info("sent %s %s to %d recipient(s)", mail.kind, mail.message_id, len(mail.recipients))
+            elif not result.tried:
+                next_at = now + retry_delay(mail.attempts + 1)
+                self.store.mark_deferred(mail.id, result.error or "unknown error", next_at)
+                report.retried += 1
+                report.errors.append(result.error or "")
+                log.debug("server unreachable; %s %s waits until %s", mail.kind, mail.message_id, next_at.isoformat())
             elif result.permanent or mail.attempts + 1 >= GIVE_UP_AFTER:
                 self.store.mark_parked(mail.id, result.error or "unknown error")
                 report.parked += 1
@@ -95,13 +114,14 @@ class Outbox:
                         error=result.error,
                         permanent=True,
                     )
-                log.error("parked %s %s: %s", mail.kind, mail.message_id, result.error)
+                log.error("parked %s %s: %s", mail.kind, mail.message_id, redacted(result.error or ""))
             else:
                 next_at = now + retry_delay(mail.attempts + 1)
                 self.store.mark_retry(mail.id, result.error or "unknown error", next_at)
                 report.retried += 1
                 report.errors.append(result.error or "")
-                log.warning("will retry %s %s at %s: %s", mail.kind, mail.message_id, next_at.isoformat(), result.error)
+                error = redacted(result.error or "")  # a refusal may name the recipient
+                log.warning("will retry %s %s at %s: %s", mail.kind, mail.message_id, next_at.isoformat(), error)
 
     def next_due_at(self) -> datetime | None:
         """When the next queued mail becomes due."""

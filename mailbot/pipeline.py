@@ -6,7 +6,7 @@ import hashlib
 import logging
 import sqlite3
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from mailbot.blobs import BlobStore
@@ -16,10 +16,12 @@ from mailbot.classify import auto_reason, classify
 from mailbot.clock import Clock
 from mailbot.compose import Composer
 from mailbot.config import Rules
+from mailbot.logs import about, log_failure, redacted
 from mailbot.models import Address, OutgoingMail, Quarantine
 from mailbot.msgid import is_forged, load_secret
-from mailbot.parse import ParseError, header_hint, parse_mail
+from mailbot.parse import ParseError, header_hint, normalise_message_id, parse_mail
 from mailbot.quotes import strip_quoted
+from mailbot.replyaddress import read_reply_address
 from mailbot.store import MailLogEntry, Store
 from mailbot.thread import find_thread, ids_in_raw
 from mailbot.timers import TimerDesk
@@ -82,9 +84,21 @@ class Pipeline:
         self.desk = CaseDesk(self.work)
         self.timers = TimerDesk(self.work)
 
-    def handle(self, raw: bytes, source: Source, arrived: datetime | None = None) -> Handled:
-        """Process one raw message; never raises for a bad message, only for a broken database."""
+    def handle(
+        self, raw: bytes, source: Source, arrived: datetime | None = None, header_only_of: int | None = None
+    ) -> Handled:
+        """Process one raw message; never raises for a bad message, only for a broken database.
+
+        ``header_only_of`` is the size of a message too large to download: ``raw`` is its header.
+        Every log line meanwhile carries the message's Message-ID, and its case once known.
+        """
         digest = hashlib.sha256(raw).hexdigest()
+        with about(message_id=normalise_message_id(header_hint(raw, "Message-ID")) or _digest_key(digest)):
+            return self._handle(raw, digest, source, arrived, header_only_of)
+
+    def _handle(
+        self, raw: bytes, digest: str, source: Source, arrived: datetime | None, header_only_of: int | None
+    ) -> Handled:
         earlier = self.store.mail_outcome(digest)
         if earlier is not None:
             return Handled(earlier, again=True)
@@ -93,16 +107,18 @@ class Pipeline:
         received_at = min(now, arrived) if arrived else now
         self.work.to_archive.clear()
         try:
+            if header_only_of is not None:
+                raise Quarantine(self._too_large(header_only_of) + "; only its header was read")
             entry = self._process(raw, digest, source, received_at, now)
         except Quarantine as exc:
-            entry = self._quarantine(raw, digest, source, str(exc), now)
+            entry = self._quarantine(raw, digest, source, str(exc), now, size=header_only_of or len(raw))
         except sqlite3.OperationalError:
             raise  # a locked or full database says nothing about the message: try it again later
         except Exception as exc:  # a bug must cost one message its processing, not the daemon
-            log.exception("internal error on message %s; quarantined", digest[:12])
+            log_failure(log, f"internal error on message {digest[:12]}; quarantined")
             entry = self._quarantine(raw, digest, source, f"internal error: {type(exc).__name__}: {exc}", now)
-        case = f" case={self.store.case(entry.case_id).ref}" if entry.case_id else ""
-        log.info("message %s: %s%s (%s)", entry.key, entry.outcome, case, entry.reason or "")
+        with about(case=self.store.case(entry.case_id).ref if entry.case_id else None):
+            log.info("message handled: %s%s", entry.outcome, f" ({redacted(entry.reason)})" if entry.reason else "")
         return Handled(entry)
 
     def archive_finished(self, now: datetime) -> None:
@@ -116,22 +132,29 @@ class Pipeline:
                 path = archive_case(
                     self.store, self.blobs, case, self.data_dir / "archive", self.calendar.zone, self.template_dir, now
                 )
-                log.info("archived %s to %s", case.ref, path)
+                with about(case=case.ref):
+                    log.info("archived to %s", path)
             except Exception as exc:
-                log.error("could not archive %s: %s", case.ref, exc)
+                with about(case=case.ref):
+                    log.error("could not archive: %s", redacted(str(exc)))
         self.work.to_archive.clear()
 
     def _process(self, raw: bytes, digest: str, source: Source, received_at: datetime, now: datetime) -> MailLogEntry:
         limits = self.rules.cases
         if len(raw) > limits.max_message_bytes:
-            raise Quarantine(f"message of {len(raw)} bytes is over the limit of {limits.max_message_bytes}")
+            raise Quarantine(self._too_large(len(raw)))
         try:
             parsed = parse_mail(
                 raw, received_at=received_at, strip=strip_quoted, assume_tz=self.rules.calendar.timezone
             )
         except ParseError as exc:
             raise Quarantine(f"cannot parse: {exc}") from None
-        mail = parsed.mail
+        # Our plus-addresses back to the configured ones; a valid one names its case.
+        mail, reply_token, forged_address = read_reply_address(parsed.mail, self.rules.addresses, self.secret)
+        if forged_address:
+            log.warning("message %s: sent to a reply address of ours with a wrong token; it joins no case", digest[:12])
+        sender = mail.sender.email if mail.sender else None
+        log.debug("from %s, subject %r, %d attachment(s)", sender, mail.subject, len(mail.attachments))
         if len(mail.attachments) > limits.max_attachments:
             raise Quarantine(f"{len(mail.attachments)} attachments, over the limit of {limits.max_attachments}")
         with self.store.transaction():
@@ -150,6 +173,7 @@ class Pipeline:
                 extra_ids=ids_in_raw(raw, self.rules.domain) if automatic else (),
                 allow_tag=not automatic,
                 forged=lambda mid: is_forged(mid, self.rules.domain, self.secret),
+                reply_token=reply_token,
             )
             verdict = classify(
                 mail,
@@ -163,21 +187,42 @@ class Pipeline:
         self.archive_finished(now)
         return entry
 
-    def _quarantine(self, raw: bytes, digest: str, source: Source, reason: str, now: datetime) -> MailLogEntry:
+    def _too_large(self, size: int) -> str:
+        return f"message of {size} bytes is over the limit of {self.rules.cases.max_message_bytes}"
+
+    def _quarantine(
+        self, raw: bytes, digest: str, source: Source, reason: str, now: datetime, size: int | None = None
+    ) -> MailLogEntry:
         if len(reason) > _MAX_REASON:
             reason = reason[: _MAX_REASON - 1] + "…"
-        entry = MailLogEntry(digest, f"<sha256-{digest[:32]}@mailbot.invalid>", "quarantine", None, reason)
-        notice = self._quarantine_notice(raw, digest, reason, now)
+        entry = MailLogEntry(digest, _digest_key(digest), "quarantine", None, reason)
+        told = self.store.quarantine_notices_since(now - timedelta(hours=1))
+        cap = self.rules.cases.quarantine_notices_per_hour
+        notice = None
+        if told < cap:
+            notice = self._quarantine_notice(
+                raw,
+                digest,
+                reason,
+                now,
+                len(raw) if size is None else size,
+                last_this_hour=told + 1 == cap,
+                held_back=self.store.quarantined_without_notice(),
+            )
         with self.store.transaction():
             self.blobs.put(raw)
             self.store.log_mail(entry, source.folder, source.uidvalidity, source.uid, now)
-            self.store.add_event(None, "quarantined", "system", now, raw_sha256=digest, reason=reason)
+            self.store.add_event(
+                None, "quarantined", "system", now, raw_sha256=digest, reason=reason, notice=notice is not None
+            )
             if notice is not None:
                 self.store.enqueue(notice, None, now)
-        log.warning("message %s quarantined: %s", digest[:12], reason)
+        log.warning("message %s quarantined: %s", digest[:12], redacted(reason))
         return entry
 
-    def _quarantine_notice(self, raw: bytes, digest: str, reason: str, now: datetime) -> OutgoingMail | None:
+    def _quarantine_notice(
+        self, raw: bytes, digest: str, reason: str, now: datetime, size: int, last_this_hour: bool, held_back: int
+    ) -> OutgoingMail | None:
         """The coordinator's notice of a message set aside; None (logged) when it cannot be made,
         for a message must reach quarantine even then."""
         coordinator = self.rules.coordinator
@@ -190,9 +235,11 @@ class Pipeline:
                     "folder": self.rules.mailbox.quarantine,
                     "sender": header_hint(raw, "From"),
                     "subject": header_hint(raw, "Subject"),
-                    "size": len(raw),
+                    "size": size,
                     "set_aside": format_datetime_nl(now.astimezone(self.calendar.zone)),
                     "sha256": digest,
+                    "last_this_hour": last_this_hour,
+                    "held_back": held_back,
                 },
                 to=[Address(coordinator.email, coordinator.name)],
                 ref=None,
@@ -201,5 +248,10 @@ class Pipeline:
                 automatic=False,
             )
         except Exception:
-            log.exception("no quarantine notice for message %s", digest[:12])
+            log_failure(log, f"no quarantine notice for message {digest[:12]}")
             return None
+
+
+def _digest_key(digest: str) -> str:
+    """The key of a message known only by its bytes (no usable Message-ID, or quarantined)."""
+    return f"<sha256-{digest[:32]}@mailbot.invalid>"

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from mailbot.config import SmtpSettings
+from mailbot.oauth import OAuthError
 from mailbot.store import QueuedMail
+
+if TYPE_CHECKING:
+    from aiosmtplib import SMTP
+
+    from mailbot.oauth import Tokens
 
 log = logging.getLogger("mailbot.send")
 
@@ -21,12 +29,16 @@ class SendResult:
     permanent: bool = False
     error: str | None = None
     refused: tuple[str, ...] = ()
+    # False when the mail never reached the server (no connection): it says nothing about the mail.
+    tried: bool = True
 
 
 Report = Callable[[SendResult], Awaitable[None] | None]
 
 
-async def deliver(settings: SmtpSettings, batch: Sequence[QueuedMail], report: Report) -> None:
+async def deliver(
+    settings: SmtpSettings, batch: Sequence[QueuedMail], report: Report, tokens: Tokens | None = None
+) -> None:
     """Send ``batch`` over one SMTP connection; ``report`` hears about each mail as soon as it is known.
 
     Reporting each result at once (rather than after the batch) means a crash can repeat
@@ -36,23 +48,19 @@ async def deliver(settings: SmtpSettings, batch: Sequence[QueuedMail], report: R
 
     if not batch:
         return
-    smtp = aiosmtplib.SMTP(
-        hostname=settings.host,
-        port=settings.port,
-        use_tls=settings.ssl,
-        start_tls=None if not settings.ssl else False,  # None: STARTTLS when the server offers it
-        timeout=settings.timeout,  # a server that never answers DATA costs one timeout, then a retry
-    )
+    smtp = connection(settings)
     try:
         await smtp.connect()
-        if settings.username:
+        if settings.xoauth2 and tokens is not None:
+            await _xoauth2(smtp, settings.username or "", tokens)
+        elif settings.username:
             await smtp.login(settings.username, settings.password or "")
-    except (TimeoutError, aiosmtplib.SMTPException, OSError) as exc:
+    except (TimeoutError, aiosmtplib.SMTPException, OSError, OAuthError) as exc:
         reason = _describe(exc)
         permanent = isinstance(exc, aiosmtplib.SMTPAuthenticationError)
         log.warning("SMTP server %s:%d unavailable: %s", settings.host, settings.port, reason)
         for mail in batch:
-            await _call(report, SendResult(mail, accepted=False, permanent=False, error=reason))
+            await _call(report, SendResult(mail, accepted=False, error=reason, tried=False))
         if permanent:
             log.error("SMTP login refused; check MAILBOT_SMTP_URL")
         return
@@ -62,7 +70,9 @@ async def deliver(settings: SmtpSettings, batch: Sequence[QueuedMail], report: R
             await _call(report, result)
             if not result.accepted and not result.permanent and not smtp.is_connected:
                 for rest in batch[index + 1 :]:
-                    await _call(report, SendResult(rest, accepted=False, error="connection lost before sending"))
+                    await _call(
+                        report, SendResult(rest, accepted=False, error="connection lost before sending", tried=False)
+                    )
                 return
     finally:
         if smtp.is_connected:
@@ -70,6 +80,33 @@ async def deliver(settings: SmtpSettings, batch: Sequence[QueuedMail], report: R
                 await smtp.quit()
             except (TimeoutError, aiosmtplib.SMTPException, OSError):
                 smtp.close()
+
+
+def connection(settings: SmtpSettings) -> SMTP:
+    """An unconnected aiosmtplib client for ``settings``."""
+    import aiosmtplib
+
+    return aiosmtplib.SMTP(
+        hostname=settings.host,
+        port=settings.port,
+        use_tls=settings.ssl,
+        start_tls=None if not settings.ssl else False,  # None: STARTTLS when the server offers it
+        timeout=settings.timeout,  # a server that never answers DATA costs one timeout, then a retry
+    )
+
+
+async def _xoauth2(smtp: SMTP, user: str, tokens: Tokens) -> None:
+    """AUTH XOAUTH2 with the mailbox user's token; a refused token is replaced once at once."""
+    import aiosmtplib
+
+    token = await asyncio.to_thread(tokens.token)  # msal and urllib block: not on the event loop
+    try:
+        await smtp.auth_xoauth2(user, token.value)
+    except aiosmtplib.SMTPAuthenticationError:
+        log.warning("SMTP server refused the access token; trying once more with a new one")
+        tokens.invalidate()
+        token = await asyncio.to_thread(tokens.token)
+        await smtp.auth_xoauth2(user, token.value)
 
 
 async def _send_one(smtp: object, mail: QueuedMail) -> SendResult:

@@ -14,7 +14,7 @@ from mailbot.commands import Agreement, Command, CommandBlock, CommandError, des
 from mailbot.config import Person
 from mailbot.lifecycle import NotAllowed, Status, next_status, transition
 from mailbot.models import Address, Case, Direction, ParsedMail, Quarantine, Role, SubjectType, Verdict
-from mailbot.thread import ThreadMatch
+from mailbot.thread import STAFF_REPLY_ADDRESS, ThreadMatch
 
 # The transition each command takes; the others change no status.
 STEP_OF = {
@@ -80,7 +80,7 @@ class StaffDesk:
         if not block.commands and block.ok:
             self.store.add_event(case.id, "staff-note", sender, now, via=thread.via)
             return
-        trusted = self._trusted(mail)
+        trusted = self._trusted(mail, thread)
         if not trusted.ok:
             # Recorded as a note; the real owner of the address hears that someone tried.
             self.store.add_event(case.id, "commands-ignored", sender, now, reason=trusted.reason)
@@ -245,11 +245,13 @@ class StaffDesk:
             help=help_text() if errors else "",
         )
 
-    def _trusted(self, mail: ParsedMail) -> AuthVerdict:
+    def _trusted(self, mail: ParsedMail, thread: ThreadMatch | None = None) -> AuthVerdict:
         """Whether commands in this mail may be obeyed (issue: spoofed staff commands)."""
         security = self.rules.security
         if not security.require_authentication:
             return AuthVerdict(True, "authentication not required by rules.yaml")
+        if thread is not None and thread.via == STAFF_REPLY_ADDRESS:
+            return AuthVerdict(True, "sent to the case's reply address for staff")
         return authenticate(mail, security.authserv_ids)
 
     def _answers_kind(self, mail: ParsedMail) -> str | None:

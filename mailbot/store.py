@@ -165,6 +165,25 @@ MIGRATIONS: list[tuple[str, str]] = [
         ALTER TABLE cases ADD COLUMN erased_at TEXT;
         """,
     ),
+    (
+        # The running daemon's heartbeat (mailbot/heartbeat.py), read by `mailbot status`: one
+        # row, overwritten in place, so a beat costs one small write and the table never grows.
+        "0004_heartbeat",
+        """
+        CREATE TABLE heartbeat (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            pid INTEGER NOT NULL,
+            host TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            beat_at TEXT NOT NULL,
+            last_sync_at TEXT,
+            last_error TEXT,
+            last_error_at TEXT,
+            trouble_since TEXT,
+            stopped_at TEXT
+        );
+        """,
+    ),
 ]
 
 
@@ -191,6 +210,32 @@ class QueuedMail:
     recipients: tuple[str, ...]
     raw: bytes
     attempts: int
+
+
+@dataclass(frozen=True)
+class Beat:
+    """The daemon's last heartbeat: who it is, when it last lived, synced and failed."""
+
+    pid: int
+    host: str
+    started_at: datetime
+    beat_at: datetime
+    last_sync_at: datetime | None
+    last_error: str | None
+    last_error_at: datetime | None
+    trouble_since: datetime | None  # the first failure since the last successful sync
+    stopped_at: datetime | None
+
+
+@dataclass(frozen=True)
+class QueueFigures:
+    """What waits: unsent mail (the oldest by the time it became due), parked and quarantined mail."""
+
+    unsent: int
+    oldest_unsent_due: datetime | None
+    parked: int
+    quarantined: int
+    quarantined_recent: int
 
 
 class Store:
@@ -447,6 +492,30 @@ class Store:
         """A temporary failure: try again at ``next_attempt``."""
         self.db.execute(
             "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?",
+            [error, iso(next_attempt), outbox_id],
+        )
+
+    def quarantine_notices_since(self, since: datetime) -> int:
+        """How many quarantine notices were queued since ``since``."""
+        row = self.db.execute(
+            "SELECT count(*) FROM outbox WHERE kind = 'quarantine-notice' AND created_at >= ?", [iso(since)]
+        ).fetchone()
+        return int(row[0])
+
+    def quarantined_without_notice(self) -> int:
+        """Mail quarantined since the last one the coordinator was told of (held back by the hourly cap)."""
+        row = self.db.execute(
+            "SELECT count(*) FROM events WHERE case_id IS NULL AND kind = 'quarantined' "
+            "AND json_extract(detail_json, '$.notice') = 0 AND id > (SELECT coalesce(max(id), 0) FROM events "
+            "WHERE case_id IS NULL AND kind = 'quarantined' AND json_extract(detail_json, '$.notice') = 1)"
+        ).fetchone()
+        return int(row[0])
+
+    def mark_deferred(self, outbox_id: int, error: str, next_attempt: datetime) -> None:
+        """Not offered to the server at all (it could not be reached): try again at ``next_attempt``,
+        without counting an attempt, so that an outage never parks mail."""
+        self.db.execute(
+            "UPDATE outbox SET last_error = ?, next_attempt_at = ? WHERE id = ?",
             [error, iso(next_attempt), outbox_id],
         )
 
@@ -730,7 +799,7 @@ class Store:
             cache[table] = [c.name for c in self.db.table(table).columns]
         return list(cache[table])
 
-    # --- the KPI report: read only (mailbot/report.py computes the figures) -------------------------
+    # --- the KPI report: read only (mailbot/kpi.py computes the figures) ----------------------------
 
     def cases_received(self, start: datetime, end: datetime) -> list[Case]:
         """Cases received from ``start`` up to, not including, ``end``; oldest first."""
@@ -749,6 +818,76 @@ class Store:
             [iso(start), iso(end), json.dumps(list(kinds))],
         ).fetchall()
         return [{"case_id": r[0], "at": r[1], "kind": r[2], "detail": json.loads(r[3])} for r in rows]
+
+    # --- the daemon's heartbeat (mailbot/heartbeat.py) and health (mailbot/status.py) ----------------
+
+    def record_start(self, pid: int, host: str, now: datetime) -> None:
+        """A daemon started: it is the one the heartbeat speaks of; the last sync and error stay."""
+        self.db.execute(
+            "INSERT INTO heartbeat (id, pid, host, started_at, beat_at) VALUES (1, ?, ?, ?, ?) "
+            "ON CONFLICT(id) DO UPDATE SET pid = excluded.pid, host = excluded.host, "
+            "started_at = excluded.started_at, beat_at = excluded.beat_at, trouble_since = NULL, stopped_at = NULL",
+            [pid, host, iso(now), iso(now)],
+        )
+
+    def record_beat(self, now: datetime, synced: bool = False) -> None:
+        """The daemon lives; with ``synced``, it has just finished a loop turn without trouble."""
+        if synced:
+            self.db.execute(
+                "UPDATE heartbeat SET beat_at = ?, last_sync_at = ?, trouble_since = NULL WHERE id = 1",
+                [iso(now), iso(now)],
+            )
+        else:
+            self.db.execute("UPDATE heartbeat SET beat_at = ? WHERE id = 1", [iso(now)])
+
+    def record_trouble(self, now: datetime, error: str) -> None:
+        """A loop turn failed with ``error`` (already free of secrets and personal data)."""
+        self.db.execute(
+            "UPDATE heartbeat SET beat_at = ?, last_error = ?, last_error_at = ?, "
+            "trouble_since = coalesce(trouble_since, ?) WHERE id = 1",
+            [iso(now), error, iso(now), iso(now)],
+        )
+
+    def record_stop(self, now: datetime, error: str | None) -> None:
+        """The daemon ended: cleanly, or with ``error``."""
+        self.db.execute(
+            "UPDATE heartbeat SET beat_at = ?, stopped_at = ?, last_error = coalesce(?, last_error), "
+            "last_error_at = CASE WHEN ? IS NULL THEN last_error_at ELSE ? END WHERE id = 1",
+            [iso(now), iso(now), error, error, iso(now)],
+        )
+
+    def heartbeat(self) -> Beat | None:
+        """The last daemon's heartbeat; None when no daemon ever ran on this database."""
+        row = self.db.execute(
+            "SELECT pid, host, started_at, beat_at, last_sync_at, last_error, last_error_at, trouble_since, "
+            "stopped_at FROM heartbeat WHERE id = 1"
+        ).fetchone()
+        if row is None:
+            return None
+        pid, host, started, beat, synced, error, error_at, trouble, stopped = row
+        return Beat(
+            int(pid),
+            str(host),
+            from_iso(started),
+            from_iso(beat),
+            parse_stored(synced),
+            error,
+            parse_stored(error_at),
+            parse_stored(trouble),
+            parse_stored(stopped),
+        )
+
+    def queue_figures(self, since: datetime) -> QueueFigures:
+        """Unsent and parked mail in the outbox; quarantined mail in all and since ``since``."""
+        unsent, oldest, parked = self.db.execute(
+            "SELECT count(*) FILTER (WHERE status = 'pending'), min(not_before) FILTER (WHERE status = 'pending'), "
+            "count(*) FILTER (WHERE status = 'parked') FROM outbox"
+        ).fetchone()
+        quarantined, recent = self.db.execute(
+            "SELECT count(*), count(*) FILTER (WHERE at >= ?) FROM mail_log WHERE outcome = 'quarantine'",
+            [iso(since)],
+        ).fetchone()
+        return QueueFigures(int(unsent), parse_stored(oldest), int(parked), int(quarantined), int(recent))
 
 
 def _statements(sql: str) -> list[str]:

@@ -9,6 +9,7 @@ from functools import lru_cache
 
 from mailbot.classify import REPLY_PREFIX
 from mailbot.models import Case, ParsedMail
+from mailbot.replyaddress import ReplyToken
 
 # Our own outgoing Message-IDs name the case; a bounce quotes them in its body. Only spaces and
 # tabs, and one folded line break, may surround the name: with "\s*" a run of blank lines made
@@ -16,6 +17,10 @@ from mailbot.models import Case, ParsedMail
 _MESSAGE_ID_IN_TEXT = re.compile(
     rb"(?im)^[ \t]*(?:message-id|in-reply-to|references)[ \t]*:[ \t]*(?:\r?\n[ \t]+)?(<[^>\s]{3,250}>)"
 )
+
+
+# How a mail to a case's staff reply address joined: it counts as authenticated for commands.
+STAFF_REPLY_ADDRESS = "staff-reply-address"
 
 
 @dataclass(frozen=True)
@@ -41,18 +46,23 @@ def find_thread(
     extra_ids: Sequence[str] = (),
     allow_tag: bool = True,
     forged: Callable[[str], bool] = lambda _mid: False,
+    reply_token: ReplyToken | None = None,
 ) -> ThreadMatch:
     """Decide which case ``mail`` joins.
 
     References to any Message-ID of a case (incoming or outgoing) join it, except ids in our
-    own domain that ``forged`` rejects (their HMAC does not match). A case tag in the subject
-    joins only when the sender is a party of that case: its customer or staff.
+    own domain that ``forged`` rejects (their HMAC does not match). So does a mail to a case's
+    own reply address (``reply_token``, already checked). A case tag in the subject joins only
+    when the sender is a party of that case: its customer or staff.
     """
     ids = tuple(mid for mid in (*mail.thread_ids, *extra_ids) if not forged(mid))
     if ids:
         case_id = case_for_ids(ids)
         if case_id is not None:
             return ThreadMatch(case_id, "references")
+    by_address = case_by_ref(reply_token.ref) if reply_token else None
+    if reply_token is not None and by_address is not None:
+        return ThreadMatch(by_address.id, STAFF_REPLY_ADDRESS if reply_token.audience == "staff" else "reply-address")
     ref = tag_in_subject(mail.subject, prefix) if allow_tag else None
     if ref is None:
         return ThreadMatch(None, "new")

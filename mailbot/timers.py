@@ -7,18 +7,54 @@ a crash before the commit fires it again, a crash after it never repeats it.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from mailbot.casework import CaseWork
+from mailbot.casework import CaseWork, reminder_moment
 from mailbot.clock import iso
+from mailbot.config import PolicyRules
 from mailbot.lifecycle import ACTIVE, Status
 from mailbot.models import Address, Case, Category, Timer
-from mailbot.workdays import format_date_nl
+from mailbot.workdays import WorkCalendar, format_date_nl
 
 log = logging.getLogger("mailbot.timers")
 DEADLINE_NAMES = {"ack": "ontvangstbevestiging", "solution": "oplossing"}
 DIGEST_DAYS_AHEAD = 3
+
+
+@dataclass(frozen=True)
+class DeadlineRisk:
+    """A deadline of an active case inside its reminder window, or passed."""
+
+    ref: str
+    deadline: str  # "ack" or "solution"
+    due: datetime
+    passed: bool
+    team: str | None
+
+
+def unmet_deadline(case: Case, which: str) -> datetime | None:
+    """The case's ``which`` deadline ("ack" or "solution") while it still has to be met, else None."""
+    if Status(case.status) not in ACTIVE:
+        return None  # a solution proposed and accepted, or the case ended: nothing is owed any more
+    if which == "ack":
+        return case.ack_due if case.ack_sent_at is None else None
+    return case.solution_due
+
+
+def deadlines_at_risk(
+    cases: Iterable[Case], now: datetime, calendar: WorkCalendar, policy: PolicyRules
+) -> list[DeadlineRisk]:
+    """Unmet deadlines whose reminder time has come (the owner was, or is about to be, reminded), soonest first."""
+    risks = []
+    for case in cases:
+        for which in DEADLINE_NAMES:
+            due = unmet_deadline(case, which)
+            if due is not None and now >= reminder_moment(calendar, policy, due):
+                risks.append(DeadlineRisk(case.ref, which, due, now >= due, case.owner_team))
+    return sorted(risks, key=lambda r: (r.due, r.ref))
 
 
 class TimerDesk:
@@ -78,12 +114,9 @@ class TimerDesk:
 
     def _deadline(self, case: Case, timer: Timer, now: datetime) -> bool:
         which, what = timer.kind.split("-")
-        current = case.ack_due if which == "ack" else case.solution_due
+        current = unmet_deadline(case, which)
         if current is None or iso(current) != timer.detail.get("deadline"):
-            return False  # the deadline moved (an escalation set new ones)
-        met = case.ack_sent_at is not None if which == "ack" else Status(case.status) not in ACTIVE
-        if met or Status(case.status) not in ACTIVE:
-            return False
+            return False  # met, or moved (an escalation set new ones)
         work = self.work
         extra = {
             "deadline_name": DEADLINE_NAMES[which],

@@ -1,11 +1,13 @@
 """Faults: kills, outages, locks, silent drops and half-done moves; nothing lost, nothing twice.
 
-`./run test -m faults` runs these alone; `python bench/faults.py` is the full-size crash storm.
+`./run test -m faults` runs these alone; `python bench/faults.py` is the full size: the crash storm,
+and mail loops, case hijacking and spoofed staff commands.
 """
 
 from __future__ import annotations
 
 import email
+import json
 import logging
 import signal
 import socket
@@ -20,6 +22,7 @@ from dataclasses import replace
 from datetime import timedelta
 from email.policy import default as default_policy
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from conftest import REPO, Bot, rules_copy, run_mailbot
@@ -211,14 +214,41 @@ def test_keepalive_and_timeouts_are_configured_and_checked(tmp_path: Path) -> No
 
 
 @pytest.mark.integration
-def test_sigkill_storm_loses_nothing_and_acknowledges_everyone_once(
-    dovecot: Dovecot, sink: SmtpSink, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_fault_bench_at_ci_size_loses_nothing_answers_no_machine_and_lets_no_stranger_in(
+    dovecot_binary: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    """bench/faults.py end to end, small: the SIGKILL storm, then loops, hijacking and spoofed commands."""
     monkeypatch.syspath_prepend(str(REPO))
-    from bench.faults import crash_storm, render
+    from attacks import AUTOMATIC_HEADERS, AUTOMATIC_SENDERS, RESPONDER_STYLES, SPOOFS
 
-    result = crash_storm(dovecot, sink, tmp_path / "storm", mails=60, kills=10, seed=11, life=(0.2, 1.8))
-    report = render(result)
+    from bench.faults import SECTIONS, main
+
+    out = tmp_path / "faults.json"
+    size = ["--mails", "60", "--kills", "10", "--seed", "11", "--life", "0.2", "1.8", "--rounds", "1"]
+    code = main([*size, "--json", str(out)])
+    report = capsys.readouterr().out
+    figures = json.loads(out.read_text(encoding="utf-8"))
+    assert {c["section"] for c in figures["checks"]} == set(SECTIONS), report
+    assert code == 0 and figures["ok"] and "BROKEN" not in report, report
+
+    loops = figures["loops"]
+    automatic = len(AUTOMATIC_HEADERS) + len(AUTOMATIC_SENDERS)
+    assert loops["loops"] == len(RESPONDER_STYLES) + automatic, report
+    # Every loop ran, and stopped after the acknowledgement and one answer to it.
+    assert loops["exchanged"] == dict.fromkeys([*RESPONDER_STYLES, "automatic signs"], 2), report
+    assert loops["automatic"] == 2 * automatic and loops["replies_to_automatic"] == 0, report
+    assert loops["cases_from_automatic"] == 0, report
+    hijack = figures["hijack"]
+    assert len(hijack["attempts"]) == 8 and set(hijack["attempts"].values()) == {1}, report
+    assert set(hijack["joined"].values()) == {0}, report
+    assert hijack["linked"] == sum("tag" in kind for kind in hijack["attempts"]), report
+    assert hijack["genuine_joined"] == hijack["genuine"] == 2, report
+    spoofing = figures["spoofing"]
+    assert spoofing["attempts"] == {s.name: 1 for s in SPOOFS} and set(spoofing["obeyed"].values()) == {0}, report
+    assert spoofing["refused_with_reason"] == len(SPOOFS), report
+    assert spoofing["genuine_obeyed"] == spoofing["genuine"] == 1, report
+
+    result = SimpleNamespace(**figures["crash"])
     assert result.final_exit_code == 0, report
     assert result.kills == 10 and not result.crashes, report
     assert result.logged == result.mails and result.lost == 0 and result.in_two_cases == 0, report
@@ -376,7 +406,7 @@ def test_smtp_outage_sends_everything_once_when_back(
     with served(bot) as run:
         wait_until(
             lambda: (
-                count(bot, "SELECT count(*) FROM outbox WHERE attempts >= 1") == 6
+                count(bot, "SELECT count(*) FROM outbox WHERE last_error IS NOT NULL") == 6
                 and count(bot, "SELECT count(*) FROM outbox") == 6
             ),
             20,
@@ -401,6 +431,29 @@ def test_smtp_outage_sends_everything_once_when_back(
 
 
 @pytest.mark.integration
+def test_a_two_day_smtp_outage_parks_nothing(dovecot: Dovecot, sink: SmtpSink, tmp_path: Path) -> None:
+    from mailbot.outbox import GIVE_UP_AFTER, Outbox
+
+    bot = fast_bot(dovecot, sink, tmp_path)
+    bot.deliver(complaint("geduld@example.net"))
+    sink.stop()
+    report = bot.run_once()
+    assert report.processed == 1 and report.sent == 0
+    store = bot.store()
+    outbox = Outbox(store, bot.clock, bot.settings.smtp)
+    for _ in range(GIVE_UP_AFTER + 5):  # more passes than a mail the server refuses may take
+        bot.clock.advance(timedelta(hours=1))
+        assert outbox.send_due().sent == 0
+    rows = store.db.execute("SELECT status, attempts, last_error FROM outbox").fetchall()
+    assert len(rows) == 2
+    assert all(status == "pending" and attempts == 0 and error for status, attempts, error in rows)
+    sink.start()
+    bot.clock.advance(timedelta(hours=1))
+    assert outbox.send_due().sent == 2
+    assert list(acks(sink)) == ["geduld@example.net"]
+
+
+@pytest.mark.integration
 def test_smtp_connection_cut_before_the_250_resends_once_with_the_same_message_id(
     dovecot: Dovecot, sink: SmtpSink, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -409,7 +462,9 @@ def test_smtp_connection_cut_before_the_250_resends_once_with_the_same_message_i
     sink.drop_after_data = 1  # the first mail is taken, but the client never hears the 250
     bot.deliver(complaint("knip@example.net"))
     with served(bot):
-        wait_until(lambda: count(bot, "SELECT count(*) FROM outbox WHERE attempts >= 1") == 2, 20, "both tried")
+        # The cut mail counts a try; the other one never reached the server and counts none.
+        wait_until(lambda: count(bot, "SELECT count(*) FROM outbox WHERE last_error IS NOT NULL") == 2, 20, "both due")
+        assert count(bot, "SELECT count(*) FROM outbox WHERE attempts >= 1") == 1
         assert sink.dropped == 1
         first = sink.messages[0]
         message_id = email.message_from_bytes(first.raw, policy=default_policy)["Message-ID"]

@@ -7,6 +7,7 @@ from collections import Counter
 from datetime import timedelta
 
 import pytest
+from conftest import with_attachment
 
 from mailbot.demo import compose_mail
 
@@ -340,6 +341,35 @@ def test_malformed_mail_is_quarantined_and_the_rest_goes_on(bot) -> None:
     assert len(bot.received("goed@example.net")) == 1
     row = bot.store().db.execute("SELECT reason FROM mail_log WHERE outcome = 'quarantine'").fetchone()
     assert row and "parse" in row[0]
+
+
+def test_a_backlog_of_large_mail_is_downloaded_a_bounded_number_of_bytes_at_a_time(bot, monkeypatch) -> None:
+    from imapclient import IMAPClient
+
+    from mailbot import mailbox
+
+    monkeypatch.setattr(mailbox, "FETCH_BYTES", 1_000_000)
+    downloads: list[int] = []
+    real_fetch = IMAPClient.fetch
+
+    def counting_fetch(self, messages, data, modifiers=None):
+        answer = real_fetch(self, messages, data, modifiers)
+        bodies = [v for item in answer.values() for k, v in item.items() if k.startswith(b"BODY[")]
+        if bodies:
+            downloads.append(sum(len(body) for body in bodies))
+        return answer
+
+    monkeypatch.setattr(IMAPClient, "fetch", counting_fetch)
+    customers = [f"groot{i}@example.net" for i in range(10)]
+    for customer in customers:
+        raw = compose_mail(customer, FIRST_LINE, "Klacht", "Zie de bijlage.")
+        bot.deliver(with_attachment(raw, "bon.pdf", bytes(range(256)) * 1200))
+    report = bot.run_once()
+    assert report.processed == 10 and bot.dovecot.fetch_all(BOT) == []
+    assert all(len(bot.received(customer)) == 1 for customer in customers)
+    # Ten mails of about 400 kB: at most two fit in a megabyte, so five downloads or more.
+    assert sum(downloads) > 4_000_000 and len(downloads) >= 5
+    assert max(downloads) <= 1_000_000
 
 
 def test_copy_and_expunge_when_the_server_has_no_move(bot, monkeypatch) -> None:

@@ -17,15 +17,16 @@ import random
 import time
 import tracemalloc
 from collections.abc import Callable, Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from email.policy import default
 from pathlib import Path
 
 import pytest
-from conftest import REPO, START
+from conftest import REPO, START, Bot, rules_copy
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from mailbot.blobs import BlobStore
 from mailbot.charsets import decode_bytes, decode_header_value
 from mailbot.clock import FrozenClock
 from mailbot.config import load_rules
@@ -190,6 +191,8 @@ def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pipeline]:
 
 @pytest.mark.parametrize("path", corpus_files(), ids=lambda p: p.stem)
 def test_each_stored_mail_ends_processed_or_quarantined_with_a_reason(shared: Pipeline, path: Path) -> None:
+    assert isinstance(shared.clock, FrozenClock)
+    shared.clock.advance(timedelta(hours=1))  # one an hour: each quarantined mail gets its own notice
     entry = handle(shared, path.read_bytes()).entry
     if entry.outcome == "quarantine":
         assert pending_notices(shared.store)[entry.raw_sha256] == entry.reason
@@ -379,6 +382,27 @@ def test_the_coordinator_is_told_about_a_quarantined_mail(pipeline: Pipeline) ->
     assert "- Van: alice@example.org)<bob@example.org>" in text
     assert "- Onderwerp: Klacht" in text and f"Kenmerk: {entry.raw_sha256}" in text
     assert "map Quarantaine" in text
+
+
+def test_notices_are_capped_per_hour_and_the_held_back_ones_counted(pipeline: Pipeline) -> None:
+    cap = pipeline.rules.cases.quarantine_notices_per_hour
+    flood = [f"kapot bericht {i}\r\n".encode() for i in range(cap + 5)]
+    entries = [handle(pipeline, raw).entry for raw in flood]
+    assert all(entry.outcome == "quarantine" for entry in entries)
+    notices = [row for row in outgoing(pipeline.store) if row["kind"] == "quarantine-notice"]
+    assert len(notices) == cap
+    texts = [plain_text(email.message_from_bytes(row["raw"], policy=default)) for row in notices]
+    assert "laatste melding van dit uur" in texts[-1]
+    assert not any("laatste melding" in text or "zonder eigen melding" in text for text in texts[:-1])
+    assert set(pending_notices(pipeline.store)) == {entry.raw_sha256 for entry in entries[:cap]}
+
+    assert isinstance(pipeline.clock, FrozenClock)
+    pipeline.clock.advance(timedelta(minutes=61))
+    after = handle(pipeline, b"nog een kapot bericht\r\n").entry
+    [row] = [r for r in outgoing(pipeline.store) if r["kind"] == "quarantine-notice"][cap:]
+    text = plain_text(email.message_from_bytes(row["raw"], policy=default))
+    assert f"Kenmerk: {after.raw_sha256}" in text
+    assert "nog 5 andere berichten apart gezet zonder eigen melding" in text.replace("\n", " ")
 
 
 def test_a_notice_that_cannot_be_made_does_not_stop_the_quarantine(
@@ -625,7 +649,7 @@ EXPECTED = {
     "parts-3000-tiny-attachments": ("quarantine", "3000 attachments, over the limit of 25"),
     "limit-25-attachments": ("case", "new case"),
     "limit-26-attachments": ("quarantine", "26 attachments, over the limit of 25"),
-    "limit-30mb-attachment": ("quarantine", "bytes is over the limit of 26214400"),
+    "limit-30mb-attachment": ("quarantine", "bytes is over the limit of 26214400; only its header was read"),
     "ids-reused-message-id-b": ("case", "new case"),
     "mime-html-unknown-marked-section": ("case", "new case"),
     "junk-only-colons": ("quarantine", "cannot parse: no mail headers"),
@@ -635,7 +659,10 @@ EXPECTED = {
 
 
 @pytest.mark.integration
-def test_the_daemon_takes_the_whole_corpus_without_stopping(bot) -> None:
+def test_the_daemon_takes_the_whole_corpus_without_stopping(dovecot, smtp_sink, tmp_path: Path) -> None:
+    # Here the coordinator is to hear of every quarantined mail, so the hourly cap is lifted.
+    rules = rules_copy(tmp_path, "quarantine_notices_per_hour: 10", "quarantine_notices_per_hour: 1000")
+    bot = Bot(dovecot, smtp_sink, tmp_path / "data", rules_path=rules)
     mails = dict(corpus())
     with bot.dovecot.connect(bot.user) as imap:
         for raw in mails.values():
@@ -654,11 +681,21 @@ def test_the_daemon_takes_the_whole_corpus_without_stopping(bot) -> None:
     assert all(reason and not reason.startswith("internal error") for _, _, _, reason in rows)
     logged = {sha: (outcome, reason) for sha, outcome, _, reason in rows}
     # One row per mail, for the bytes the server holds (it turns NUL into 0x80 and bare LF into CRLF).
+    # A mail over the size limit is never downloaded whole: its header stands for it.
+    limit = bot.rules.cases.max_message_bytes
+
+    def digest(raw: bytes) -> str:
+        return hashlib.sha256(raw if len(raw) <= limit else raw[: raw.index(b"\r\n\r\n") + 4]).hexdigest()
+
     held = [*processed, *bot.dovecot.fetch_all(user, "Quarantaine")]
-    assert len(rows) == len(mails) and set(logged) == {hashlib.sha256(raw).hexdigest() for raw in held}
+    assert len(rows) == len(mails) and set(logged) == {digest(raw) for raw in held}
     for name, (outcome, reason) in EXPECTED.items():
-        found = logged[hashlib.sha256(mails[name]).hexdigest()]
+        found = logged[digest(mails[name])]
         assert found[0] == outcome and reason in found[1], (name, found)
+    big = mails["limit-30mb-attachment"]
+    assert big in held, "the server keeps the big mail whole, in quarantine"
+    kept = BlobStore(bot.settings.data_dir / "blobs").get(digest(big))
+    assert len(kept) < 4096, "only its header was downloaded and kept"
     subject = next(
         case_id for sha, _, case_id, _ in rows if sha == hashlib.sha256(mails["huge-subject-1mb"]).hexdigest()
     )

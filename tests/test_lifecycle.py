@@ -9,6 +9,7 @@ import textwrap
 from datetime import datetime, timedelta
 
 import pytest
+from attacks import SPOOFS, Spoof, staff_answer, vouched
 
 from mailbot.demo import compose_mail
 from mailbot.lifecycle import TRANSITIONS, Status, Trigger, describe
@@ -41,24 +42,10 @@ def last(bot, user: str, containing: str = ""):
     return mails[-1]
 
 
-def vouched(bot, sender: str) -> str:
-    """The Authentication-Results header our own mail server adds to a staff member's mail (RFC 8601)."""
-    return f"{bot.rules.security.authserv_ids[0]}; dkim=pass header.d={sender.rpartition('@')[2]} header.s=mail"
-
-
 def command(bot, staff: str, notice, text: str, style=outlook_reply, authenticated: bool = True) -> None:
     """A member of staff answers mailbot's notification with commands at the top."""
-    headers = {"Authentication_Results": vouched(bot, staff)} if authenticated else {}
-    bot.deliver(
-        compose_mail(
-            staff,
-            bot.user,
-            f"RE: {notice['Subject']}",
-            style(text, notice),
-            in_reply_to=notice["Message-ID"],
-            **headers,
-        )
-    )
+    results = [vouched(bot, staff)] if authenticated else []
+    bot.deliver(staff_answer(staff, notice, style(text, notice), results, to=bot.user))
 
 
 def customer_says(bot, customer: str, original, text: str) -> None:
@@ -497,43 +484,22 @@ def test_team_urgent_type_improvement_and_close_by_command(bot) -> None:
 
 
 @pytest.mark.integration
-@pytest.mark.parametrize(
-    ("header", "why"),
-    [
-        (None, "geen Authentication-Results"),
-        ("mx.aanvaller.example; dkim=pass header.d=example.nl", "niet van onze mailserver"),
-        (
-            "mx.example.nl; dkim=fail header.d=example.nl; spf=softfail smtp.mailfrom=medewerker3@example.nl",
-            "kon niet vaststellen",
-        ),
-        ("mx.example.nl; dkim=pass header.d=aanvaller.example", "kon niet vaststellen"),
-    ],
-)
-def test_spoofed_staff_commands_are_never_obeyed(bot, header: str | None, why: str) -> None:
+@pytest.mark.parametrize("spoof", SPOOFS, ids=lambda s: s.name)
+def test_spoofed_staff_commands_are_never_obeyed(bot, spoof: Spoof) -> None:
     bot.deliver(compose_mail("klant@example.net", FIRST_LINE, "Klacht", "De camera is kapot."))
     bot.run_once()
     store = bot.store()
     (case,) = store.cases()
     notice = last(bot, "techniek@example.nl", case.ref)
-    extra = {"Authentication_Results": header} if header else {}
-    bot.deliver(
-        compose_mail(
-            "medewerker3@example.nl",
-            BOT,
-            f"RE: {notice['Subject']}",
-            "#opgelost Alles is goed.\n#sluiten",
-            in_reply_to=notice["Message-ID"],
-            **extra,
-        )
-    )
+    bot.deliver(staff_answer("medewerker3@example.nl", notice, "#opgelost Alles is goed.\n#sluiten", spoof.results))
     bot.run_once()
     after = store.case(case.id)
     assert after.status == "open" and after.solution is None
     assert not [m for m in bot.received("klant@example.net") if "opgelost" in m["Subject"]]
     ignored = [e for e in store.events(case.id) if e["kind"] == "commands-ignored"]
-    assert len(ignored) == 1 and why in ignored[0]["detail"]["reason"]
+    assert len(ignored) == 1 and spoof.why in ignored[0]["detail"]["reason"]
     told = plain(last(bot, "medewerker3@example.nl", "Niet uitgevoerd"))
-    assert "genegeerd" in told and why in told
+    assert "genegeerd" in told and spoof.why in told
     assert store.messages(case.id)[-1]["internal"] == 1  # kept as a note
 
 

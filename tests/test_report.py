@@ -17,20 +17,10 @@ from pathlib import Path
 
 import pytest
 
+from mailbot.kpi import build_report, complaint_rounds, judge, satisfaction_outcomes
 from mailbot.models import Address, Case, Category, Level, SubjectType
-from mailbot.report import (
-    EventRow,
-    Period,
-    ReportError,
-    Score,
-    build_report,
-    complaint_rounds,
-    csv_rows,
-    judge,
-    render,
-    render_html,
-    satisfaction_outcomes,
-)
+from mailbot.report import EventRow, Period, ReportError, Score
+from mailbot.report_render import csv_rows, render, render_html
 
 REPO = Path(__file__).resolve().parent.parent
 TEMPLATES = REPO / "templates"
@@ -120,7 +110,7 @@ def test_a_period_is_whole_local_days_and_names_its_months() -> None:
 
 
 def test_the_store_reads_the_cases_received_in_the_period_and_their_events() -> None:
-    from mailbot.report import EVENT_KINDS, load_report
+    from mailbot.kpi import EVENT_KINDS, load_report
     from mailbot.store import Store
 
     store = Store(":memory:")
@@ -466,7 +456,9 @@ def test_unknown_format_missing_template_and_the_command_stays_light() -> None:
         render(sample_report(), "pdf", TEMPLATES)
     with pytest.raises(ReportError, match=r"no template report\.html\.j2"):
         render(sample_report(), "html", REPO / "tests")
-    probe = "import sys; from mailbot.cli import build_parser; build_parser(); import mailbot.report; "
+    probe = (
+        "import sys; from mailbot.cli import build_parser; build_parser(); import mailbot.kpi, mailbot.report_render; "
+    )
     probe += "print('matplotlib' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", probe], cwd=REPO, capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"

@@ -1,0 +1,103 @@
+"""The KPI report as text: JSON, CSV for a spreadsheet, or a Dutch HTML page for a manager."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from mailbot.charts import charts
+from mailbot.report import Report, ReportError
+
+TEMPLATE = "report.html.j2"
+FORMATS = ("html", "csv", "json")
+
+
+def render(report: Report, fmt: str, template_dir: Path, organisation: str = "") -> str:
+    """The report as ``html``, ``csv`` or ``json`` text."""
+    if fmt == "json":
+        return json.dumps(report.as_dict(), ensure_ascii=False, indent=2) + "\n"
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(("metric", "dimension", "value"))
+        writer.writerows(csv_rows(report))
+        return out.getvalue()
+    if fmt == "html":
+        return render_html(report, template_dir, organisation)
+    raise ReportError(f"unknown format {fmt!r} (formats: {', '.join(FORMATS)})")
+
+
+def csv_rows(report: Report) -> list[tuple[str, str, Any]]:
+    """One row per figure: (metric, dimension, value)."""
+    rows: list[tuple[str, str, Any]] = [
+        ("period", "from", report.period_from.isoformat()),
+        ("period", "to", report.period_to.isoformat()),
+        ("as_of", "", report.as_of.isoformat(timespec="seconds")),
+        ("complaints", "", report.complaints),
+        ("urgent_complaints", "", report.urgent),
+    ]
+    rows += [("complaints_per_month", k, v) for k, v in report.per_month.items()]
+    rows += [("urgent_complaints_per_month", k, v) for k, v in report.urgent_per_month.items()]
+    rows += [("complaints_per_subject_type", k, v) for k, v in report.per_subject_type.items()]
+    rows += [("complaints_per_team", k, v) for k, v in report.per_team.items()]
+    for metric, sc in (
+        ("acknowledged_within_deadline", report.acknowledged),
+        ("solved_within_deadline", report.solved),
+    ):
+        rows += [(metric, "met", sc.met), (metric, "missed", sc.missed), (metric, "not_counted", sc.not_counted)]
+        rows.append((metric, "percent", "" if sc.percent is None else sc.percent))
+    median = report.median_days_to_solution
+    rows.append(("median_calendar_days_to_solution", "", "" if median is None else median))
+    rows.append(("solved_complaints", "", report.solved_complaints))
+    rows += [("complaints_reaching_level", k, v) for k, v in report.levels_reached.items()]
+    rows += [("escalated_complaints", "", report.escalated_complaints), ("escalations", "", report.escalations)]
+    rows += [("referrals", "", report.referrals), ("compliments", "", report.compliments)]
+    rows += [("compliments_per_team", k, v) for k, v in report.compliments_per_team.items()]
+    rows += [("compliments_per_person", k, v) for k, v in report.compliments_per_person.items()]
+    rows += [("satisfaction", k, v) for k, v in report.satisfaction.items()]
+    rows.append(("improvement_suggestions", "", len(report.suggestions)))
+    rows += [("improvement_suggestion", f"{s.case_ref} {s.source}", _cell(s.text)) for s in report.suggestions]
+    return rows
+
+
+def _cell(text: str) -> str:
+    """Free text for a spreadsheet: one starting like a formula is quoted, so it is shown, never run."""
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def render_html(report: Report, template_dir: Path, organisation: str = "") -> str:
+    """The report for a manager: one self-contained Dutch HTML page with the charts embedded as PNG."""
+    from babel.dates import format_date
+    from babel.numbers import format_decimal
+    from jinja2 import FileSystemLoader, StrictUndefined, TemplateNotFound
+    from jinja2.sandbox import SandboxedEnvironment
+
+    from mailbot.casework import TYPE_NAMES
+    from mailbot.workdays import format_date_nl, format_datetime_nl
+
+    zone = ZoneInfo(report.timezone)
+    env = SandboxedEnvironment(loader=FileSystemLoader(str(template_dir)), undefined=StrictUndefined, autoescape=True)
+    env.filters["date_nl"] = format_date_nl
+    env.filters["moment_nl"] = lambda m: format_datetime_nl(m.astimezone(zone))
+    env.filters["month_nl"] = lambda ym: format_date(date.fromisoformat(f"{ym}-01"), "LLLL y", locale="nl")
+    env.filters["number"] = lambda n: "-" if n is None else format_decimal(n, locale="nl")
+    env.filters["pct"] = lambda p: "-" if p is None else f"{format_decimal(p, format='#,##0.0', locale='nl')}%"
+    env.filters["name"] = lambda key: report.names.get(key) or key or "(geen team)"
+    labels = {
+        "types": {t.value: name for t, name in TYPE_NAMES.items()},
+        "levels": {"formal": "formele klacht", "appeal": "beroep", "dispute": "geschil (doorverwezen)"},
+        "satisfaction": {"satisfied": "tevreden", "not_satisfied": "niet tevreden", "no_answer": "geen antwoord"},
+    }
+    try:
+        return env.get_template(TEMPLATE).render(
+            report=report, charts=charts(report, labels), labels=labels, organisation=organisation
+        )
+    except TemplateNotFound:
+        raise ReportError(f"no template {TEMPLATE} in {template_dir} (the shipped one is in templates/)") from None
+    except Exception as exc:
+        raise ReportError(f"template {TEMPLATE} in {template_dir} does not render: {exc}") from exc
