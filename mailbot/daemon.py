@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 import signal
 import time
+from collections.abc import Iterable
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -14,16 +16,21 @@ from mailbot.clock import Clock
 from mailbot.config import Rules, Settings, SmtpSettings
 from mailbot.heartbeat import Heartbeat
 from mailbot.logs import log_failure
-from mailbot.mailbox import Mailbox
+from mailbot.mailbox import Fetched, Mailbox
 from mailbot.oauth import daemon_tokens
 from mailbot.outbox import Outbox
+from mailbot.parse import ParseResult
+from mailbot.parseahead import ParseAhead
 from mailbot.pipeline import Pipeline, Source
 from mailbot.progress import NoProgress, Progress
 from mailbot.reload import RulesWatch
+from mailbot.sender import BackgroundSender
 from mailbot.store import Store
 
 log = logging.getLogger("mailbot.daemon")
 MAX_BACKOFF = 300.0
+# Messages handled, committed and moved together; the last UID seen is recorded after each batch.
+SYNC_BATCH = 50
 
 
 @dataclass
@@ -59,6 +66,7 @@ class Daemon:
         self.watch = RulesWatch(rules, template_dir)
         tokens = daemon_tokens(settings, clock)  # XOAUTH2: one access token serves IMAP and SMTP
         self.outbox = Outbox(store, clock, settings.smtp, tokens=tokens)
+        self.db_path = settings.db_path
         self.mailbox = Mailbox(settings.imap, rules.mailbox, tokens)
         self.stopping = False
         self.purged_on: date | None = None  # the local day of the last retention purge (privacy.py)
@@ -149,15 +157,50 @@ class Daemon:
                 self._uidvalidity_changed(folder, state[0], uidvalidity)
         uids = self.mailbox.uids_after(last_uid)
         self.progress.start(len(uids))
-        for start in range(0, len(uids), 50):
-            chunk = uids[start : start + 50]
+        # A backlog: send what each batch queued while the next one is handled (sender.py).
+        backlog = len(uids) > SYNC_BATCH
+        sender = self._background_sender() if backlog else None
+        ahead = ParseAhead() if backlog else None  # and parse on the second core (parseahead.py)
+        try:
+            self._sync_batches(report, folder, uidvalidity, uids, sender, ahead)
+        finally:
+            if ahead is not None:
+                ahead.close()
+            if sender is not None:
+                sent = sender.close()
+                report.sent += sent.sent
+                report.send_failures += sent.retried + sent.parked
+        if self.stopping:
+            return
+        self.progress.finish()
+        if state is None or state[0] != uidvalidity:
+            self.store.set_sync_state(folder, uidvalidity, max(uids, default=last_uid), self.clock.now())
+
+    def _sync_batches(
+        self,
+        report: RunReport,
+        folder: str,
+        uidvalidity: int,
+        uids: list[int],
+        sender: BackgroundSender | None,
+        ahead: ParseAhead | None,
+    ) -> None:
+        for start in range(0, len(uids), SYNC_BATCH):
+            chunk = uids[start : start + SYNC_BATCH]
             if self.watch.due():  # a backlog does not hold up an edit: take it between two batches
                 self.reload_rules()
             done: list[int] = []
             quarantined: list[int] = []
-            for fetched in self.mailbox.fetch(chunk, self.rules.cases.max_message_bytes):
+            downloads = self.mailbox.fetch(chunk, self.rules.cases.max_message_bytes)
+            if ahead is None:
+                items: Iterable[tuple[Fetched, Future[ParseResult] | None]] = ((f, None) for f in downloads)
+            else:
+                items = ahead.window(downloads, self.clock.now(), self.rules.calendar.timezone)
+            for fetched, parsed in items:
                 source = Source(folder, uidvalidity, fetched.uid)
-                handled = self.pipeline.handle(fetched.raw, source, fetched.arrived, header_only_of=fetched.size)
+                handled = self.pipeline.handle(
+                    fetched.raw, source, fetched.arrived, header_only_of=fetched.size, parsed=parsed
+                )
                 (quarantined if handled.quarantined else done).append(fetched.uid)
                 if handled.again:
                     report.already_done += 1
@@ -177,11 +220,15 @@ class Daemon:
             handled_uids = done + quarantined
             if handled_uids:
                 self.store.set_sync_state(folder, uidvalidity, max(handled_uids), self.clock.now())
+            if sender is not None:
+                sender.kick()
             if self.stopping:
                 return
-        self.progress.finish()
-        if state is None or state[0] != uidvalidity:
-            self.store.set_sync_state(folder, uidvalidity, max(uids, default=last_uid), self.clock.now())
+
+    def _background_sender(self) -> BackgroundSender | None:
+        if self.outbox.smtp is None or str(self.db_path) == ":memory:":
+            return None
+        return BackgroundSender(self.store, self.db_path, self.clock, self.outbox.smtp, self.outbox.tokens)
 
     def run_timers(self, report: RunReport) -> None:
         """Fire the lifecycle's due timers: reminders, alerts, interim updates, satisfaction checks, digests."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -49,12 +50,13 @@ class Outbox:
         self.batch_size = batch_size
         self.tokens = tokens  # AUTH XOAUTH2 (mailbot/oauth.py)
 
-    def send_due(self) -> SendReport:
-        """Deliver every due mail, batch by batch, until nothing due is left or sending fails."""
+    def send_due(self, should_stop: Callable[[], bool] = lambda: False) -> SendReport:
+        """Deliver every due mail, batch by batch, until nothing due is left, sending fails, or
+        ``should_stop`` says so between two batches."""
         report = SendReport()
         if self.smtp is None:
             return report
-        while True:
+        while not should_stop():
             batch = self.store.due_mail(self.clock.now(), self.batch_size)
             if not batch:
                 return report
@@ -62,6 +64,7 @@ class Outbox:
             asyncio.run(deliver(self.smtp, batch, lambda r: self.record(r, report), self.tokens))
             if report.sent == before or len(batch) < self.batch_size:
                 return report
+        return report
 
     def record(self, result: SendResult, report: SendReport) -> None:
         """Write one send result: sent, retry later, or parked with the reason on the case.

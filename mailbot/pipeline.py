@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import sqlite3
+from concurrent.futures import BrokenExecutor, CancelledError, Future
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -19,7 +20,7 @@ from mailbot.config import Rules
 from mailbot.logs import about, log_failure, redacted
 from mailbot.models import Address, OutgoingMail, Quarantine
 from mailbot.msgid import is_forged, load_secret
-from mailbot.parse import ParseError, header_hint, normalise_message_id, parse_mail
+from mailbot.parse import ParseError, ParseResult, header_hint, normalise_message_id, parse_mail
 from mailbot.quotes import strip_quoted
 from mailbot.replyaddress import read_reply_address
 from mailbot.store import MailLogEntry, Store
@@ -85,19 +86,31 @@ class Pipeline:
         self.timers = TimerDesk(self.work)
 
     def handle(
-        self, raw: bytes, source: Source, arrived: datetime | None = None, header_only_of: int | None = None
+        self,
+        raw: bytes,
+        source: Source,
+        arrived: datetime | None = None,
+        header_only_of: int | None = None,
+        parsed: Future[ParseResult] | None = None,
     ) -> Handled:
         """Process one raw message; never raises for a bad message, only for a broken database.
 
         ``header_only_of`` is the size of a message too large to download: ``raw`` is its header.
+        ``parsed`` is its parse, already under way in a worker (parseahead.py).
         Every log line meanwhile carries the message's Message-ID, and its case once known.
         """
         digest = hashlib.sha256(raw).hexdigest()
         with about(message_id=normalise_message_id(header_hint(raw, "Message-ID")) or _digest_key(digest)):
-            return self._handle(raw, digest, source, arrived, header_only_of)
+            return self._handle(raw, digest, source, arrived, header_only_of, parsed)
 
     def _handle(
-        self, raw: bytes, digest: str, source: Source, arrived: datetime | None, header_only_of: int | None
+        self,
+        raw: bytes,
+        digest: str,
+        source: Source,
+        arrived: datetime | None,
+        header_only_of: int | None,
+        parsed: Future[ParseResult] | None,
     ) -> Handled:
         earlier = self.store.mail_outcome(digest)
         if earlier is not None:
@@ -109,7 +122,7 @@ class Pipeline:
         try:
             if header_only_of is not None:
                 raise Quarantine(self._too_large(header_only_of) + "; only its header was read")
-            entry = self._process(raw, digest, source, received_at, now)
+            entry = self._process(raw, digest, source, received_at, now, parsed)
         except Quarantine as exc:
             entry = self._quarantine(raw, digest, source, str(exc), now, size=header_only_of or len(raw))
         except sqlite3.OperationalError:
@@ -139,14 +152,20 @@ class Pipeline:
                     log.error("could not archive: %s", redacted(str(exc)))
         self.work.to_archive.clear()
 
-    def _process(self, raw: bytes, digest: str, source: Source, received_at: datetime, now: datetime) -> MailLogEntry:
+    def _process(
+        self,
+        raw: bytes,
+        digest: str,
+        source: Source,
+        received_at: datetime,
+        now: datetime,
+        ahead: Future[ParseResult] | None,
+    ) -> MailLogEntry:
         limits = self.rules.cases
         if len(raw) > limits.max_message_bytes:
             raise Quarantine(self._too_large(len(raw)))
         try:
-            parsed = parse_mail(
-                raw, received_at=received_at, strip=strip_quoted, assume_tz=self.rules.calendar.timezone
-            )
+            parsed = self._parse(raw, received_at, ahead)
         except ParseError as exc:
             raise Quarantine(f"cannot parse: {exc}") from None
         # Our plus-addresses back to the configured ones; a valid one names its case.
@@ -186,6 +205,17 @@ class Pipeline:
             self.store.log_mail(entry, source.folder, source.uidvalidity, source.uid, now)
         self.archive_finished(now)
         return entry
+
+    def _parse(self, raw: bytes, received_at: datetime, ahead: Future[ParseResult] | None) -> ParseResult:
+        if ahead is not None:
+            try:
+                result = ahead.result()
+            except (BrokenExecutor, CancelledError):
+                pass  # the worker is gone: that says nothing about the message, parse it here
+            else:
+                result.blobs[result.mail.raw_sha256] = raw  # the worker does not send it back
+                return result
+        return parse_mail(raw, received_at=received_at, strip=strip_quoted, assume_tz=self.rules.calendar.timezone)
 
     def _too_large(self, size: int) -> str:
         return f"message of {size} bytes is over the limit of {self.rules.cases.max_message_bytes}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -241,7 +242,10 @@ class QueueFigures:
 class Store:
     """The case database. One instance per process; not shared between threads."""
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, writer_lock: threading.Lock | None = None) -> None:
+        # Connections of one process to the same database share this lock (sender.py): waiting on
+        # it wakes at once, where SQLite's busy handler sleeps in steps of milliseconds.
+        self.writer_lock = writer_lock or threading.Lock()
         if str(path) != ":memory:":
             path = Path(path)
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -287,14 +291,15 @@ class Store:
             with self.db.atomic():
                 yield
             return
-        self.db.conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-        except BaseException:
-            if self.db.conn.in_transaction:
-                self.db.conn.execute("ROLLBACK")
-            raise
-        self.db.conn.execute("COMMIT")
+        with self.writer_lock:
+            self.db.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                if self.db.conn.in_transaction:
+                    self.db.conn.execute("ROLLBACK")
+                raise
+            self.db.conn.execute("COMMIT")
 
     # --- mailbox sync state --------------------------------------------------------
 

@@ -343,6 +343,40 @@ def test_malformed_mail_is_quarantined_and_the_rest_goes_on(bot) -> None:
     assert row and "parse" in row[0]
 
 
+def test_a_backlog_is_sent_while_it_is_handled_and_every_customer_hears_once(bot, monkeypatch) -> None:
+    import time
+
+    from mailbot.daemon import SYNC_BATCH
+    from mailbot.pipeline import Pipeline
+
+    customers = [f"achterstand{i}@example.net" for i in range(2 * SYNC_BATCH + 10)]
+    for customer in customers:
+        bot.deliver(compose_mail(customer, FIRST_LINE, "Klacht", "Het hek gaat niet open."))
+    real_handle = Pipeline.handle
+    handled = 0
+    waited_for_sink = []
+
+    def handle_after_the_first_sends(self, *args, **kwargs):
+        nonlocal handled
+        handled += 1
+        if handled == 2 * SYNC_BATCH + 1:  # the last batch starts only once mail has gone out meanwhile
+            started = time.monotonic()
+            while not bot.sink.messages:
+                assert time.monotonic() - started < 20, "nothing was sent while the backlog was handled"
+                time.sleep(0.05)
+            waited_for_sink.append(len(bot.sink.messages))
+        return real_handle(self, *args, **kwargs)
+
+    monkeypatch.setattr(Pipeline, "handle", handle_after_the_first_sends)
+    report = bot.run_once()
+    assert waited_for_sink and waited_for_sink[0] >= 1
+    assert report.processed == len(customers) and report.sent == 2 * len(customers)
+    assert all(len(bot.received(customer)) == 1 for customer in customers)
+    assert len(bot.sink.messages) == 2 * len(customers)
+    rows = bot.store().db.execute("SELECT status, attempts, count(*) FROM outbox GROUP BY status, attempts").fetchall()
+    assert rows == [("sent", 1, 2 * len(customers))]
+
+
 def test_a_backlog_of_large_mail_is_downloaded_a_bounded_number_of_bytes_at_a_time(bot, monkeypatch) -> None:
     from imapclient import IMAPClient
 
