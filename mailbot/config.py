@@ -123,6 +123,9 @@ class Classification:
     auto_subjects: tuple[re.Pattern[str], ...]
     auto_senders: tuple[re.Pattern[str], ...]
     rules: tuple[Rule, ...]
+    # Below this confidence (0-1) a person decides the category: the case opens with a neutral
+    # acknowledgement and the coordinator is asked (issue 10, "unsure means a person decides").
+    min_confidence: float = 0.6
 
 
 @dataclass(frozen=True)
@@ -496,6 +499,12 @@ class _RulesReader:
             raise self.fail(node, key, f"{where} must be a whole number of at least {minimum}")
         return value
 
+    def fraction(self, node: Any, key: Any, where: str, default: float) -> float:
+        value = node.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+            raise self.fail(node, key, f"{where} must be a number from 0 to 1")
+        return float(value)
+
     def boolean(self, node: Any, key: Any, where: str, default: bool) -> bool:
         value = node.get(key, default)
         if not isinstance(value, bool):
@@ -834,7 +843,7 @@ class _RulesReader:
         )
 
     def classification(self, doc: Any) -> Classification:
-        node = self.mapping(doc, "classification", "classification", {"min_score", "auto", "rules"})
+        node = self.mapping(doc, "classification", "classification", {"min_score", "min_confidence", "auto", "rules"})
         auto = self.mapping(node, "auto", "classification.auto", {"subjects", "senders"})
         rules_node = node.get("rules")
         if not isinstance(rules_node, list) or not rules_node:
@@ -851,6 +860,7 @@ class _RulesReader:
             auto_subjects=self.regexes(auto, "subjects", "classification.auto.subjects"),
             auto_senders=self.regexes(auto, "senders", "classification.auto.senders"),
             rules=tuple(rules),
+            min_confidence=self.fraction(node, "min_confidence", "classification.min_confidence", 0.6),
         )
 
     def rule(self, seq: Any, i: int) -> Rule:

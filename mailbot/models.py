@@ -134,6 +134,11 @@ class Verdict:
     level: Level | None = None
     auto_reason: str | None = None
     scores: dict[str, int] = field(default_factory=dict)
+    # How sure the classifier is of ``category`` (0-1); below rules.classification.min_confidence
+    # a person decides.
+    confidence: float = 1.0
+    # Why, in Dutch, for staff: "Herkend als compliment: lof voor een medewerker ('erg blij mee')".
+    explanation: str = ""
 
     def as_record(self) -> dict[str, object]:
         """JSON-ready form, as stored with the message and printed by `mailbot classify`."""
@@ -145,6 +150,8 @@ class Verdict:
             "level": self.level.label if self.level is not None else None,
             "auto_reason": self.auto_reason,
             "scores": self.scores,
+            "confidence": round(self.confidence, 3),
+            "explanation": self.explanation,
         }
 
 
