@@ -1,0 +1,1 @@
+"""The classifier's judgement: lexicon, sentence signals, a small statistical model, and its evaluation."""
