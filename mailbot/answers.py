@@ -1,0 +1,289 @@
+"""Reading a customer's answer to "are you satisfied?" or to a solution proposal: pure, no I/O.
+
+The customer's own words (quotes already stripped) are read as satisfied, dissatisfied or
+unclear. The first line carries the direct answer ("ja", "nee", "ja, maar ..."); the whole text
+carries the feeling, phrase by phrase, with negation ("niet tevreden", "geen klachten meer").
+When the two disagree, the words win over the bare "ja"/"nee": customers often answer another
+question than the one we asked ("Nee hoor, alles werkt prima nu").
+
+Unclear is a real outcome, never a guess: a question back, "deels", mixed feelings without a
+"maar" that settles them, or nothing to go on. The case logic then asks the owner.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from mailbot.classify import normalise
+
+
+class Answer(enum.StrEnum):
+    """What the customer's answer says."""
+
+    SATISFIED = "satisfied"
+    DISSATISFIED = "dissatisfied"
+    UNCLEAR = "unclear"
+
+
+@dataclass(frozen=True)
+class Reading:
+    """The answer and why, in Dutch for the owner ("'ja, maar': er is nog iets niet goed")."""
+
+    answer: Answer
+    reason: str
+
+
+# Phrases that say the customer is content, in normalised form (lower case, no accents).
+SATISFIED = (
+    "tevreden",
+    "zeer tevreden",
+    "blij",
+    "prima",
+    "goed",
+    "heel goed",
+    "in orde",
+    "opgelost",
+    "akkoord",
+    "accoord",
+    "top",
+    "perfect",
+    "uitstekend",
+    "keurig",
+    "netjes",
+    "fijn",
+    "super",
+    "geweldig",
+    "helemaal goed",
+    "alles goed",
+    "werkt weer",
+    "werkt nu",
+    "werkt prima",
+    "werkt goed",
+    "doet het weer",
+    "doet het nu",
+    "bedankt",
+    "dank",
+    "dank u",
+    "dank u wel",
+    "dank je wel",
+    "hartelijk dank",
+    "dankjewel",
+    "dankuwel",
+    "klopt",
+    "geregeld",
+    "naar tevredenheid",
+    "ga ik mee akkoord",
+    "mee eens",
+    "geen klacht",
+    "geen klachten",
+    "geen probleem",
+    "geen problemen",
+    "geen last meer",
+    "geen storing meer",
+)
+# Phrases that say something is still wrong.
+DISSATISFIED = (
+    "ontevreden",
+    "teleurgesteld",
+    "slecht",
+    "kapot",
+    "stuk",
+    "defect",
+    "werkt niet",
+    "werkt nog steeds niet",
+    "werkt weer niet",
+    "doet het niet",
+    "doet het nog steeds niet",
+    "nog steeds",
+    "weer mis",
+    "te laat",
+    "lang geduurd",
+    "veel te lang",
+    "boos",
+    "onacceptabel",
+    "belachelijk",
+    "schandalig",
+    "waardeloos",
+    "niemand",
+    "geen reactie",
+    "niet gekomen",
+    "niet nagekomen",
+    "oneens",
+    "niet mee eens",
+    "allesbehalve",
+    "geen oplossing",
+    "jammer",
+    "helaas",
+    "ingebroken",
+    "inbraak",
+    # Sarcasm: thanks for nothing.
+    "bedankt voor niets",
+    "bedankt voor niks",
+    "dank voor niets",
+    "fijn hoor, weer",
+    "lekker dan",
+)
+# A plain statement of dissatisfaction outweighs any praise in the same answer.
+OUTRIGHT = (
+    "ontevreden",
+    "niet tevreden",
+    "niet blij",
+    "niet akkoord",
+    "niet opgelost",
+    "niet mee eens",
+    "niet eens",
+    "oneens",
+    "allesbehalve tevreden",
+    "bedankt voor niets",
+    "bedankt voor niks",
+)
+# Naming a lawyer, a court or an outside body: the customer does not accept our answer.
+DISPUTE = (
+    "advocaat",
+    "jurist",
+    "juridische stappen",
+    "rechter",
+    "rechtbank",
+    "ombudsman",
+    "geschillencommissie",
+    "klachtencommissie",
+    "kifid",
+)
+PARTIAL = ("deels", "gedeeltelijk", "voor een deel", "grotendeels", "voor de helft", "half opgelost", "maar half")
+NEGATORS = frozenset({"niet", "geen", "nooit", "niets", "niks", "nergens", "allesbehalve", "amper", "nauwelijks"})
+# A negator reaches this many words ahead, inside its clause ("niet echt erg tevreden").
+NEGATION_SCOPE = 3
+YES = frozenset({"ja", "jawel", "jazeker", "zeker", "yes", "klopt", "inderdaad"})
+NO = frozenset({"nee", "neen", "no", "nope"})
+_CLAUSE = re.compile(r"[.!?;:,\n()]")
+_WORD = re.compile(r"\w+")
+
+
+def read_answer(text: str, extra_satisfied: Iterable[str] = (), extra_dissatisfied: Iterable[str] = ()) -> Reading:
+    """Read ``text``, the customer's own words, as satisfied, dissatisfied or unclear, with the reason.
+
+    ``extra_*`` are the administrator's own phrases (rules.yaml ``policy``); a bare "ja" or "nee"
+    among them is ignored, as the first line is read for those in every case.
+    """
+    words = normalise(text)
+    if not words:
+        return Reading(Answer.UNCLEAR, "het antwoord bevat geen tekst")
+    opener, after_opener = _opener(text)
+    extra_pos = tuple(p for p in map(normalise, extra_satisfied) if p and p not in YES | NO)
+    extra_neg = tuple(p for p in map(normalise, extra_dissatisfied) if p and p not in YES | NO)
+    pos, neg = _cues(words, (*SATISFIED, *extra_pos), (*DISSATISFIED, *extra_neg))
+    dispute = _found(words, DISPUTE)
+    if dispute:
+        return Reading(Answer.DISSATISFIED, f"de klant noemt '{dispute[0]}'")
+    outright = _found(words, OUTRIGHT)
+    if outright:
+        return Reading(Answer.DISSATISFIED, f"de klant schrijft '{outright[0]}'")
+    partial = _found(words, PARTIAL)
+    if partial:
+        # Partly solved: an appeal for one loose end, or closing with one left, are both wrong
+        # without a person's look. The owner decides.
+        return Reading(Answer.UNCLEAR, f"de klant is '{partial[0]}' tevreden: een deel is nog niet goed")
+    question = "?" in text
+    if opener == "ja maar":
+        if neg or not pos:
+            return Reading(Answer.DISSATISFIED, "'ja, maar': er is nog iets niet goed" + _cited(neg))
+        return Reading(Answer.UNCLEAR, "'ja, maar' gevolgd door iets positiefs")
+    if neg and not pos:
+        return Reading(Answer.DISSATISFIED, "de klant schrijft" + _cited(neg, lead=" "))
+    if pos and neg:
+        last = _after_last_maar(words, (*SATISFIED, *extra_pos), (*DISSATISFIED, *extra_neg))
+        if last is not None:
+            return last
+        return Reading(Answer.UNCLEAR, f"positief ('{pos[0]}') en negatief ('{neg[0]}') door elkaar")
+    if question:
+        return Reading(Answer.UNCLEAR, "de klant stelt een vraag terug")
+    if pos:
+        return Reading(Answer.SATISFIED, "de klant schrijft" + _cited(pos, lead=" "))
+    if opener == "ja":
+        return Reading(Answer.SATISFIED, "de klant antwoordt 'ja'")
+    if opener == "nee":
+        if after_opener.startswith("hoor"):
+            # "Nee hoor" on its own answers a question we did not ask ("nog problemen?"): unclear.
+            return Reading(Answer.UNCLEAR, "'nee hoor' zonder meer")
+        return Reading(Answer.DISSATISFIED, "de klant antwoordt 'nee'")
+    return Reading(Answer.UNCLEAR, "het antwoord zegt niet of de klant tevreden is")
+
+
+def dispute_mentions(text: str, phrases: Iterable[str] = DISPUTE) -> tuple[str, ...]:
+    """The lawyer, court or outside body ``text`` names (``phrases``, normalised), in the order written."""
+    return tuple(dict.fromkeys(_found(normalise(text), tuple(phrases))))
+
+
+def _opener(text: str) -> tuple[str, str]:
+    """The first line's direct answer: "ja", "nee", "ja maar" or ""; and the normalised rest of that line."""
+    first = next((normalise(line) for line in text.splitlines() if line.strip()), "")
+    tokens = _WORD.findall(first)
+    if not tokens:
+        return "", ""
+    rest = first[first.find(tokens[0]) + len(tokens[0]) :].lstrip(" ,.!")
+    if tokens[0] in YES:
+        # "ja, maar ..." or "ja hoor, maar ..." in the same sentence.
+        sentence = re.split(r"[.!?]", first, maxsplit=1)[0]
+        return ("ja maar" if re.search(r"\bmaar\b", sentence) else "ja"), rest
+    if tokens[0] in NO:
+        return "nee", rest
+    return "", rest
+
+
+def _cues(words: str, positive: tuple[str, ...], negative: tuple[str, ...]) -> tuple[list[str], list[str]]:
+    """Positive and negative phrases in ``words``; a negated phrase counts for the other side."""
+    pos: list[str] = []
+    neg: list[str] = []
+    table = {p: "+" for p in positive} | {p: "-" for p in negative}
+    for match in _regex(tuple(table)).finditer(words):
+        phrase = match.group(0)
+        key = " ".join(phrase.split())
+        side = table[key]
+        if not key.startswith("geen ") and _negated(words, match.start()):
+            side = "-" if side == "+" else "+"
+            phrase = f"{_negator(words, match.start())} ... {key}"
+        (pos if side == "+" else neg).append(phrase)
+    return pos, neg
+
+
+def _after_last_maar(words: str, positive: tuple[str, ...], negative: tuple[str, ...]) -> Reading | None:
+    """In "A, maar B" it is B that counts; None when there is no "maar" or B says nothing."""
+    parts = re.split(r"\bmaar\b", words)
+    if len(parts) < 2:
+        return None
+    pos, neg = _cues(parts[-1], positive, negative)
+    if neg and not pos:
+        return Reading(Answer.DISSATISFIED, "na 'maar' volgt" + _cited(neg, lead=" "))
+    if pos and not neg:
+        return Reading(Answer.SATISFIED, "na 'maar' volgt" + _cited(pos, lead=" "))
+    return None
+
+
+def _negated(words: str, start: int) -> bool:
+    return _negator(words, start) is not None
+
+
+def _negator(words: str, start: int) -> str | None:
+    clause = _CLAUSE.split(words[:start])[-1]
+    before = _WORD.findall(clause)[-NEGATION_SCOPE:]
+    return next((w for w in reversed(before) if w in NEGATORS), None)
+
+
+def _found(words: str, phrases: tuple[str, ...]) -> list[str]:
+    return [" ".join(m.group(0).split()) for m in _regex(phrases).finditer(words)]
+
+
+def _cited(phrases: list[str], lead: str = ": ") -> str:
+    return f"{lead}'{phrases[0]}'" if phrases else ""
+
+
+@lru_cache(maxsize=64)
+def _regex(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    # Longest first, so "werkt niet" is one phrase and "niet tevreden" beats "tevreden".
+    parts = sorted({normalise(p) for p in phrases if p.strip()}, key=len, reverse=True)
+    body = "|".join(r"\s+".join(map(re.escape, p.split())) for p in parts)
+    return re.compile(rf"(?<!\w)(?:{body})(?!\w)")
