@@ -140,6 +140,11 @@ OUTRIGHT = (
     "allesbehalve tevreden",
     "bedankt voor niets",
     "bedankt voor niks",
+    # Asking for the next internal stage.
+    "in beroep",
+    "beroep instellen",
+    "beroep aantekenen",
+    "klachtencommissie",
 )
 # Naming a lawyer, a court or an outside body: the customer does not accept our answer.
 DISPUTE = (
@@ -150,7 +155,6 @@ DISPUTE = (
     "rechtbank",
     "ombudsman",
     "geschillencommissie",
-    "klachtencommissie",
     "kifid",
 )
 PARTIAL = ("deels", "gedeeltelijk", "voor een deel", "grotendeels", "voor de helft", "half opgelost", "maar half")

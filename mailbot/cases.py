@@ -6,10 +6,12 @@ import re
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from mailbot.casework import CaseWork
-from mailbot.classify import level_after, normalise, satisfaction
+from mailbot.answers import DISPUTE, Answer, Reading, dispute_mentions, read_answer
+from mailbot.casework import LEVEL_NAMES, CaseWork, next_level
+from mailbot.classify import normalise
 from mailbot.clock import iso
-from mailbot.config import Person
+from mailbot.config import Person, Rules
+from mailbot.idn import lookalike
 from mailbot.lifecycle import AWAITING_ANSWER, FINAL, Status
 from mailbot.models import (
     Address,
@@ -27,7 +29,13 @@ from mailbot.models import (
 from mailbot.staff import StaffDesk
 from mailbot.store import MailLogEntry
 from mailbot.thread import ThreadMatch, clean_subject
-from mailbot.workdays import format_datetime_nl
+
+# What a person calls each category in a #soort command and in mail to staff.
+CATEGORY_NAMES_NL = {Category.COMPLIMENT: "compliment", Category.COMPLAINT: "klacht", Category.ESCALATION: "escalatie"}
+# Statuses in which a customer's mail answers a question of ours (or comes after the end).
+ANSWERABLE = AWAITING_ANSWER | {Status.SOLUTION_PROPOSED, Status.CLOSED}
+# The timers a complaint has and a compliment has not.
+COMPLAINT_TIMERS = ("ack-reminder", "ack-passed", "solution-reminder", "solution-passed", "interim-update")
 
 
 @dataclass(frozen=True)
@@ -50,7 +58,7 @@ class CaseDesk:
         self.work = work
         self.rules = work.rules
         self.store = work.store
-        self.staff = StaffDesk(work, self.open_registered)
+        self.staff = StaffDesk(work, self.open_registered, self.settle_category)
 
     def history(self, case_id: int | None) -> CaseHistory | None:
         """What the classifier may know about the case a message threads into."""
@@ -95,14 +103,25 @@ class CaseDesk:
         *,
         customer: Address,
         channel: str = "email",
+        linked_to: int | None = None,
     ) -> Case:
-        """Open a case for ``customer``, acknowledge it and tell staff."""
+        """Open a case for ``customer``, acknowledge it and tell staff.
+
+        When the classifier is unsure of the category (confidence below rules.yaml's
+        ``classification.min_confidence``), a person decides: the customer gets a neutral
+        acknowledgement (it keeps the acknowledgement deadline), the coordinator a triage mail
+        answered with one ``#soort`` command; until then the case is an open complaint.
+        """
         work = self.work
         to_formal = any(self.rules.addresses.get(a.email) == "formal" for a in mail.recipients)
         level = Level.FORMAL if to_formal else Level.FIRST_LINE
-        if verdict.category == Category.ESCALATION:
+        unsure = channel == "email" and verdict.confidence < self.rules.classification.min_confidence
+        category = Category.COMPLAINT if unsure else verdict.category
+        if category == Category.ESCALATION:
             level = max(level, verdict.level or Level.FORMAL)
-        compliment = verdict.category == Category.COMPLIMENT
+        # Never at the disputes stage: a referral comes only from the last internal stage.
+        level = min(level, Level.APPEAL)
+        compliment = category == Category.COMPLIMENT
         named = self.named_in(mail)
         team = self.rules.by_type.get(verdict.subject_type, self.rules.default_team)
         owner = work.owner_for_level(level)
@@ -117,7 +136,7 @@ class CaseDesk:
         case = Case(
             id=0,
             ref=self.store.next_ref(self.rules.cases.reference_prefix, received_at.astimezone(work.calendar.zone).year),
-            category=verdict.category,
+            category=category,
             level=level,
             urgent=verdict.urgent,
             subject_type=verdict.subject_type,
@@ -131,9 +150,10 @@ class CaseDesk:
             ack_sent_at=None,
             solution_due=None if compliment else work.solve_deadline(received_at, level),
             answered=False,
-            linked_case_id=thread.stranger_of,
+            linked_case_id=thread.stranger_of or linked_to,
             channel=channel,
             closed_at=now if compliment else None,
+            awaiting_verdict=unsure,
         )
         case = replace(case, id=self.store.insert_case(case, now))
         role = Role.CUSTOMER if channel == "email" else Role.STAFF
@@ -153,32 +173,31 @@ class CaseDesk:
             rules=list(verdict.rules),
             ack_due=_iso(case.ack_due),
             solution_due=_iso(case.solution_due),
+            confidence=round(verdict.confidence, 3),
+            **({"awaiting_verdict": True, "guess": verdict.category.value} if unsure else {}),
         )
         if thread.stranger_of is not None:
             self._warn_stranger(case, thread.stranger_of, now)
+        self.flag_dispute(case, f"{mail.subject}\n{mail.stripped}", now)
         reply_to = mail if channel == "email" else None
-        if compliment:
-            assert named is not None
-            work.to_customer(case, "thanks", "compliment_thanks", now, reply_to=reply_to, compliment_for=named.label)
-            people = [named.person] if named.person else []
+        if unsure:
+            work.to_customer(case, "ack", "ack_neutral", now, reply_to=reply_to)
             work.to_staff(
                 case,
-                "forward",
-                "compliment_forward",
+                "triage",
+                "triage_request",
                 now,
-                [*people, *work.team_people(named.team)],
-                compliment_for=named.label,
+                [self.rules.coordinator],
                 excerpt=mail.stripped,
+                guess=CATEGORY_NAMES_NL.get(verdict.category, verdict.category.value),
+                confidence=f"{verdict.confidence:.0%}",
+                explanation=verdict.explanation,
             )
-            self.store.add_event(
-                case.id,
-                "compliment-routed",
-                "system",
-                now,
-                to=named.label,
-                person=named.person.email if named.person else None,
-                team=named.team,
-            )
+            work.schedule_deadlines(case, now)
+            return case
+        if compliment:
+            assert named is not None
+            self._thank(case, named, mail.stripped, now, reply_to=reply_to)
             return case
         if channel != "email":
             work.to_customer(
@@ -202,9 +221,111 @@ class CaseDesk:
             work.staff_for(case),
             excerpt=mail.stripped,
             rules_fired=", ".join(verdict.rules),
+            linked_ref=self.store.case(linked_to).ref if linked_to is not None else "",
+            sender_warning=lookalike(case.customer.email.rpartition("@")[2], self.rules.known_domains),
         )
-        work.schedule_deadlines(case)
+        work.schedule_deadlines(case, now)
         return case
+
+    def _thank(self, case: Case, named: PersonMatch, excerpt: str, now: datetime, reply_to: ParsedMail | None) -> None:
+        """Thank the customer for a compliment and pass it on to the person or team it names."""
+        work = self.work
+        work.to_customer(case, "thanks", "compliment_thanks", now, reply_to=reply_to, compliment_for=named.label)
+        people = [named.person] if named.person else []
+        work.to_staff(
+            case,
+            "forward",
+            "compliment_forward",
+            now,
+            [*people, *work.team_people(named.team)],
+            compliment_for=named.label,
+            excerpt=excerpt,
+        )
+        self.store.add_event(
+            case.id,
+            "compliment-routed",
+            "system",
+            now,
+            to=named.label,
+            person=named.person.email if named.person else None,
+            team=named.team,
+        )
+
+    def settle_category(self, case: Case, category: Category, actor: str, now: datetime) -> Case:
+        """A person's verdict (``#soort``): set the category and send the mail that follows from it.
+
+        On a case that waited for this verdict the customer now gets the usual mail (the
+        complaint's or escalation's acknowledgement, or the thanks for a compliment); its
+        deadlines still count from the mail's arrival. On any other open case it corrects the
+        classifier: a compliment closes with the thanks mail and its complaint timers are
+        cancelled; an escalation of a first-line complaint goes one rung up, with its mails.
+        """
+        work = self.work
+        pending, before = case.awaiting_verdict, case.category
+        case, _ = work.step(
+            case, "reclassify", actor, now, category_from=before.value, category_to=category.value, pending=pending
+        )
+        first = self._first_customer_words(case)
+        if category == Category.COMPLIMENT:
+            cancelled = self.store.cancel_timers(case.id, COMPLAINT_TIMERS, now)
+            self.store.update_case(
+                case.id, now, category=category.value, awaiting_verdict=False, ack_due=None, solution_due=None
+            )
+            case, _ = work.step(self.store.case(case.id), "close", actor, now, reason="compliment", timers=cancelled)
+            named = self.named_in_text(f"{case.subject}\n{first}") or self._default_compliment_target()
+            self._thank(case, named, first, now, reply_to=None)
+            return case
+        if category == Category.ESCALATION and case.level < Level.FORMAL:
+            # As if the mail had been read as an escalation on arrival: the formal level, from then.
+            return work.escalate(case, actor, now, case.received_at, level=Level.FORMAL, excerpt=first)
+        self.store.update_case(case.id, now, category=category.value, awaiting_verdict=False)
+        case = self.store.case(case.id)
+        if pending:
+            escalation = category == Category.ESCALATION
+            work.to_customer(
+                case,
+                "ack",
+                "ack_escalation" if escalation else "ack_complaint",
+                now,
+                automatic=False,
+                meeting=case.subject_type == SubjectType.BEHAVIOUR and self.rules.policy.behaviour_meeting,
+            )
+            people = work.staff_for(case)
+            work.to_staff(
+                case, "notify", "notify_escalation" if escalation else "notify_new", now, people, excerpt=first
+            )
+        return case
+
+    def flag_dispute(self, case: Case, text: str, now: datetime) -> None:
+        """A lawyer, court or outside body named by the customer flags the case; the coordinator is told once.
+
+        The flag changes no level and no deadline: a referral still comes only from the last
+        internal stage, one rung at a time.
+        """
+        if case.dispute_flag:
+            return
+        words = dispute_mentions(text, dispute_phrases(self.rules))
+        if not words:
+            return
+        flag = ", ".join(words)
+        self.store.update_case(case.id, now, dispute_flag=flag)
+        self.store.add_event(case.id, "dispute-flagged", "system", now, words=list(words))
+        self.work.to_staff(
+            self.store.case(case.id),
+            "dispute-flag",
+            "dispute_flag",
+            now,
+            [self.rules.coordinator],
+            words=flag,
+            excerpt=text.strip(),
+        )
+
+    def _first_customer_words(self, case: Case) -> str:
+        """The customer's own words in the mail that opened the case."""
+        for row in self.store.messages(case.id):
+            if row["role"] == Role.CUSTOMER.value and row["direction"] == Direction.IN.value:
+                return str(row["stripped"])
+        return ""
 
     def open_registered(
         self, mail: ParsedMail, verdict: Verdict, customer: Address, channel: str, received_at: datetime, now: datetime
@@ -215,8 +336,12 @@ class CaseDesk:
         )
 
     def named_in(self, mail: ParsedMail) -> PersonMatch | None:
+        """The member of staff (full or first name) or team (keyword, name) a customer's mail names."""
+        return self.named_in_text(f"{mail.subject}\n{mail.stripped}")
+
+    def named_in_text(self, text: str) -> PersonMatch | None:
         """The member of staff (full or first name) or team (keyword, name) a customer's text names."""
-        text = normalise(f"{mail.subject}\n{mail.stripped}")
+        text = normalise(text)
         for key, team in self.rules.teams.items():
             for member in team.members:
                 full = normalise(member.name)
@@ -254,70 +379,99 @@ class CaseDesk:
         if sender in self.rules.staff:
             self.staff.follow_up(case, mail, verdict, thread, flag, now)
             return
+        status = Status(case.status)
+        reading = self._read(mail) if status in ANSWERABLE else None
+        if status == Status.CLOSED and reading is not None and reading.answer == Answer.DISSATISFIED:
+            self._reopen(case, mail, verdict, reading, received_at, now, flag)
+            return
         work.store_message(case.id, mail, Direction.IN, Role.CUSTOMER, verdict, flag, now)
         self.store.add_event(
             case.id, "customer-reply", sender or "unknown", now, via=thread.via, rules=list(verdict.rules)
         )
-        status = Status(case.status)
-        if status in AWAITING_ANSWER:
-            answer = satisfaction(mail.stripped, self.rules.policy)
-            if answer is True:
-                case, _ = work.step(case, "satisfied", sender, now)
-                self.staff.request_improvement_form(case, now)
-                return
-            if answer is False:
+        self.flag_dispute(case, mail.stripped, now)
+        if reading is not None:
+            self.store.add_event(
+                case.id, "answer-read", "system", now, answer=reading.answer.value, reason=reading.reason
+            )
+        if status == Status.CLOSED:
+            if reading is not None and reading.answer == Answer.UNCLEAR:
+                work.to_staff(case, "notify-reply", "notify_reply", now, work.owner_people(case), excerpt=mail.stripped)
+            return  # a thank-you (or any kind word) on a closed case is kept in the dossier, without mail
+        if reading is not None:
+            if reading.answer == Answer.DISSATISFIED:
                 self._escalate(case, mail, verdict, received_at, now)
-                return
+            elif reading.answer == Answer.SATISFIED and status in AWAITING_ANSWER:
+                case, _ = work.step(case, "satisfied", sender, now, reason=reading.reason)
+                self.staff.request_improvement_form(case, now)
+            else:
+                # Unclear, or a proposal accepted (the owner still carries it out and confirms
+                # it with #opgelost): the owner decides, nothing changes.
+                work.to_staff(
+                    case,
+                    "answer-read",
+                    "answer_read",
+                    now,
+                    work.owner_people(case),
+                    excerpt=mail.stripped,
+                    answer=reading.answer.value,
+                    reason=reading.reason,
+                    next_level=LEVEL_NAMES[next_level(case.level)],
+                )
+            return
         if verdict.category == Category.ESCALATION and status not in FINAL:
             self._escalate(case, mail, verdict, received_at, now)
             return
         if status not in FINAL:
             work.to_staff(case, "notify-reply", "notify_reply", now, work.owner_people(case), excerpt=mail.stripped)
 
+    def _read(self, mail: ParsedMail) -> Reading:
+        """The customer's answer, read with the administrator's extra phrases."""
+        policy = self.rules.policy
+        return read_answer(mail.stripped, policy.satisfied_phrases, policy.dissatisfied_phrases)
+
+    def _reopen(
+        self,
+        case: Case,
+        mail: ParsedMail,
+        verdict: Verdict,
+        reading: Reading,
+        received_at: datetime,
+        now: datetime,
+        flag: str | None,
+    ) -> None:
+        """New dissatisfaction on a closed case: a new case linked to it; its owner and the coordinator told."""
+        if verdict.category == Category.COMPLIMENT:
+            verdict = replace(verdict, category=Category.COMPLAINT, level=None)
+        customer = mail.sender or case.customer
+        new = self.open(
+            mail,
+            verdict,
+            ThreadMatch(None, "reply to a closed case"),
+            received_at,
+            now,
+            flag,
+            customer=customer,
+            linked_to=case.id,
+        )
+        self.store.add_event(case.id, "followed-up", customer.email, now, new_case=new.ref, reason=reading.reason)
+        self.store.add_event(new.id, "linked", "system", now, other=case.ref, reason="reply to a closed case")
+        already = {p.email for p in self.work.staff_for(new)}
+        people = [p for p in self.work.owner_people(case) if p.email not in already]
+        if people:
+            self.work.to_staff(case, "followed-up", "notify_followup", now, people, new=new, excerpt=mail.stripped)
+
     def _escalate(self, case: Case, mail: ParsedMail, verdict: Verdict, received_at: datetime, now: datetime) -> None:
         """One rung up the ladder, re-acknowledged with new deadlines; past the appeal: the disputes committee."""
-        work = self.work
-        level = level_after(verdict, case.level) if case.level < Level.DISPUTE else Level.DISPUTE
-        if level >= Level.DISPUTE:
-            case, _ = work.step(case, "refer", "customer", now, level_from=case.level.label, rules=list(verdict.rules))
-            self.store.update_case(case.id, now, level=Level.DISPUTE, category=Category.ESCALATION.value)
-            case = self.store.case(case.id)
-            received = format_datetime_nl(received_at.astimezone(work.calendar.zone))
-            work.to_customer(case, "referral", "referral", now, reply_to=mail, automatic=False, received=received)
-            work.to_staff(case, "notify", "notify_escalation", now, work.staff_for(case), excerpt=mail.stripped)
-            return
-        ack_due = work.calendar.deadline(received_at, self.rules.deadlines.acknowledge)
-        solution_due = work.solve_deadline(received_at, level)
-        owner = work.owner_for_level(level) or case.owner_email
-        case, _ = work.step(
+        self.work.escalate(
             case,
-            "escalate",
             "customer",
             now,
-            level_from=case.level.label,
-            level_to=level.label,
-            rules=list(verdict.rules),
-            ack_due=iso(ack_due),
-            solution_due=iso(solution_due),
+            received_at,
+            reply_to=mail,
+            rules=verdict.rules,
+            urgent=verdict.urgent,
+            excerpt=mail.stripped,
         )
-        self.store.update_case(
-            case.id,
-            now,
-            category=Category.ESCALATION.value,
-            level=level,
-            ack_due=ack_due,
-            ack_sent_at=None,
-            solution_due=solution_due,
-            owner_email=owner,
-            answered=False,
-            solved_at=None,
-            urgent=case.urgent or verdict.urgent,
-        )
-        case = self.store.case(case.id)
-        received = format_datetime_nl(received_at.astimezone(work.calendar.zone))
-        work.to_customer(case, "ack", "ack_escalation", now, reply_to=mail, received=received)
-        work.to_staff(case, "notify", "notify_escalation", now, work.staff_for(case), excerpt=mail.stripped)
-        work.schedule_deadlines(case, start=received_at)
 
     def _warn_stranger(self, case: Case, other_id: int, now: datetime) -> None:
         other = self.store.case(other_id)
@@ -346,6 +500,12 @@ class CaseDesk:
 
     def _entry(self, mail: ParsedMail, outcome: str, case_id: int | None, reason: str | None) -> MailLogEntry:
         return MailLogEntry(mail.raw_sha256, mail.key, outcome, case_id, reason)
+
+
+def dispute_phrases(rules: Rules) -> tuple[str, ...]:
+    """The words that flag a case: those of the rules.yaml rule named ``dispute``, else mailbot's own list."""
+    rule = next((r for r in rules.classification.rules if r.name == "dispute"), None)
+    return rule.phrases if rule is not None and rule.phrases else DISPUTE
 
 
 def _iso(moment: datetime | None) -> str | None:

@@ -39,6 +39,9 @@ class CaseWork:
         self.composer = composer
         # Cases to archive once the transaction that finished them has committed.
         self.to_archive: set[int] = set()
+        # Set while old mail of a first start is registered without mail (mailbox.backfill):
+        # nothing is queued and no timers are set; the coordinator gets one list (timers.py).
+        self.quiet = False
 
     # --- the state machine --------------------------------------------------------------
 
@@ -59,16 +62,102 @@ class CaseWork:
         self.store.add_event(case.id, name, actor, now, status_from=status.value, status_to=after.value, **detail)
         return self.store.case(case.id), move
 
+    # --- the escalation ladder ------------------------------------------------------------
+
+    def escalate(
+        self,
+        case: Case,
+        actor: str,
+        now: datetime,
+        start: datetime,
+        *,
+        reply_to: ParsedMail | None = None,
+        rules: tuple[str, ...] = (),
+        urgent: bool = False,
+        level: Level | None = None,
+        excerpt: str = "",
+    ) -> Case:
+        """Move ``case`` one rung up (or to ``level``, never further than one rung), re-acknowledged
+        with new deadlines counted from ``start``; one rung past the last internal stage is the referral.
+
+        Whoever asks (a customer's words, a rule, a member of staff), a case never skips a rung.
+        """
+        to = min(level, next_level(case.level)) if level is not None else next_level(case.level)
+        received = format_datetime_nl(start.astimezone(self.calendar.zone))
+        if to >= Level.DISPUTE:
+            case, _ = self.step(case, "refer", actor, now, level_from=case.level.label, rules=list(rules))
+            self.store.update_case(
+                case.id, now, level=Level.DISPUTE, category=Category.ESCALATION.value, awaiting_verdict=False
+            )
+            case = self.store.case(case.id)
+            self.to_customer(case, "referral", "referral", now, reply_to=reply_to, automatic=False, received=received)
+            self.to_staff(case, "notify", "notify_escalation", now, self.staff_for(case), excerpt=excerpt)
+            return case
+        ack_due = self.calendar.deadline(start, self.rules.deadlines.acknowledge)
+        solution_due = self.solve_deadline(start, to)
+        owner = self.owner_for_level(to) or case.owner_email
+        case, _ = self.step(
+            case,
+            "escalate",
+            actor,
+            now,
+            level_from=case.level.label,
+            level_to=to.label,
+            rules=list(rules),
+            ack_due=iso(ack_due),
+            solution_due=iso(solution_due),
+        )
+        self.store.update_case(
+            case.id,
+            now,
+            category=Category.ESCALATION.value,
+            level=to,
+            ack_due=ack_due,
+            ack_sent_at=None,
+            solution_due=solution_due,
+            owner_email=owner,
+            answered=False,
+            solved_at=None,
+            urgent=case.urgent or urgent,
+            awaiting_verdict=False,
+        )
+        case = self.store.case(case.id)
+        self.to_customer(case, "ack", "ack_escalation", now, reply_to=reply_to, received=received)
+        self.to_staff(case, "notify", "notify_escalation", now, self.staff_for(case), excerpt=excerpt)
+        self.schedule_deadlines(case, now, start=start)
+        return case
+
+    def last_customer_mail(self, case: Case) -> tuple[datetime, str]:
+        """When the customer last wrote on the case, and their own words then (the receipt, if never since)."""
+        rows = [
+            row
+            for row in self.store.messages(case.id)
+            if row["role"] == Role.CUSTOMER.value and row["direction"] == Direction.IN.value
+        ]
+        if not rows:
+            return case.received_at, ""
+        return datetime.fromisoformat(rows[-1]["created_at"]), str(rows[-1]["stripped"])
+
     # --- deadlines ------------------------------------------------------------------------
 
-    def schedule_deadlines(self, case: Case, start: datetime | None = None) -> None:
+    def schedule_deadlines(self, case: Case, now: datetime, start: datetime | None = None) -> None:
         """Timers for the case's deadlines: a reminder before each, an alert when it passes, interim updates.
 
-        ``start`` is when the current level began (the receipt, or the escalation).
+        ``start`` is when the current level began (the receipt, or the escalation). A deadline that
+        had passed before mailbot saw the mail (a backlog) gets neither reminder nor alert of its
+        own: it goes into the coordinator's one summary of the pass (timers.py). The first interim
+        update counts from the last mail the customer got: the acknowledgement just queued.
         """
+        if self.quiet:
+            return
         policy = self.rules.policy
         for name, due in (("ack", case.ack_due), ("solution", case.solution_due)):
             if due is None:
+                continue
+            if due <= now:
+                self.store.schedule(
+                    f"{case.id}:{name}-late:{iso(due)}", case.id, "deadline-late", now, deadline=iso(due), which=name
+                )
                 continue
             self.store.schedule(
                 f"{case.id}:{name}-reminder:{iso(due)}",
@@ -81,11 +170,25 @@ class CaseWork:
                 f"{case.id}:{name}-passed:{iso(due)}", case.id, f"{name}-passed", due, deadline=iso(due)
             )
         if case.solution_due is not None:
-            first = self.morning_after(start or case.received_at, policy.interim_update_after)
-            if first < case.solution_due:
-                self.store.schedule(
-                    f"{case.id}:interim-update:{iso(first)}", case.id, "interim-update", first, level=case.level.label
-                )
+            since = max(start or case.received_at, self.store.last_mail_to(case.id, case.customer.email) or now)
+            self.schedule_interim_update(case, self.morning_after(since, policy.interim_update_after), first=True)
+
+    def schedule_interim_update(self, case: Case, at: datetime, first: bool = False) -> None:
+        """An interim update to the customer at ``at``, unless the solution is due by then."""
+        if case.solution_due is None or at < case.solution_due:
+            self.store.schedule(
+                f"{case.id}:interim-update:{iso(at)}",
+                case.id,
+                "interim-update",
+                at,
+                level=case.level.label,
+                first=first,
+            )
+
+    def register_quietly(self, case_id: int, now: datetime) -> None:
+        """Note a case registered without mail (a backfill) for the coordinator's list of the pass."""
+        self.store.add_event(case_id, "registered-quietly", "system", now)
+        self.store.schedule(f"{case_id}:backfill-registered", case_id, "backfill-registered", now)
 
     def morning_after(self, start: datetime, span: Span) -> datetime:
         """The opening time of the day ``span`` after ``start``: when mail to customers goes out."""
@@ -113,6 +216,8 @@ class CaseWork:
         **extra: Any,
     ) -> str:
         """Queue a mail to the customer; automatic replies respect sending hours and the per-address window."""
+        if self.quiet:
+            return self._held_back(case, kind, now)
         send_at = self.automatic_reply_time(case.customer.email, now, case.ack_due) if automatic else now
         if reply_to is not None:
             in_reply_to, references = reply_to.message_id or None, reply_to.references
@@ -146,6 +251,8 @@ class CaseWork:
 
     def to_staff(self, case: Case, kind: str, template: str, now: datetime, people: list[Person], **extra: Any) -> str:
         """Queue an internal mail to staff; replies to it thread back into the case as notes."""
+        if self.quiet:
+            return self._held_back(case, kind, now)
         unique = {p.email: Address(p.email, p.name) for p in people}
         out = self.composer.build(
             kind=kind,
@@ -161,6 +268,11 @@ class CaseWork:
         self.store.enqueue(out, case.id, now)
         self.store.add_event(case.id, "queued", "system", now, kind=kind, to=sorted(unique), message_id=out.message_id)
         return out.message_id
+
+    def _held_back(self, case: Case, kind: str, now: datetime) -> str:
+        """No mail while registering quietly: the event log says what would have gone."""
+        self.store.add_event(case.id, "held-back", "system", now, kind=kind, reason="backfill")
+        return ""
 
     def automatic_reply_time(self, email: str, now: datetime, deadline: datetime | None) -> datetime:
         """When an automatic reply may go: sending hours, and at most one per address per window.
@@ -253,6 +365,11 @@ class CaseWork:
                 "created_at": iso(now),
             }
         )
+
+
+def next_level(level: Level) -> Level:
+    """One rung up the ladder: the only way a case moves up, whatever a rule or a customer names."""
+    return Level(min(level + 1, Level.DISPUTE))
 
 
 def reminder_moment(calendar: WorkCalendar, policy: PolicyRules, due: datetime) -> datetime:

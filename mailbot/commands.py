@@ -14,7 +14,7 @@ from babel.dates import get_day_names
 
 from mailbot.classify import normalise
 from mailbot.config import EMAIL_RE, Rules
-from mailbot.models import Address, SubjectType
+from mailbot.models import Address, Category, SubjectType
 from mailbot.workdays import format_date_nl, format_datetime_nl
 
 GESPREK_EXAMPLE = "#gesprek dinsdag 14:00"
@@ -24,7 +24,14 @@ MAX_AHEAD_WITHOUT_YEAR = timedelta(days=180)
 # Commands that may appear more than once in one block.
 REPEATABLE = frozenset({"afspraak", "verbeter"})
 # Pairs that contradict each other in one block.
-CONFLICTS = (("telefonisch", "post"), ("status", "sluiten"), ("status", "opgelost"))
+CONFLICTS = (
+    ("telefonisch", "post"),
+    ("status", "sluiten"),
+    ("status", "opgelost"),
+    ("tevreden", "escaleren"),
+    ("escaleren", "sluiten"),
+    ("tevreden", "sluiten"),
+)
 
 
 class Agreement(NamedTuple):
@@ -35,7 +42,7 @@ class Agreement(NamedTuple):
 
 
 T = TypeVar("T")
-CommandValue = str | bool | SubjectType | datetime | Agreement | Address
+CommandValue = str | bool | SubjectType | Category | datetime | Agreement | Address
 
 
 @dataclass(frozen=True)
@@ -51,7 +58,18 @@ COMMANDS: dict[str, CommandSpec] = {
     "eigenaar": CommandSpec(("owner",), "#eigenaar <e-mailadres>", "maakt deze medewerker eigenaar van de zaak"),
     "team": CommandSpec((), "#team <team>", "geeft de zaak aan een ander team"),
     "urgent": CommandSpec(("niet-urgent", "not-urgent"), "#urgent of #niet-urgent", "maakt de zaak wel of niet urgent"),
-    "type": CommandSpec((), "#type product|dienstverlening|gedrag", "zegt waar de klacht over gaat"),
+    "type": CommandSpec((), "#type dienstverlening|product|gedrag", "zegt waar de klacht over gaat"),
+    "soort": CommandSpec(
+        ("category",),
+        "#soort klacht|compliment|escalatie",
+        "kiest de soort bericht; de klant krijgt de mail die daarbij hoort",
+    ),
+    "escaleren": CommandSpec(
+        ("escalate",),
+        "#escaleren",
+        "zet de klacht een stap hoger, met de mail aan de klant en het bericht aan de behandelaar",
+    ),
+    "tevreden": CommandSpec(("satisfied",), "#tevreden", "de klant is tevreden over de oplossing: sluit de zaak"),
     "status": CommandSpec((), "#status in behandeling|wacht op klant|open", "zet de status van de zaak"),
     "oplossing": CommandSpec(("solution",), "#oplossing <tekst>", "stuurt de klant een voorstel voor een oplossing"),
     "opgelost": CommandSpec(
@@ -68,12 +86,20 @@ COMMANDS: dict[str, CommandSpec] = {
 }
 ALIASES: dict[str, str] = {a: name for name, spec in COMMANDS.items() for a in (name, *spec.aliases)}
 DUTCH_TYPES = {"product": SubjectType.PRODUCT, "dienstverlening": SubjectType.SERVICE, "gedrag": SubjectType.BEHAVIOUR}
-TYPES = {**DUTCH_TYPES, **{t.value: t for t in SubjectType}, "behavior": SubjectType.BEHAVIOUR}
+TYPES = {
+    **DUTCH_TYPES,
+    **{t.value: t for t in SubjectType},
+    "behavior": SubjectType.BEHAVIOUR,
+    "dienst": SubjectType.SERVICE,
+}
+DUTCH_CATEGORIES = {"klacht": Category.COMPLAINT, "compliment": Category.COMPLIMENT, "escalatie": Category.ESCALATION}
+CATEGORIES = {**DUTCH_CATEGORIES, "complaint": Category.COMPLAINT, "escalation": Category.ESCALATION}
 DUTCH_STATUSES = {"in behandeling": "in_progress", "wacht op klant": "waiting", "open": "open"}
 STATUSES = {**DUTCH_STATUSES, "in progress": "in_progress", "waiting": "waiting"}
 WEEKDAY_NAMES = {day.lower(): i for loc in ("nl", "en") for i, day in get_day_names("wide", locale=loc).items()}
 LABELS = {"eigenaar": "Eigenaar", "team": "Team", "oplossing": "Oplossing", "verbeter": "Verbeterpunt"}
 LABELS.update(opgelost="Klacht opgelost", sluiten="Zaak gesloten")
+LABELS.update(escaleren="Klacht een stap hoger gezet", tevreden="Klant is tevreden: zaak gesloten")
 DEADLINE_WORD = re.compile(r"(?:\b(?:voor|uiterlijk|before|by)\b\s*)+", re.IGNORECASE)
 
 
@@ -173,6 +199,8 @@ def describe(cmd: Command) -> str:
         return "Zaak is urgent" if v else "Zaak is niet urgent"
     if isinstance(v, SubjectType):
         return f"Type: {next(k for k, t in DUTCH_TYPES.items() if t is v)}"
+    if isinstance(v, Category):
+        return f"Soort: {next(k for k, c in DUTCH_CATEGORIES.items() if c is v)}"
     if cmd.name == "status":
         return f"Status: {next(k for k, s in DUTCH_STATUSES.items() if s == v)}"
     label = LABELS[cmd.name]
@@ -314,6 +342,9 @@ _HANDLERS: dict[str, Callable[[str, _Context], CommandValue]] = {
     "team": _team,
     "urgent": _urgent,
     "type": _choice(TYPES),
+    "soort": _choice(CATEGORIES),
+    "escaleren": _text(required=False, from_note=False),
+    "tevreden": _text(required=False, from_note=False),
     "status": _choice(STATUSES),
     "oplossing": _text(required=True, from_note=True),
     "opgelost": _text(required=False, from_note=True),

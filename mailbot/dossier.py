@@ -41,6 +41,8 @@ def case_dict(case: Case) -> dict[str, Any]:
         "solved_at": moment(case.solved_at),
         "closed_at": moment(case.closed_at),
         "linked_case": None,
+        "awaiting_verdict": case.awaiting_verdict,
+        "dispute_flag": case.dispute_flag,
     }
 
 
@@ -138,6 +140,10 @@ def render_dossier(data: dict[str, Any], zone: ZoneInfo) -> str:
         out.append(f"Closed        {when(data['closed_at'])}")
     if data["linked_case"]:
         out.append(f"Linked to     {data['linked_case']}")
+    if data.get("awaiting_verdict"):
+        out.append("Verdict       awaiting a person's #soort (the classifier was unsure)")
+    if data.get("dispute_flag"):
+        out.append(f"Dispute flag  the customer names: {data['dispute_flag']}")
     for a in data["agreements"]:
         out.append(f"Agreement     {a['text']} (by {a['due_date']})")
     out += ["", f"Messages ({len(data['messages'])})", "-" * 12]

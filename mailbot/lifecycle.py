@@ -67,6 +67,14 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition("assign", NOT_FINAL, None, Trigger.STAFF, "#eigenaar / #team", staff_mail="assigned"),
     Transition("classify", NOT_FINAL, None, Trigger.STAFF, "#urgent / #type"),
     Transition(
+        "reclassify",
+        NOT_FINAL,
+        None,
+        Trigger.STAFF,
+        "#soort compliment|klacht|escalatie: a person's verdict (asked for when the classifier is unsure);"
+        " the customer then gets the acknowledgement or the thanks the category calls for",
+    ),
+    Transition(
         "propose-solution",
         ACTIVE,
         Status.SOLUTION_PROPOSED,
@@ -88,7 +96,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         AWAITING_ANSWER,
         Status.CLOSED,
         Trigger.CUSTOMER,
-        "a positive answer to the satisfaction check",
+        "a positive answer to the satisfaction check (or #tevreden when the owner read it)",
         staff_mail="improvement_request",
     ),
     Transition(
@@ -96,7 +104,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         NOT_FINAL,
         Status.OPEN,
         Trigger.CUSTOMER,
-        "not satisfied (a negative answer, or an escalation in a reply): one level up the ladder",
+        "not satisfied (a negative answer, an escalation in a reply, or #escaleren): one level up the ladder",
         customer_mail="ack_escalation",
         staff_mail="notify_escalation",
     ),
@@ -105,7 +113,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         NOT_FINAL,
         Status.REFERRED,
         Trigger.CUSTOMER,
-        "an escalation past the appeal: referral to the disputes committee",
+        "an escalation from the last internal stage (the appeal): referral to the disputes committee",
         customer_mail="referral",
         staff_mail="notify_escalation",
     ),

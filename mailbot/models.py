@@ -190,6 +190,10 @@ class Case:
     solution: str | None = None
     solved_at: datetime | None = None
     closed_at: datetime | None = None
+    # The classifier was unsure: a person chooses the category (#soort) before the customer's mail follows.
+    awaiting_verdict: bool = False
+    # The lawyer, court or outside body the customer named ("advocaat, ombudsman"), if any.
+    dispute_flag: str | None = None
 
 
 @dataclass(frozen=True)

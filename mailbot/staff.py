@@ -13,7 +13,7 @@ from mailbot.clock import iso
 from mailbot.commands import Agreement, Command, CommandBlock, CommandError, describe, help_text, parse_commands
 from mailbot.config import Person
 from mailbot.lifecycle import NotAllowed, Status, next_status, transition
-from mailbot.models import Address, Case, Direction, ParsedMail, Quarantine, Role, SubjectType, Verdict
+from mailbot.models import Address, Case, Category, Direction, Level, ParsedMail, Quarantine, Role, SubjectType, Verdict
 from mailbot.thread import STAFF_REPLY_ADDRESS, ThreadMatch
 
 # The transition each command takes; the others change no status.
@@ -29,7 +29,12 @@ STEP_OF = {
     "afspraak": "agreement",
     "verbeter": "improvement",
     "sluiten": "close",
+    "soort": "reclassify",
+    "escaleren": "escalate",
+    "tevreden": "satisfied",
 }
+# Applied after the others in a block, so that the mail they send reflects #urgent, #type, #team.
+LAST = ("soort", "escaleren")
 REGISTER = ("telefonisch", "post")
 FORM_FIELDS = {
     "afhandeling": "handling",
@@ -43,16 +48,18 @@ FORM_FIELDS = {
 _FORM_LINE = re.compile(r"^\s*(?P<key>[A-Za-z]+)\s*:\s*(?P<value>.*)$")
 
 Register = Callable[[ParsedMail, Verdict, Address, str, datetime, datetime], Case]
+Settle = Callable[[Case, Category, str, datetime], Case]
 
 
 class StaffDesk:
     """Everything a member of staff can do to a case by mail; only addresses in rules.yaml count as staff."""
 
-    def __init__(self, work: CaseWork, register: Register) -> None:
+    def __init__(self, work: CaseWork, register: Register, settle: Settle) -> None:
         self.work = work
         self.store = work.store
         self.rules = work.rules
         self.register = register
+        self.settle = settle
 
     def follow_up(
         self, case: Case, mail: ParsedMail, verdict: Verdict, thread: ThreadMatch, flag: str | None, now: datetime
@@ -98,7 +105,7 @@ class StaffDesk:
             )
             self._answer(case, sender, now, done=[], errors=errors)
             return
-        done = [self._apply(case, cmd, block, sender, now) for cmd in block.commands]
+        done = [self._apply(case, cmd, block, sender, now) for cmd in in_order(block.commands)]
         self._answer(case, sender, now, done=done, errors=[])
 
     def new_mail(self, mail: ParsedMail, verdict: Verdict, received_at: datetime, now: datetime) -> int | None:
@@ -135,7 +142,7 @@ class StaffDesk:
     def _check(self, case: Case, block: CommandBlock) -> list[CommandError]:
         """All-or-nothing: every command must be allowed in the status the ones before it leave."""
         status, errors = Status(case.status), []
-        for cmd in block.commands:
+        for cmd in in_order(block.commands):
             if cmd.name in REGISTER:
                 errors.append(
                     CommandError(
@@ -151,12 +158,29 @@ class StaffDesk:
             except NotAllowed as exc:
                 errors.append(CommandError(cmd.line, cmd.raw, str(exc)))
                 continue
-            status = Status(str(cmd.value)) if cmd.name == "status" else next_status(step, status)
+            if cmd.name == "status":
+                status = Status(str(cmd.value))
+            elif cmd.name == "soort" and cmd.value == Category.COMPLIMENT:
+                status = Status.CLOSED  # a compliment is thanked and closed
+            elif cmd.name == "escaleren" and case.level >= Level.APPEAL:
+                status = Status.REFERRED  # past the last internal stage: the referral
+            else:
+                status = next_status(step, status)
         return errors
 
     def _apply(self, case: Case, cmd: Command, block: CommandBlock, actor: str, now: datetime) -> str:
         work, value = self.work, cmd.value
         case = self.store.case(case.id)
+        if cmd.name == "soort":
+            assert isinstance(value, Category)
+            self.settle(case, value, actor, now)
+            return describe(cmd)
+        if cmd.name == "escaleren":
+            # The new level's terms count from the customer's last mail: their dissatisfaction
+            # (an answer mailbot could not read, a call noted on the case) arrived then.
+            start, words = self.work.last_customer_mail(case)
+            self.work.escalate(case, actor, now, start, excerpt=words, rules=(f"#escaleren door {actor}",))
+            return describe(cmd)
         detail: dict[str, Any] = {"command": cmd.raw}
         if cmd.name == "eigenaar":
             assert isinstance(value, str)
@@ -209,7 +233,7 @@ class StaffDesk:
                 text=cmd.value.text,
                 date=cmd.value.due.isoformat(),
             )
-        elif cmd.name == "sluiten":
+        elif cmd.name in ("sluiten", "tevreden"):
             self.request_improvement_form(case, now)
         elif cmd.name in ("eigenaar", "team"):
             work.to_staff(case, "assigned", "assigned", now, work.owner_people(case), assigned_by=actor)
@@ -261,6 +285,11 @@ class StaffDesk:
             if kind is not None:
                 return kind
         return None
+
+
+def in_order(commands: tuple[Command, ...]) -> list[Command]:
+    """The order commands are checked and applied in: those that send the customer mail last."""
+    return sorted(commands, key=lambda c: c.name in LAST)
 
 
 def parse_improvement_form(text: str) -> dict[str, str]:

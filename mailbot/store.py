@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 import os
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -185,6 +185,33 @@ MIGRATIONS: list[tuple[str, str]] = [
         );
         """,
     ),
+    (
+        # The outbox (outbox.py): a mail handed to the SMTP server is 'sending' until its result is
+        # committed; one left so by a crash is "in doubt" and checked at the server before it is
+        # resent (sentcheck.py). Recipients the server refused, with its reply, stay with the mail.
+        "0005_outbox",
+        """
+        ALTER TABLE outbox ADD COLUMN claimed_at TEXT;
+        ALTER TABLE outbox ADD COLUMN refused_json TEXT;
+        """,
+    ),
+    (
+        # A backlog (timers.py, backlog.py): an interim update counts from the case's last mail to
+        # the customer, looked up per case while thousands of cases are opened in one pass.
+        "0007_backlog",
+        """
+        CREATE INDEX outbox_case ON outbox(case_id);
+        """,
+    ),
+    (
+        # Judgement (cases.py): a case the classifier was unsure of waits for a person's verdict
+        # (#soort); a customer naming a lawyer, court or outside body flags the case with the words.
+        "0006_judgement",
+        """
+        ALTER TABLE cases ADD COLUMN awaiting_verdict INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE cases ADD COLUMN dispute_flag TEXT;
+        """,
+    ),
 ]
 
 
@@ -237,6 +264,22 @@ class QueueFigures:
     parked: int
     quarantined: int
     quarantined_recent: int
+    # Recipients a server refused while it took the mail for the others; mail a crash left in doubt
+    # (sentcheck.py); timers that failed (timers.py); the latest parked items with their reasons.
+    refused: int = 0
+    in_doubt: int = 0
+    failed_timers: int = 0
+    parked_items: tuple[ParkedItem, ...] = ()
+
+
+@dataclass(frozen=True)
+class ParkedItem:
+    """A mail or recipient set aside for a person, for `mailbot status`."""
+
+    case_ref: str | None
+    kind: str
+    recipient: str
+    reason: str
 
 
 class Store:
@@ -440,6 +483,13 @@ class Store:
             [case_id, iso(now), event, actor, json.dumps(detail, ensure_ascii=False, default=str, sort_keys=True)],
         )
 
+    def last_system_event(self, kind: str) -> dict[str, Any] | None:
+        """The detail of the latest event of ``kind`` that belongs to no case."""
+        row = self.db.execute(
+            "SELECT detail_json FROM events WHERE case_id IS NULL AND kind = ? ORDER BY id DESC LIMIT 1", [kind]
+        ).fetchone()
+        return dict(json.loads(row[0])) if row else None
+
     def events(self, case_id: int) -> list[dict[str, Any]]:
         """A case's event log, oldest first."""
         rows = self.db.execute(
@@ -481,6 +531,57 @@ class Store:
         ).fetchall()
         return [QueuedMail(r[0], r[1], r[2], r[3], r[4], tuple(json.loads(r[5])), bytes(r[6]), r[7]) for r in rows]
 
+    def claim(self, ids: Sequence[int], now: datetime) -> None:
+        """Mark mail as handed to the SMTP server ('sending'): after a crash its outcome is in doubt."""
+        self.db.execute(
+            "UPDATE outbox SET status = 'sending', claimed_at = ? "
+            "WHERE status = 'pending' AND id IN (SELECT value FROM json_each(?))",
+            [iso(now), json.dumps(list(ids))],
+        )
+
+    def release(self, ids: Sequence[int]) -> None:
+        """Mail claimed but never offered to the server: pending again, as it was."""
+        self.db.execute(
+            "UPDATE outbox SET status = 'pending', claimed_at = NULL "
+            "WHERE status = 'sending' AND id IN (SELECT value FROM json_each(?))",
+            [json.dumps(list(ids))],
+        )
+
+    def in_doubt(self) -> list[tuple[QueuedMail, datetime]]:
+        """Mail left 'sending' (a crash between the hand-over and its result), with when it was claimed."""
+        rows = self.db.execute(
+            "SELECT id, case_id, kind, message_id, sender, recipients_json, raw, attempts, claimed_at FROM outbox "
+            "WHERE status = 'sending' ORDER BY id"
+        ).fetchall()
+        return [
+            (QueuedMail(r[0], r[1], r[2], r[3], r[4], tuple(json.loads(r[5])), bytes(r[6]), r[7]), _claimed(r[8]))
+            for r in rows
+        ]
+
+    def failures_to_notice(self, kinds: Sequence[str], notice_kind: str, limit: int) -> list[dict[str, Any]]:
+        """Failure events after the last one a notice of ``notice_kind`` covered, oldest first,
+        with the case's reference; failures of such notices themselves are left out (no loop)."""
+        rows = self.db.execute(
+            "SELECT e.id, e.at, e.kind, e.detail_json, c.ref FROM events e LEFT JOIN cases c ON c.id = e.case_id "
+            "WHERE e.kind IN (SELECT value FROM json_each(?)) "
+            "AND coalesce(json_extract(e.detail_json, '$.kind'), '') != ? "
+            "AND e.id > (SELECT coalesce(max(json_extract(detail_json, '$.up_to')), 0) FROM events WHERE kind = ?) "
+            "ORDER BY e.id LIMIT ?",
+            [json.dumps(list(kinds)), notice_kind, notice_kind, limit],
+        ).fetchall()
+        return [
+            {"id": r[0], "at": parse_stored(r[1]), "kind": r[2], "detail": json.loads(r[3]), "ref": r[4]} for r in rows
+        ]
+
+    def events_since(self, kind: str, since: datetime) -> int:
+        """How many events of ``kind`` were logged since ``since``."""
+        row = self.db.execute("SELECT count(*) FROM events WHERE kind = ? AND at >= ?", [kind, iso(since)]).fetchone()
+        return int(row[0])
+
+    def set_refused(self, outbox_id: int, refusals: Mapping[str, str]) -> None:
+        """Record the recipients the server refused (with its reply) for a mail it took for the rest."""
+        self.db.execute("UPDATE outbox SET refused_json = ? WHERE id = ?", [json.dumps(dict(refusals)), outbox_id])
+
     def next_due_at(self) -> datetime | None:
         """When the next pending mail becomes due."""
         row = self.db.execute("SELECT min(next_attempt_at) FROM outbox WHERE status = 'pending'").fetchone()
@@ -489,14 +590,16 @@ class Store:
     def mark_sent(self, outbox_id: int, now: datetime) -> None:
         """The server accepted the mail."""
         self.db.execute(
-            "UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?",
+            "UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL, "
+            "claimed_at = NULL WHERE id = ?",
             [iso(now), outbox_id],
         )
 
     def mark_retry(self, outbox_id: int, error: str, next_attempt: datetime) -> None:
         """A temporary failure: try again at ``next_attempt``."""
         self.db.execute(
-            "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?",
+            "UPDATE outbox SET status = 'pending', claimed_at = NULL, attempts = attempts + 1, last_error = ?, "
+            "next_attempt_at = ? WHERE id = ?",
             [error, iso(next_attempt), outbox_id],
         )
 
@@ -520,14 +623,15 @@ class Store:
         """Not offered to the server at all (it could not be reached): try again at ``next_attempt``,
         without counting an attempt, so that an outage never parks mail."""
         self.db.execute(
-            "UPDATE outbox SET last_error = ?, next_attempt_at = ? WHERE id = ?",
+            "UPDATE outbox SET status = 'pending', claimed_at = NULL, last_error = ?, next_attempt_at = ? WHERE id = ?",
             [error, iso(next_attempt), outbox_id],
         )
 
     def mark_parked(self, outbox_id: int, error: str) -> None:
         """A permanent failure: never tried again without a person's decision."""
         self.db.execute(
-            "UPDATE outbox SET status = 'parked', attempts = attempts + 1, last_error = ? WHERE id = ?",
+            "UPDATE outbox SET status = 'parked', claimed_at = NULL, attempts = attempts + 1, last_error = ? "
+            "WHERE id = ?",
             [error, outbox_id],
         )
 
@@ -554,6 +658,11 @@ class Store:
         )
         return [dict(zip(keys, (*r[:4], json.loads(r[4]), *r[5:]), strict=True)) for r in rows]
 
+    def outbox_raw(self, message_id: str) -> tuple[bytes, int | None] | None:
+        """The bytes we queued under this Message-ID, and its case, if we did."""
+        row = self.db.execute("SELECT raw, case_id FROM outbox WHERE message_id = ?", [message_id]).fetchone()
+        return (bytes(row[0]), row[1]) if row else None
+
     def outbox_kind(self, message_id: str) -> str | None:
         """The kind of our own mail with this Message-ID, if we sent it."""
         row = self.db.execute("SELECT kind FROM outbox WHERE message_id = ?", [message_id]).fetchone()
@@ -577,14 +686,32 @@ class Store:
         )
         return cursor.rowcount > 0
 
-    def due_timers(self, now: datetime, limit: int = 100) -> list[Timer]:
-        """Pending timers whose time has come, oldest first."""
+    def due_timers(self, now: datetime, limit: int = 100, skip_kinds: Sequence[str] = ()) -> list[Timer]:
+        """Pending timers whose time has come, oldest first (but those of ``skip_kinds``)."""
         rows = self.db.execute(
             "SELECT id, key, case_id, kind, due_at, detail_json FROM timers WHERE status = 'pending' "
-            "AND due_at <= ? ORDER BY due_at, id LIMIT ?",
-            [iso(now), limit],
+            "AND due_at <= ? AND kind NOT IN (SELECT value FROM json_each(?)) ORDER BY due_at, id LIMIT ?",
+            [iso(now), json.dumps(list(skip_kinds)), limit],
         ).fetchall()
         return [Timer(r[0], r[1], r[2], r[3], from_iso(r[4]), json.loads(r[5])) for r in rows]
+
+    def due_timers_of(self, kind: str, now: datetime) -> list[Timer]:
+        """Every pending timer of ``kind`` whose time has come, oldest first: gathered into one mail."""
+        rows = self.db.execute(
+            "SELECT id, key, case_id, kind, due_at, detail_json FROM timers WHERE status = 'pending' "
+            "AND kind = ? AND due_at <= ? ORDER BY due_at, id",
+            [kind, iso(now)],
+        ).fetchall()
+        return [Timer(r[0], r[1], r[2], r[3], from_iso(r[4]), json.loads(r[5])) for r in rows]
+
+    def cancel_timers(self, case_id: int, kinds: Sequence[str], now: datetime) -> int:
+        """Mark a case's pending timers of ``kinds`` cancelled (a complaint that turned out a compliment)."""
+        cursor = self.db.execute(
+            "UPDATE timers SET status = 'cancelled', fired_at = ? WHERE case_id = ? AND status = 'pending' "
+            "AND kind IN (SELECT value FROM json_each(?))",
+            [iso(now), case_id, json.dumps(list(kinds))],
+        )
+        return cursor.rowcount
 
     def finish_timer(self, timer_id: int, status: str, now: datetime) -> None:
         """Mark a timer done (``fired`` or ``skipped``), in the transaction of its effects."""
@@ -628,6 +755,17 @@ class Store:
             "FROM events WHERE kind = 'compliment-routed' GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2"
         ).fetchall()
         return [(str(team), person, int(n)) for team, person, n in rows]
+
+    def last_mail_to(self, case_id: int, email: str) -> datetime | None:
+        """When the case's latest mail to ``email`` went out, or is due to go (parked mail never reached
+        them); staff's own replies to the customer, recorded from the Cc, count from when we saw them."""
+        row = self.db.execute(
+            "SELECT max(at) FROM (SELECT coalesce(sent_at, next_attempt_at) AS at FROM outbox WHERE case_id = ? "
+            "AND status != 'parked' AND EXISTS (SELECT 1 FROM json_each(recipients_json) WHERE value = ?) "
+            "UNION ALL SELECT created_at FROM messages WHERE case_id = ? AND direction = 'out')",
+            [case_id, email, case_id],
+        ).fetchone()
+        return parse_stored(row[0]) if row else None
 
     def last_auto_reply(self, email: str) -> datetime | None:
         """When the last automatic reply to ``email`` was scheduled."""
@@ -892,7 +1030,38 @@ class Store:
             "SELECT count(*), count(*) FILTER (WHERE at >= ?) FROM mail_log WHERE outcome = 'quarantine'",
             [iso(since)],
         ).fetchone()
-        return QueueFigures(int(unsent), parse_stored(oldest), int(parked), int(quarantined), int(recent))
+        in_doubt, refused = self.db.execute(
+            "SELECT count(*) FILTER (WHERE status = 'sending'), "
+            "coalesce(sum((SELECT count(*) FROM json_each(refused_json))) FILTER (WHERE refused_json IS NOT NULL), 0) "
+            "FROM outbox"
+        ).fetchone()
+        (failed_timers,) = self.db.execute("SELECT count(*) FROM timers WHERE status = 'failed'").fetchone()
+        items: list[ParkedItem] = []
+        for ref, kind, recipients, error, refused_json in self.db.execute(
+            "SELECT c.ref, o.kind, o.recipients_json, o.last_error, o.refused_json FROM outbox o "
+            "LEFT JOIN cases c ON c.id = o.case_id WHERE o.status = 'parked' OR o.refused_json IS NOT NULL "
+            "ORDER BY o.id DESC LIMIT 10"
+        ):
+            if refused_json:
+                items += [ParkedItem(ref, kind, r, why) for r, why in json.loads(refused_json).items()]
+            else:
+                items.append(ParkedItem(ref, kind, ", ".join(json.loads(recipients)), error or ""))
+        return QueueFigures(
+            int(unsent),
+            parse_stored(oldest),
+            int(parked),
+            int(quarantined),
+            int(recent),
+            refused=int(refused),
+            in_doubt=int(in_doubt),
+            failed_timers=int(failed_timers),
+            parked_items=tuple(items[:10]),
+        )
+
+
+def _claimed(value: str | None) -> datetime:
+    moment = parse_stored(value)
+    return moment if moment is not None else datetime.fromtimestamp(0, UTC)
 
 
 def _statements(sql: str) -> list[str]:
@@ -943,6 +1112,8 @@ def _case_record(case: Case) -> dict[str, Any]:
         "solution": case.solution,
         "solved_at": iso(case.solved_at) if case.solved_at else None,
         "closed_at": iso(case.closed_at) if case.closed_at else None,
+        "awaiting_verdict": int(case.awaiting_verdict),
+        "dispute_flag": case.dispute_flag,
     }
 
 
@@ -970,4 +1141,6 @@ def _case_from_row(row: dict[str, Any]) -> Case:
         solution=row["solution"],
         solved_at=parse_stored(row["solved_at"]),
         closed_at=parse_stored(row["closed_at"]),
+        awaiting_verdict=bool(row["awaiting_verdict"]),
+        dispute_flag=row["dispute_flag"],
     )

@@ -20,7 +20,7 @@ from mailbot.commands import (
     parse_commands,
 )
 from mailbot.config import load_rules
-from mailbot.models import Address, SubjectType
+from mailbot.models import Address, Category, SubjectType
 
 RULES = load_rules(Path(__file__).resolve().parent.parent / "rules.yaml")
 AMS = ZoneInfo("Europe/Amsterdam")
@@ -66,6 +66,15 @@ def test_the_fixed_now_is_a_monday() -> None:
         ("#type gedrag", "type", SubjectType.BEHAVIOUR),
         ("#type service", "type", SubjectType.SERVICE),
         ("#type behaviour", "type", SubjectType.BEHAVIOUR),
+        ("#type dienst", "type", SubjectType.SERVICE),
+        ("#soort klacht", "soort", Category.COMPLAINT),
+        ("#soort Compliment", "soort", Category.COMPLIMENT),
+        ("#soort escalatie", "soort", Category.ESCALATION),
+        ("#category complaint", "soort", Category.COMPLAINT),
+        ("#escaleren", "escaleren", ""),
+        ("#escalate", "escaleren", ""),
+        ("#tevreden", "tevreden", ""),
+        ("#satisfied", "tevreden", ""),
         ("#status in behandeling", "status", "in_progress"),
         ("#status Wacht op klant", "status", "waiting"),
         ("#status open", "status", "open"),
@@ -100,6 +109,7 @@ def test_every_canonical_name_has_help() -> None:
     assert set(COMMANDS) == {
         "eigenaar", "team", "urgent", "type", "status", "oplossing", "opgelost",
         "gesprek", "afspraak", "verbeter", "sluiten", "telefonisch", "post",
+        "soort", "escaleren", "tevreden",
     }  # fmt: skip
     assert all(ALIASES[name] == name for name in COMMANDS)
     assert all(spec.usage in help_text() for spec in COMMANDS.values())
@@ -289,3 +299,10 @@ def test_describe_every_kind() -> None:
 def test_naive_now_is_refused() -> None:
     with pytest.raises(ValueError):
         parse_commands("#urgent", rules=RULES, now=datetime(2026, 11, 23, 10, 0))
+
+
+def test_a_category_must_be_one_of_three_and_contradictions_are_refused() -> None:
+    assert "Kies uit: klacht, compliment, escalatie" in error("#soort vraag")
+    assert "gaan niet samen" in error("#tevreden\n#escaleren")
+    assert "gaan niet samen" in error("#escaleren\n#sluiten")
+    assert describe(only("#soort compliment")) == "Soort: compliment"

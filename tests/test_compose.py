@@ -54,6 +54,7 @@ CUSTOMER_TEMPLATES = (
     "meeting_invitation",
     "agreements_letter",
     "interim_update",
+    "ack_neutral",
 )
 STAFF_TEMPLATES = (
     "compliment_forward",
@@ -67,9 +68,21 @@ STAFF_TEMPLATES = (
     "improvement_request",
     "assigned",
     "command_result",
+    "triage_request",
+    "answer_read",
+    "dispute_flag",
+    "notify_followup",
 )
-# The digest and the quarantine notice belong to no case; the dossier and the KPI report are HTML: tested on their own.
-OTHER_TEMPLATES = ("digest", "dossier.html", "report.html", "quarantine_notice")
+# The digest, the quarantine notice and a backlog's summaries belong to no case (tests/test_backlog.py);
+# the dossier and the KPI report are HTML: tested on their own.
+OTHER_TEMPLATES = (
+    "digest",
+    "dossier.html",
+    "report.html",
+    "quarantine_notice",
+    "late_deadlines",
+    "backfill_registered",
+)
 LEVEL_NAMES = {
     Level.FIRST_LINE: "klacht",
     Level.FORMAL: "formele klacht",
@@ -140,6 +153,14 @@ def context(case: Case, excerpt: str = "De monteur is niet gekomen. Niemand heef
         done=["Status: in behandeling"],
         errors=[],
         help="",
+        guess="compliment",
+        confidence="45%",
+        explanation="Herkend als compliment: lof voor een medewerker ('erg blij mee')",
+        answer="unclear",
+        reason="de klant stelt een vraag terug",
+        next_level="formele klacht",
+        words="advocaat",
+        new=make_case(ref="KL-2026-0009", case_id=9),
     )
 
 
