@@ -228,9 +228,14 @@ class CaseDesk:
         return case
 
     def _thank(self, case: Case, named: PersonMatch, excerpt: str, now: datetime, reply_to: ParsedMail | None) -> None:
-        """Thank the customer for a compliment and pass it on to the person or team it names."""
+        """Thank the customer for a compliment and pass it on to the person or team it names.
+
+        The thanks for a mail just received is an automatic reply; after a person's verdict it is not.
+        """
         work = self.work
-        work.to_customer(case, "thanks", "compliment_thanks", now, reply_to=reply_to, compliment_for=named.label)
+        automatic = reply_to is not None
+        extra = {"compliment_for": named.label}
+        work.to_customer(case, "thanks", "compliment_thanks", now, reply_to=reply_to, automatic=automatic, **extra)
         people = [named.person] if named.person else []
         work.to_staff(
             case,
@@ -277,9 +282,15 @@ class CaseDesk:
             return case
         if category == Category.ESCALATION and case.level < Level.FORMAL:
             # As if the mail had been read as an escalation on arrival: the formal level, from then.
-            return work.escalate(case, actor, now, case.received_at, level=Level.FORMAL, excerpt=first)
+            return work.escalate(case, actor, now, case.received_at, level=Level.FORMAL, excerpt=first, automatic=False)
         self.store.update_case(case.id, now, category=category.value, awaiting_verdict=False)
         case = self.store.case(case.id)
+        if pending and case.owner_email is None:
+            # The team was the classifier's unsure guess; route by the subject type the person confirmed.
+            team = self.rules.by_type.get(case.subject_type, self.rules.default_team)
+            manager = self.rules.teams[team].manager if case.subject_type == SubjectType.BEHAVIOUR else None
+            self.store.update_case(case.id, now, owner_team=team, owner_email=manager)
+            case = self.store.case(case.id)
         if pending:
             escalation = category == Category.ESCALATION
             work.to_customer(

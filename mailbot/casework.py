@@ -76,11 +76,13 @@ class CaseWork:
         urgent: bool = False,
         level: Level | None = None,
         excerpt: str = "",
+        automatic: bool = True,
     ) -> Case:
         """Move ``case`` one rung up (or to ``level``, never further than one rung), re-acknowledged
         with new deadlines counted from ``start``; one rung past the last internal stage is the referral.
 
         Whoever asks (a customer's words, a rule, a member of staff), a case never skips a rung.
+        ``automatic`` False: a person decided, so the acknowledgement is no automatic reply.
         """
         to = min(level, next_level(case.level)) if level is not None else next_level(case.level)
         received = format_datetime_nl(start.astimezone(self.calendar.zone))
@@ -122,7 +124,7 @@ class CaseWork:
             awaiting_verdict=False,
         )
         case = self.store.case(case.id)
-        self.to_customer(case, "ack", "ack_escalation", now, reply_to=reply_to, received=received)
+        self.to_customer(case, "ack", "ack_escalation", now, reply_to=reply_to, automatic=automatic, received=received)
         self.to_staff(case, "notify", "notify_escalation", now, self.staff_for(case), excerpt=excerpt)
         self.schedule_deadlines(case, now, start=start)
         return case

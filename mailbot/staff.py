@@ -33,8 +33,10 @@ STEP_OF = {
     "escaleren": "escalate",
     "tevreden": "satisfied",
 }
-# Applied after the others in a block, so that the mail they send reflects #urgent, #type, #team.
-LAST = ("soort", "escaleren")
+# Commands that set the case's facts without mail to the customer: applied first in a block, so
+# that the mail #soort and #escaleren send reflects #urgent, #type, #team; the steps after them last.
+FACTS = ("eigenaar", "team", "urgent", "type", "status", "verbeter")
+VERDICTS = ("soort", "escaleren")
 REGISTER = ("telefonisch", "post")
 FORM_FIELDS = {
     "afhandeling": "handling",
@@ -179,7 +181,8 @@ class StaffDesk:
             # The new level's terms count from the customer's last mail: their dissatisfaction
             # (an answer mailbot could not read, a call noted on the case) arrived then.
             start, words = self.work.last_customer_mail(case)
-            self.work.escalate(case, actor, now, start, excerpt=words, rules=(f"#escaleren door {actor}",))
+            rules = (f"#escaleren door {actor}",)
+            self.work.escalate(case, actor, now, start, excerpt=words, rules=rules, automatic=False)
             return describe(cmd)
         detail: dict[str, Any] = {"command": cmd.raw}
         if cmd.name == "eigenaar":
@@ -288,8 +291,8 @@ class StaffDesk:
 
 
 def in_order(commands: tuple[Command, ...]) -> list[Command]:
-    """The order commands are checked and applied in: those that send the customer mail last."""
-    return sorted(commands, key=lambda c: c.name in LAST)
+    """The order commands are checked and applied in: the facts, then the verdict, then the steps after it."""
+    return sorted(commands, key=lambda c: 0 if c.name in FACTS else 1 if c.name in VERDICTS else 2)
 
 
 def parse_improvement_form(text: str) -> dict[str, str]:
