@@ -75,6 +75,30 @@ def build_parser() -> argparse.ArgumentParser:
     classify.add_argument("file", type=Path, help="a message in RFC 5322 (.eml) form")
     classify.add_argument("--json", action="store_true", help="print JSON")
 
+    evaluate = sub.add_parser(
+        "eval", help="score the classifier on labelled mail (labels.json): accuracy, confusion, urgency, subject type"
+    )
+    evaluate.add_argument(
+        "dir", type=Path, nargs="?", help="folder with labels.json (default: $MAILBOT_CORPUS or ../shared/corpus-nl)"
+    )
+    evaluate.add_argument(
+        "--part",
+        choices=("all", "heldout", "dev"),
+        default="all",
+        help="of the development corpus: all, the held-out third (never used for tuning) or the rest",
+    )
+    evaluate.add_argument(
+        "--rules-for",
+        action="append",
+        default=[],
+        metavar="PREFIX=FILE",
+        help="classify files whose name starts with PREFIX with this rules file (default for the development "
+        "corpus: gemeente/=examples/gemeente/rules.yaml); others use --rules",
+    )
+    evaluate.add_argument("--no-model", action="store_true", help="rules.yaml alone, without the statistical model")
+    evaluate.add_argument("--json", action="store_true", help="print JSON")
+    evaluate.add_argument("--check", action="store_true", help="exit 1 when a target of issue 10 is missed")
+
     privacy = sub.add_parser("privacy", help="AVG/GDPR: export or erase what is stored about one person")
     privacy_sub = privacy.add_subparsers(dest="privacy_command", required=True, metavar="ACTION")
     p_export = privacy_sub.add_parser(
@@ -153,6 +177,7 @@ def main(argv: list[str] | None = None) -> int:
             "run": _run,
             "cases": _cases,
             "classify": _classify,
+            "eval": _eval,
             "check-config": _check_config,
             "compliments": _compliments,
             "report": _report,
@@ -208,7 +233,14 @@ def _run(args: argparse.Namespace, settings: Settings, rules: Rules) -> int:
     from mailbot.compose import TemplateError
     from mailbot.oauth import OAuthError
     from mailbot.progress import NoProgress, progress_for
+    from mailbot.runlock import AlreadyRunning, RunLock
 
+    lock = RunLock(settings.db_path)
+    try:
+        lock.acquire()
+    except AlreadyRunning as exc:
+        print(f"mailbot: {exc}", file=sys.stderr)
+        return 2  # not a failure a restart can cure (the service does not restart on 2)
     # A backlog's progress on stderr for `run --once`; the daemon's log is for its own lines.
     progress = progress_for(sys.stderr) if args.once else NoProgress()
     store = Store(settings.db_path)
@@ -233,6 +265,7 @@ def _run(args: argparse.Namespace, settings: Settings, rules: Rules) -> int:
     finally:
         progress.finish()
         store.close()
+        lock.release()
     log.info(
         "done: %d processed, %d quarantined, %d sent, %d send failures",
         report.processed,
@@ -429,7 +462,7 @@ def _classify(args: argparse.Namespace, settings: Settings, rules: Rules) -> int
     except ParseError as exc:
         print(f"mailbot: {args.file} is not a mail message: {exc}", file=sys.stderr)
         return 1
-    verdict = classify(mail, rules.classification, rules.addresses)
+    verdict = classify(mail, rules.classification, rules.addresses, organisation=rules.organisation)
     result = verdict.as_record()
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
@@ -437,6 +470,47 @@ def _classify(args: argparse.Namespace, settings: Settings, rules: Rules) -> int
         for key, value in result.items():
             print(f"{key:<13} {', '.join(value) if isinstance(value, list) else value}")
     return 0
+
+
+def _eval(args: argparse.Namespace, settings: Settings, rules: Rules) -> int:
+    from mailbot.classify import classify
+    from mailbot.config import load_rules
+    from mailbot.judgement.corpus import Label, default_corpus, load_labels, split
+    from mailbot.judgement.evaluate import render, run
+    from mailbot.models import ParsedMail, Verdict
+
+    folder = args.dir or default_corpus()
+    try:
+        labels = split(load_labels(folder), args.part)
+    except OSError as exc:
+        print(f"mailbot: cannot read {folder / 'labels.json'}: {exc.strerror}", file=sys.stderr)
+        return 1
+    specs = list(args.rules_for)
+    gemeente = Path(__file__).resolve().parent.parent / "examples" / "gemeente" / "rules.yaml"
+    if not specs and args.dir is None and gemeente.exists():
+        specs = [f"gemeente/={gemeente}"]
+    by_prefix: list[tuple[str, Rules]] = []
+    for spec in specs:
+        prefix, _, path = spec.partition("=")
+        by_prefix.append((prefix, load_rules(Path(path))))
+
+    def classify_one(mail: ParsedMail, label: Label) -> Verdict:
+        chosen = next((r for p, r in by_prefix if label.file.startswith(p)), rules)
+        return classify(
+            mail,
+            chosen.classification,
+            chosen.addresses,
+            reply_address=chosen.bot_address,
+            organisation=chosen.organisation,
+            use_model=not args.no_model,
+        )
+
+    report = run(folder, labels, classify_one, rules.classification.min_confidence)
+    if args.json:
+        print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(render(report))
+    return 1 if args.check and report.failures else 0
 
 
 def _status(args: argparse.Namespace, settings: Settings, rules: Rules) -> int:

@@ -13,6 +13,10 @@ class Clock(Protocol):
         """The current moment."""
         ...
 
+    def sleep(self, seconds: float) -> None:
+        """Let ``seconds`` pass."""
+        ...
+
 
 class SystemClock:
     """The real time."""
@@ -20,6 +24,12 @@ class SystemClock:
     def now(self) -> datetime:
         """The current moment from the operating system, in UTC."""
         return datetime.now(UTC)
+
+    def sleep(self, seconds: float) -> None:
+        """Wait for real."""
+        import time
+
+        time.sleep(max(0.0, seconds))
 
 
 class FrozenClock:
@@ -33,6 +43,10 @@ class FrozenClock:
     def now(self) -> datetime:
         """The frozen moment."""
         return self._now
+
+    def sleep(self, seconds: float) -> None:
+        """Waiting on a frozen clock moves it on at once."""
+        self._now += timedelta(seconds=max(0.0, seconds))
 
     def advance(self, delta: timedelta) -> None:
         """Move the clock forward by ``delta``."""

@@ -20,6 +20,7 @@ from jinja2 import FileSystemLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
 from mailbot.config import Rules
+from mailbot.idn import AddressError, envelope_address
 from mailbot.models import Address, OutgoingMail
 from mailbot.replyaddress import make_reply_address
 
@@ -192,7 +193,7 @@ def _alternative(fields: str, text: str, page: str) -> bytes:
     # Only an address left to the email package can hold a surrogate; it writes those as bytes too.
     return b"".join(
         (
-            head.encode("ascii", "surrogateescape"),
+            _head_bytes(head),
             _text_part(boundary, "plain", text),
             _text_part(boundary, "html", page),
             f"--{boundary}--\r\n".encode("ascii"),
@@ -249,16 +250,45 @@ def _fold(words: list[str], longest: int) -> str | None:
     return _CRLF.join(lines)
 
 
+def _head_bytes(head: str) -> bytes:
+    """The header block as bytes: ASCII, or UTF-8 where an address needs it (RFC 6532)."""
+    if head.isascii():
+        return head.encode("ascii")
+    try:
+        return head.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a surrogate the email package left in a non-address
+        return head.encode("utf-8", "replace")
+
+
 def _address_field(name: str, addresses: Sequence[Address]) -> str:
-    """An address header field (From, To) as folded lines ending in CRLF."""
-    if not all(len(a.email) <= 254 and _PLAIN_ADDRESS.fullmatch(a.email) and "=?" not in a.email for a in addresses):
-        # Rare: leave such an address to the email package, which writes it as before.
+    """An address header field (From, To) as folded lines ending in CRLF.
+
+    An internationalised domain is written as punycode (every reader understands it); an address
+    with non-ASCII before the @ is written in UTF-8 as RFC 6532 allows, and such a mail can only
+    go to a server that offers SMTPUTF8 (send.py checks that).
+    """
+    forms = [_header_form(a.email) for a in addresses]
+    if any(form is None for form in forms):
+        # Rare: not an address at all. Leave it to the email package, which writes it as before;
+        # the send parks the mail with the reason (send.py), and nothing else is held up.
         return _POLICY.header_factory(name, ", ".join(_header_address(a) for a in addresses)).fold(policy=_POLICY)
-    mailboxes = [_mailbox(a) for a in addresses]
+    mailboxes = [_mailbox(Address(form or a.email, a.name)) for form, a in zip(forms, addresses, strict=True)]
     line = f"{name}: {', '.join(mailboxes)}"
     if len(line) <= _MAX_LINE and _CRLF not in line:
         return line + _CRLF
     return f"{name}: {f',{_CRLF} '.join(mailboxes)}{_CRLF}"
+
+
+def _header_form(email: str) -> str | None:
+    """How ``email`` is written in a header: ASCII when it can be, UTF-8 (RFC 6532) otherwise, None
+    when it is no address."""
+    if len(email) <= 254 and _PLAIN_ADDRESS.fullmatch(email) and "=?" not in email:
+        return email
+    try:
+        envelope = envelope_address(email)
+    except AddressError:
+        return None
+    return envelope.ascii or envelope.utf8
 
 
 def _mailbox(address: Address) -> str:

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 ROLES = ("formal", "first_line")
 LIBERATION_DAY_MODES = ("every_year", "lustrum", "never")
+BACKFILL_MODES = ("answer", "register")
 SPAN_UNITS = {
     "working day": "working_days",
     "working days": "working_days",
@@ -129,6 +130,19 @@ class Classification:
 
 
 @dataclass(frozen=True)
+class BackfillRules:
+    """What a first start does with mail that was already waiting (backlog.py).
+
+    ``answer``: every waiting mail is handled as usual. ``register``: waiting mail that arrived
+    more than ``older_than_days`` days before the first start becomes a case without any mail to
+    the customer or staff; the coordinator gets the list in one mail.
+    """
+
+    mode: str = "answer"
+    older_than_days: int = 14
+
+
+@dataclass(frozen=True)
 class MailboxRules:
     """IMAP folder names and how to wait for new mail."""
 
@@ -139,6 +153,18 @@ class MailboxRules:
     poll_seconds: int = 60
     # During IDLE, prove the connection alive this often (DONE, NOOP, IDLE): a silent drop shows no error.
     keepalive_seconds: int = 120
+    backfill: BackfillRules = BackfillRules()
+    # How mailbot learns after a crash whether a mail it was handing over went out (sentcheck.py):
+    # "bcc" (each mail also goes to the bot's own address; the copy is filed in ``sent``), "server"
+    # (the server files SMTP mail in its Sent folder itself: Gmail), or "none" (resend: at least once).
+    sent_copies: str = "none"
+    # The folder with the copies of sent mail; empty: the server's \Sent folder (RFC 6154), else "Sent".
+    sent: str = ""
+    # A copy may take a moment to arrive: a mail in doubt is looked for no sooner than this.
+    sent_check_after_seconds: int = 120
+
+
+SENT_COPIES = ("bcc", "server", "none")
 
 
 @dataclass(frozen=True)
@@ -238,6 +264,11 @@ class Rules:
             if team.manager:
                 emails.add(team.manager)
         return frozenset(emails)
+
+    @property
+    def known_domains(self) -> tuple[str, ...]:
+        """Domains a lookalike sender may pose as (idn.lookalike): ours and our staff's."""
+        return tuple(sorted({self.domain.lower(), *(e.rpartition("@")[2] for e in self.staff)}))
 
     def person_name(self, email: str) -> str:
         """The display name of a member of staff, or the address itself."""
@@ -789,7 +820,18 @@ class _RulesReader:
             doc,
             "mailbox",
             "mailbox",
-            {"inbox", "processed", "quarantine", "idle_seconds", "poll_seconds", "keepalive_seconds"},
+            {
+                "inbox",
+                "processed",
+                "quarantine",
+                "idle_seconds",
+                "poll_seconds",
+                "keepalive_seconds",
+                "backfill",
+                "sent",
+                "sent_copies",
+                "sent_check_after_seconds",
+            },
         )
         idle = self.integer(node, "idle_seconds", "mailbox.idle_seconds", 1500, 10)
         if idle >= 29 * 60:
@@ -803,6 +845,8 @@ class _RulesReader:
                 node, "processed", "mailbox: inbox, processed and quarantine must be three different folders"
             )
         inbox, processed, quarantine = folders
+        if node.get("sent") and str(node.get("sent")).strip() in folders:
+            raise self.fail(node, "sent", "mailbox.sent must differ from inbox, processed and quarantine")
         return MailboxRules(
             inbox,
             processed,
@@ -810,6 +854,21 @@ class _RulesReader:
             idle_seconds=idle,
             poll_seconds=self.integer(node, "poll_seconds", "mailbox.poll_seconds", 60, 1),
             keepalive_seconds=self.integer(node, "keepalive_seconds", "mailbox.keepalive_seconds", 120, 1),
+            backfill=self.backfill(node),
+            sent_copies=self.choice(node, "sent_copies", "mailbox.sent_copies", SENT_COPIES, "none"),
+            sent=self.string(node, "sent", "mailbox.sent", default="") if node.get("sent") else "",
+            sent_check_after_seconds=self.integer(
+                node, "sent_check_after_seconds", "mailbox.sent_check_after_seconds", 120, 0
+            ),
+        )
+
+    def backfill(self, mailbox: Any) -> BackfillRules:
+        if "backfill" not in mailbox:
+            return BackfillRules()
+        node = self.mapping(mailbox, "backfill", "mailbox.backfill", {"mode", "older_than_days"})
+        return BackfillRules(
+            mode=self.choice(node, "mode", "mailbox.backfill.mode", BACKFILL_MODES, "answer"),
+            older_than_days=self.integer(node, "older_than_days", "mailbox.backfill.older_than_days", 14, 1),
         )
 
     def cases(self, doc: Any) -> CaseRules:

@@ -8,12 +8,14 @@ import time
 from collections.abc import Iterable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from types import FrameType
 
+from mailbot.backlog import Backfill, outlook, outlook_line
 from mailbot.clock import Clock
 from mailbot.config import Rules, Settings, SmtpSettings
+from mailbot.failures import FailureNotices
 from mailbot.heartbeat import Heartbeat
 from mailbot.logs import log_failure
 from mailbot.mailbox import Fetched, Mailbox
@@ -25,6 +27,7 @@ from mailbot.pipeline import Pipeline, Source
 from mailbot.progress import NoProgress, Progress
 from mailbot.reload import RulesWatch
 from mailbot.sender import BackgroundSender
+from mailbot.sentcheck import resolve_in_doubt
 from mailbot.store import Store
 
 log = logging.getLogger("mailbot.daemon")
@@ -40,6 +43,7 @@ class RunReport:
     processed: int = 0
     quarantined: int = 0
     already_done: int = 0
+    sent_copies: int = 0  # our own sent mail back as its Bcc copy, filed in Sent
     sent: int = 0
     send_failures: int = 0
     timers: int = 0
@@ -65,7 +69,9 @@ class Daemon:
         self.pipeline = Pipeline(rules, store, clock, template_dir, settings.data_dir)
         self.watch = RulesWatch(rules, template_dir)
         tokens = daemon_tokens(settings, clock)  # XOAUTH2: one access token serves IMAP and SMTP
-        self.outbox = Outbox(store, clock, settings.smtp, tokens=tokens)
+        copy_to = rules.bot_address if rules.mailbox.sent_copies == "bcc" else None
+        self.outbox = Outbox(store, clock, settings.smtp, tokens=tokens, copy_to=copy_to)
+        self.next_doubt_check: datetime | None = None  # when a mail in doubt may be looked for (sentcheck.py)
         self.db_path = settings.db_path
         self.mailbox = Mailbox(settings.imap, rules.mailbox, tokens)
         self.stopping = False
@@ -74,6 +80,7 @@ class Daemon:
         oauth_secret = (settings.oauth.client_secret if settings.oauth else None) or ""
         secrets = (settings.imap.password, settings.imap.username, oauth_secret, *_secrets(settings.smtp))
         self.heartbeat = Heartbeat(store, clock, secrets)
+        self.backfill = Backfill(store)  # a first start's plan for old mail (backlog.py)
 
     def stop(self, signum: int | None = None, frame: FrameType | None = None) -> None:
         """Finish the message in hand, then stop (the SIGTERM and SIGINT handler)."""
@@ -123,6 +130,10 @@ class Daemon:
                     self.heartbeat.synced()
                     backoff = 1.0
                     if once:
+                        if self.next_doubt_check is not None:
+                            # Mail a crash left in doubt is settled before `run --once` ends.
+                            self._wait_until(self.next_doubt_check)
+                            self.send(report)
                         break
                     state = self.store.sync_state(self.mailbox.inbox)
                     self.mailbox.wait(self._wait_seconds(), self._should_stop, after_uid=state[1] if state else 0)
@@ -156,6 +167,10 @@ class Daemon:
             else:
                 self._uidvalidity_changed(folder, state[0], uidvalidity)
         uids = self.mailbox.uids_after(last_uid)
+        backfill = self.rules.mailbox.backfill
+        self.backfill.begin(backfill, folder, uidvalidity, uids, state is None, self.clock.now())
+        if len(uids) > SYNC_BATCH or (state is None and uids):
+            self._announce(folder, uidvalidity, uids)
         self.progress.start(len(uids))
         # A backlog: send what each batch queued while the next one is handled (sender.py).
         backlog = len(uids) > SYNC_BATCH
@@ -191,6 +206,7 @@ class Daemon:
                 self.reload_rules()
             done: list[int] = []
             quarantined: list[int] = []
+            copies: list[int] = []  # our own sent mail, back as its Bcc copy (sentcheck.py)
             downloads = self.mailbox.fetch(chunk, self.rules.cases.max_message_bytes)
             if ahead is None:
                 items: Iterable[tuple[Fetched, Future[ParseResult] | None]] = ((f, None) for f in downloads)
@@ -199,11 +215,18 @@ class Daemon:
             for fetched, parsed in items:
                 source = Source(folder, uidvalidity, fetched.uid)
                 handled = self.pipeline.handle(
-                    fetched.raw, source, fetched.arrived, header_only_of=fetched.size, parsed=parsed
+                    fetched.raw,
+                    source,
+                    fetched.arrived,
+                    header_only_of=fetched.size,
+                    parsed=parsed,
+                    quiet=self.backfill.quiet(folder, uidvalidity, fetched.uid, fetched.arrived),
                 )
-                (quarantined if handled.quarantined else done).append(fetched.uid)
+                (quarantined if handled.quarantined else copies if handled.sent_copy else done).append(fetched.uid)
                 if handled.again:
                     report.already_done += 1
+                elif handled.sent_copy:
+                    report.sent_copies += 1
                 elif handled.quarantined:
                     report.quarantined += 1
                 else:
@@ -217,7 +240,8 @@ class Daemon:
             # Only now, with every state above committed (synchronous=FULL), does mail leave the inbox.
             self.mailbox.move(done, self.rules.mailbox.processed)
             self.mailbox.move(quarantined, self.rules.mailbox.quarantine)
-            handled_uids = done + quarantined
+            self.mailbox.move(copies, self.mailbox.sent_folder)
+            handled_uids = done + quarantined + copies
             if handled_uids:
                 self.store.set_sync_state(folder, uidvalidity, max(handled_uids), self.clock.now())
             if sender is not None:
@@ -225,10 +249,24 @@ class Daemon:
             if self.stopping:
                 return
 
+    def _announce(self, folder: str, uidvalidity: int, uids: list[int]) -> None:
+        """Say what a backlog will bring before any of it is handled (one cheap FETCH of arrival times)."""
+        now, calendar = self.clock.now(), self.pipeline.calendar
+        found = outlook(
+            self.mailbox.arrival_times(uids),
+            lambda uid, arrived: self.backfill.quiet(folder, uidvalidity, uid, arrived),
+            lambda arrived: calendar.deadline(min(arrived, now), self.rules.deadlines.acknowledge),
+            now,
+        )
+        line = outlook_line(found, self.rules.mailbox.backfill.older_than_days)
+        log.info("%s", line.removeprefix("mailbot: "))
+        self.progress.note(line)
+
     def _background_sender(self) -> BackgroundSender | None:
         if self.outbox.smtp is None or str(self.db_path) == ":memory:":
             return None
-        return BackgroundSender(self.store, self.db_path, self.clock, self.outbox.smtp, self.outbox.tokens)
+        smtp = self.outbox.smtp
+        return BackgroundSender(self.store, self.db_path, self.clock, smtp, self.outbox.tokens, self.outbox.copy_to)
 
     def run_timers(self, report: RunReport) -> None:
         """Fire the lifecycle's due timers: reminders, alerts, interim updates, satisfaction checks, digests."""
@@ -252,10 +290,19 @@ class Daemon:
         self.purged_on = today
 
     def send(self, report: RunReport) -> None:
-        """Deliver the outbox's due mail."""
-        result = self.outbox.send_due()
-        report.sent += result.sent
-        report.send_failures += result.retried + result.parked
+        """Settle mail left in doubt by a crash, deliver the outbox's due mail, and tell the
+        coordinator what failed (one notice for all of it)."""
+        now = self.clock.now()
+        doubt = resolve_in_doubt(self.outbox, self.mailbox if self.mailbox.client else None, self.rules.mailbox, now)
+        self.next_doubt_check = doubt.next_check_at
+        for _ in range(2):  # the second pass sends the failure notice the first one made
+            result = self.outbox.send_due()
+            report.sent += result.sent
+            report.send_failures += result.retried + result.parked
+            pipeline = self.pipeline
+            notices = FailureNotices(self.rules, self.store, pipeline.composer, pipeline.calendar)
+            if not notices.notify(self.clock.now()):
+                return
 
     def _uidvalidity_changed(self, folder: str, old: int, new: int) -> None:
         # Do not guess which messages are new: read every Message-ID and say what we found.
@@ -286,10 +333,16 @@ class Daemon:
 
     def _wait_seconds(self) -> float:
         wait = float(self.rules.mailbox.idle_seconds)
-        for due in (self.outbox.next_due_at(), self.store.next_timer_at(), self.mailbox.renew_at):
+        dues = (self.outbox.next_due_at(), self.store.next_timer_at(), self.mailbox.renew_at, self.next_doubt_check)
+        for due in dues:
             if due is not None:
                 wait = min(wait, max(1.0, (due - self.clock.now()) / timedelta(seconds=1)))
         return wait
+
+    def _wait_until(self, moment: datetime) -> None:
+        """Let the clock reach ``moment`` (a stop ends the wait)."""
+        while not self._should_stop() and self.clock.now() < moment:
+            self.clock.sleep(min(0.5, (moment - self.clock.now()).total_seconds()))
 
     def _sleep(self, seconds: float) -> None:
         end = time.monotonic() + seconds

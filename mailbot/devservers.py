@@ -409,9 +409,16 @@ class SmtpSink(_Service):
     host = LOOPBACK
 
     def __init__(
-        self, dovecot: Dovecot | None = None, port: int = 0, xoauth2: Callable[[str, str], bool] | None = None
+        self,
+        dovecot: Dovecot | None = None,
+        port: int = 0,
+        xoauth2: Callable[[str, str], bool] | None = None,
+        smtputf8: bool = False,
     ) -> None:
         self.dovecot = dovecot
+        self.smtputf8 = smtputf8  # offer SMTPUTF8 (RFC 6531); without it, non-ASCII commands are refused
+        # Recipients refused at RCPT with this reply, e.g. {"weg@example.net": "550 5.1.1 no such user"}.
+        self.refuse: dict[str, str] = {}
         self.port = port or free_port()
         self.xoauth2 = xoauth2
         self.xoauth2_logins: list[str] = []
@@ -441,7 +448,14 @@ class SmtpSink(_Service):
         auth: dict[str, Any] = {}
         if self.xoauth2 is not None:
             auth = dict(auth_require_tls=False, auth_required=True, auth_exclude_mechanism=["LOGIN", "PLAIN"])
-        controller = Controller(self, hostname=self.host, port=self.port, server_hostname="mailbot-devsmtp", **auth)
+        controller = Controller(
+            self,
+            hostname=self.host,
+            port=self.port,
+            server_hostname="mailbot-devsmtp",
+            enable_SMTPUTF8=self.smtputf8,
+            **auth,
+        )
         controller.start()
         self._controller = controller
 
@@ -477,6 +491,13 @@ class SmtpSink(_Service):
             return AuthResult(success=True, auth_data=user)
         await server.challenge_auth(json.dumps({"status": "401", "schemes": "bearer"}))
         return AuthResult(success=False, handled=False, message="535 5.7.8 Username and token not accepted")
+
+    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: list[str]) -> str:
+        """aiosmtpd hook: refuse the recipients in ``refuse``, take the others."""
+        if address.lower() in self.refuse:
+            return self.refuse[address.lower()]
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         """aiosmtpd hook: fail, stall or drop as told, or deliver into Dovecot and record the message."""
@@ -514,6 +535,8 @@ class SmtpSink(_Service):
     def _deliver(dovecot: Dovecot, message: Delivered) -> None:
         """Append ``message`` to each recipient's INBOX, as that recipient."""
         for rcpt in message.rcpt_tos:
+            if not rcpt.isascii():
+                continue  # an SMTPUTF8 address elsewhere: relayed on (recorded), not one of Dovecot's users
             trace = f"Return-Path: <{message.mail_from}>\r\nDelivered-To: {rcpt}\r\n"
             dovecot.append(rcpt, trace.encode() + message.raw)
 

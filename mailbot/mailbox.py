@@ -55,6 +55,7 @@ class Mailbox:
         self.capabilities: frozenset[bytes] = frozenset()
         self.tokens = tokens  # XOAUTH2: access tokens instead of the password
         self.renew_at: datetime | None = None  # log in again before the session's token ends
+        self.sent_folder = folders.sent or "Sent"  # resolved at connect()
 
     def connect(self) -> None:
         """Log in, create the processed and quarantine folders when absent, select the inbox."""
@@ -65,7 +66,9 @@ class Mailbox:
         )
         try:
             self._login(client)
-            for folder in (self.folders.processed, self.folders.quarantine):
+            self.sent_folder = self._sent_folder(client)
+            made = (self.folders.processed, self.folders.quarantine)
+            for folder in (*made, self.sent_folder) if self.folders.sent_copies == "bcc" else made:
                 if not client.folder_exists(folder):
                     client.create_folder(folder)
                     log.info("created IMAP folder %s", folder)
@@ -86,6 +89,38 @@ class Mailbox:
             self.has(b"IDLE"),
             self.has(b"MOVE"),
         )
+
+    def _sent_folder(self, client: IMAPClient) -> str:
+        """The folder of sent mail: as configured, else the one the server marks \\Sent (RFC 6154), else "Sent"."""
+        if self.folders.sent:
+            return self.folders.sent
+        try:
+            found = client.find_special_folder(b"\\Sent")
+        except Exception:  # a server without LIST extensions: the usual name
+            found = None
+        return found or "Sent"
+
+    def find_message_ids(self, message_ids: Sequence[str], folders: Sequence[str]) -> set[str]:
+        """Which of ``message_ids`` the server holds in any of ``folders`` (copies of mail it took).
+
+        The inbox is selected again afterwards, whatever happens.
+        """
+        imap = self._client()
+        found: set[str] = set()
+        try:
+            for folder in dict.fromkeys(folders):
+                if folder != self.inbox:
+                    if not imap.folder_exists(folder):
+                        continue
+                    imap.select_folder(folder, readonly=True)
+                else:
+                    imap.select_folder(folder)
+                for message_id in message_ids:
+                    if message_id not in found and imap.search(["HEADER", "Message-ID", message_id]):
+                        found.add(message_id)
+        finally:
+            imap.select_folder(self.inbox)
+        return found
 
     def _login(self, client: IMAPClient) -> None:
         """LOGIN with the password, or AUTHENTICATE XOAUTH2 with a token good for at least oauth.MARGIN."""
@@ -172,6 +207,15 @@ class Mailbox:
             if item is None or key not in item:
                 continue  # expunged by someone else meanwhile
             yield Fetched(uid, item[key], _aware(item.get(b"INTERNALDATE")), size)
+
+    def arrival_times(self, uids: Sequence[int]) -> dict[int, datetime | None]:
+        """INTERNALDATE of each UID: a backlog's ages, without downloading a message."""
+        imap = self._client()
+        result: dict[int, datetime | None] = {}
+        for start in range(0, len(uids), 500):
+            for uid, item in imap.fetch(list(uids[start : start + 500]), ["INTERNALDATE"]).items():
+                result[uid] = _aware(item.get(b"INTERNALDATE"))
+        return result
 
     def message_ids(self, uids: Sequence[int]) -> dict[int, str]:
         """Message-ID header of each UID, for recognising mail after a UIDVALIDITY change."""

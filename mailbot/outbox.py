@@ -42,13 +42,20 @@ class Outbox:
     """Sends what is due and records every result in its own transaction."""
 
     def __init__(
-        self, store: Store, clock: Clock, smtp: SmtpSettings | None, batch_size: int = 200, tokens: Tokens | None = None
+        self,
+        store: Store,
+        clock: Clock,
+        smtp: SmtpSettings | None,
+        batch_size: int = 200,
+        tokens: Tokens | None = None,
+        copy_to: str | None = None,
     ) -> None:
         self.store = store
         self.clock = clock
         self.smtp = smtp
         self.batch_size = batch_size
         self.tokens = tokens  # AUTH XOAUTH2 (mailbot/oauth.py)
+        self.copy_to = copy_to  # every mail also to this address (mailbox.sent_copies: bcc; sentcheck.py)
 
     def send_due(self, should_stop: Callable[[], bool] = lambda: False) -> SendReport:
         """Deliver every due mail, batch by batch, until nothing due is left, sending fails, or
@@ -61,7 +68,21 @@ class Outbox:
             if not batch:
                 return report
             before = report.sent
-            asyncio.run(deliver(self.smtp, batch, lambda r: self.record(r, report), self.tokens))
+            # Claimed first, in one commit: a crash from here to each result leaves the mail "in
+            # doubt", to be checked at the server (sentcheck.py) rather than resent blindly.
+            with self.store.transaction():
+                self.store.claim([m.id for m in batch], self.clock.now())
+            answered: set[int] = set()
+
+            def record(result: SendResult, answered: set[int] = answered) -> None:
+                answered.add(result.mail.id)
+                self.record(result, report)
+
+            asyncio.run(deliver(self.smtp, batch, record, self.tokens, self.copy_to))
+            unanswered = [m.id for m in batch if m.id not in answered]
+            if unanswered:  # deliver() reports every mail it offered: these were never offered
+                with self.store.transaction():
+                    self.store.release(unanswered)
             if report.sent == before or len(batch) < self.batch_size:
                 return report
         return report
@@ -82,6 +103,16 @@ class Outbox:
             if result.accepted:
                 self.store.mark_sent(mail.id, now)
                 report.sent += 1
+                if result.refusals:
+                    self.store.set_refused(mail.id, result.refusals)
+                    report.parked += len(result.refusals)
+                    log.error(
+                        "%s %s: the server refused %d of %d recipient(s); the rest got it",
+                        mail.kind,
+                        mail.message_id,
+                        len(result.refusals),
+                        len(mail.recipients),
+                    )
                 if mail.case_id is not None:
                     self.store.add_event(
                         mail.case_id,
@@ -96,6 +127,17 @@ class Outbox:
                         case = self.store.case(mail.case_id)
                         if case.ack_sent_at is None:
                             self.store.update_case(mail.case_id, now, ack_sent_at=now)
+                for recipient, reply in result.refusals.items():
+                    self.store.add_event(
+                        mail.case_id,
+                        "recipient-refused",
+                        "system",
+                        now,
+                        kind=mail.kind,
+                        message_id=mail.message_id,
+                        recipient=recipient,
+                        error=reply,
+                    )
                 log.info("sent %s %s to %d recipient(s)", mail.kind, mail.message_id, len(mail.recipients))
             elif not result.tried:
                 next_at = now + retry_delay(mail.attempts + 1)
@@ -106,17 +148,17 @@ class Outbox:
             elif result.permanent or mail.attempts + 1 >= GIVE_UP_AFTER:
                 self.store.mark_parked(mail.id, result.error or "unknown error")
                 report.parked += 1
-                if mail.case_id is not None:
-                    self.store.add_event(
-                        mail.case_id,
-                        "send-failed",
-                        "system",
-                        now,
-                        kind=mail.kind,
-                        message_id=mail.message_id,
-                        error=result.error,
-                        permanent=True,
-                    )
+                # Also without a case (a notice to staff): the coordinator hears of every parked mail.
+                self.store.add_event(
+                    mail.case_id,
+                    "send-failed",
+                    "system",
+                    now,
+                    kind=mail.kind,
+                    message_id=mail.message_id,
+                    error=result.error,
+                    permanent=True,
+                )
                 log.error("parked %s %s: %s", mail.kind, mail.message_id, redacted(result.error or ""))
             else:
                 next_at = now + retry_delay(mail.attempts + 1)

@@ -40,6 +40,9 @@ TEMPLATES = (
     "notify_escalation",
     "notify_stranger",
     "quarantine_notice",
+    "failure_notice",
+    "late_deadlines",
+    "backfill_registered",
 )
 # A reason quotes the exception, which may quote the message: enough to act on, no more.
 _MAX_REASON = 500
@@ -65,6 +68,11 @@ class Handled:
     def quarantined(self) -> bool:
         """True when the message must go to the quarantine folder."""
         return self.entry.outcome == "quarantine"
+
+    @property
+    def sent_copy(self) -> bool:
+        """True for the copy of our own sent mail: it goes to the Sent folder."""
+        return self.entry.outcome == "sent-copy"
 
 
 class Pipeline:
@@ -92,16 +100,18 @@ class Pipeline:
         arrived: datetime | None = None,
         header_only_of: int | None = None,
         parsed: Future[ParseResult] | None = None,
+        quiet: bool = False,
     ) -> Handled:
         """Process one raw message; never raises for a bad message, only for a broken database.
 
         ``header_only_of`` is the size of a message too large to download: ``raw`` is its header.
         ``parsed`` is its parse, already under way in a worker (parseahead.py).
+        ``quiet``: old mail of a first start (backlog.py), registered without any mail.
         Every log line meanwhile carries the message's Message-ID, and its case once known.
         """
         digest = hashlib.sha256(raw).hexdigest()
         with about(message_id=normalise_message_id(header_hint(raw, "Message-ID")) or _digest_key(digest)):
-            return self._handle(raw, digest, source, arrived, header_only_of, parsed)
+            return self._handle(raw, digest, source, arrived, header_only_of, parsed, quiet)
 
     def _handle(
         self,
@@ -111,10 +121,16 @@ class Pipeline:
         arrived: datetime | None,
         header_only_of: int | None,
         parsed: Future[ParseResult] | None,
+        quiet: bool = False,
     ) -> Handled:
         earlier = self.store.mail_outcome(digest)
         if earlier is not None:
             return Handled(earlier, again=True)
+        copy = self._sent_copy(raw, digest)
+        if copy is not None:
+            with self.store.transaction():
+                self.store.log_mail(copy, source.folder, source.uidvalidity, source.uid, self.clock.now())
+            return Handled(copy)
         now = self.clock.now()
         # The arrival time counts for deadlines, so a backlog is not given extra days.
         received_at = min(now, arrived) if arrived else now
@@ -122,7 +138,7 @@ class Pipeline:
         try:
             if header_only_of is not None:
                 raise Quarantine(self._too_large(header_only_of) + "; only its header was read")
-            entry = self._process(raw, digest, source, received_at, now, parsed)
+            entry = self._process(raw, digest, source, received_at, now, parsed, quiet)
         except Quarantine as exc:
             entry = self._quarantine(raw, digest, source, str(exc), now, size=header_only_of or len(raw))
         except sqlite3.OperationalError:
@@ -133,6 +149,25 @@ class Pipeline:
         with about(case=self.store.case(entry.case_id).ref if entry.case_id else None):
             log.info("message handled: %s%s", entry.outcome, f" ({redacted(entry.reason)})" if entry.reason else "")
         return Handled(entry)
+
+    def _sent_copy(self, raw: bytes, digest: str) -> MailLogEntry | None:
+        """The mail log entry for our own sent mail come back as its Bcc copy (sentcheck.py), else None.
+
+        Only a copy byte for byte (its body unchanged, behind the headers a server adds) counts: a
+        genuine Message-ID of ours copied onto other mail is handled as any other mail.
+        """
+        if self.rules.mailbox.sent_copies != "bcc":
+            return None
+        message_id = normalise_message_id(header_hint(raw, "Message-ID"))
+        if not message_id or not message_id.lower().endswith(f"@{self.rules.domain.lower()}>"):
+            return None
+        ours = self.store.outbox_raw(message_id)
+        if ours is None or is_forged(message_id, self.rules.domain, self.secret):
+            return None
+        sent, case_id = ours
+        if _body(raw) != _body(sent):
+            return None
+        return MailLogEntry(digest, message_id, "sent-copy", case_id, None)
 
     def archive_finished(self, now: datetime) -> None:
         """Archive the cases the last transaction closed (after its commit, so no archive shows a
@@ -150,6 +185,10 @@ class Pipeline:
             except Exception as exc:
                 with about(case=case.ref):
                     log.error("could not archive: %s", redacted(str(exc)))
+                with self.store.transaction():  # the coordinator hears of it (failures.py)
+                    self.store.add_event(
+                        case.id, "archive-failed", "system", now, error=f"{type(exc).__name__}: {exc}"[:300]
+                    )
         self.work.to_archive.clear()
 
     def _process(
@@ -160,6 +199,7 @@ class Pipeline:
         received_at: datetime,
         now: datetime,
         ahead: Future[ParseResult] | None,
+        quiet: bool = False,
     ) -> MailLogEntry:
         limits = self.rules.cases
         if len(raw) > limits.max_message_bytes:
@@ -201,7 +241,13 @@ class Pipeline:
                 self.desk.history(thread.case_id),
                 reply_address=self.rules.bot_address,
             )
-            entry = self.desk.apply(mail, verdict, thread, received_at, now)
+            self.work.quiet = quiet
+            try:
+                entry = self.desk.apply(mail, verdict, thread, received_at, now)
+                if quiet and entry.case_id is not None:
+                    self.work.register_quietly(entry.case_id, now)
+            finally:
+                self.work.quiet = False
             self.store.log_mail(entry, source.folder, source.uidvalidity, source.uid, now)
         self.archive_finished(now)
         return entry
@@ -280,6 +326,15 @@ class Pipeline:
         except Exception:
             log_failure(log, f"no quarantine notice for message {digest[:12]}")
             return None
+
+
+def _body(raw: bytes) -> bytes:
+    """What follows the header block: servers add trace headers on delivery, never touch this."""
+    for end in (b"\r\n\r\n", b"\n\n"):
+        at = raw.find(end)
+        if at >= 0:
+            return raw[at + len(end) :].replace(b"\r\n", b"\n")
+    return b""
 
 
 def _digest_key(digest: str) -> str:

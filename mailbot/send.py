@@ -5,10 +5,11 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from mailbot.config import SmtpSettings
+from mailbot.idn import AddressError, envelope_address
 from mailbot.oauth import OAuthError
 from mailbot.store import QueuedMail
 
@@ -29,6 +30,8 @@ class SendResult:
     permanent: bool = False
     error: str | None = None
     refused: tuple[str, ...] = ()
+    # Each refused recipient with the server's reply (or why no envelope could carry it).
+    refusals: dict[str, str] = field(default_factory=dict)
     # False when the mail never reached the server (no connection): it says nothing about the mail.
     tried: bool = True
 
@@ -37,12 +40,16 @@ Report = Callable[[SendResult], Awaitable[None] | None]
 
 
 async def deliver(
-    settings: SmtpSettings, batch: Sequence[QueuedMail], report: Report, tokens: Tokens | None = None
+    settings: SmtpSettings,
+    batch: Sequence[QueuedMail],
+    report: Report,
+    tokens: Tokens | None = None,
+    copy_to: str | None = None,
 ) -> None:
     """Send ``batch`` over one SMTP connection; ``report`` hears about each mail as soon as it is known.
 
-    Reporting each result at once (rather than after the batch) means a crash can repeat
-    at most the one mail whose acceptance had not yet been recorded.
+    Reporting each result at once (rather than after the batch) means a crash leaves at most the
+    one mail in flight in doubt. ``copy_to`` gets every mail too, by envelope only (sentcheck.py).
     """
     import aiosmtplib
 
@@ -66,20 +73,45 @@ async def deliver(
         return
     try:
         for index, mail in enumerate(batch):
-            result = await _send_one(smtp, mail)
+            result = await _send_one(smtp, mail, copy_to)
             await _call(report, result)
-            if not result.accepted and not result.permanent and not smtp.is_connected:
-                for rest in batch[index + 1 :]:
-                    await _call(
-                        report, SendResult(rest, accepted=False, error="connection lost before sending", tried=False)
-                    )
-                return
+            if result.accepted or smtp.is_connected:
+                continue
+            if result.permanent:
+                # This mail's own trouble also cost the connection: the rest are not to blame.
+                if not await _reconnect(smtp, settings, tokens):
+                    await _not_tried(report, batch[index + 1 :], "connection lost after a failed mail")
+                    return
+                continue
+            await _not_tried(report, batch[index + 1 :], "connection lost before sending")
+            return
     finally:
         if smtp.is_connected:
             try:
                 await smtp.quit()
             except (TimeoutError, aiosmtplib.SMTPException, OSError):
                 smtp.close()
+
+
+async def _reconnect(smtp: SMTP, settings: SmtpSettings, tokens: Tokens | None) -> bool:
+    """Open the connection again after a mail broke it; False when the server cannot be reached."""
+    import aiosmtplib
+
+    try:
+        smtp.close()
+        await smtp.connect()
+        if settings.xoauth2 and tokens is not None:
+            await _xoauth2(smtp, settings.username or "", tokens)
+        elif settings.username:
+            await smtp.login(settings.username, settings.password or "")
+    except (TimeoutError, aiosmtplib.SMTPException, OSError, OAuthError):
+        return False
+    return True
+
+
+async def _not_tried(report: Report, rest: Sequence[QueuedMail], why: str) -> None:
+    for mail in rest:
+        await _call(report, SendResult(mail, accepted=False, error=why, tried=False))
 
 
 def connection(settings: SmtpSettings) -> SMTP:
@@ -109,12 +141,57 @@ async def _xoauth2(smtp: SMTP, user: str, tokens: Tokens) -> None:
         await smtp.auth_xoauth2(user, token.value)
 
 
-async def _send_one(smtp: object, mail: QueuedMail) -> SendResult:
+@dataclass(frozen=True)
+class Envelope:
+    """What the SMTP dialogue carries for one mail: the addresses in the form the server can take,
+    the recipients no form fits (with why), and whether SMTPUTF8 is needed."""
+
+    sender: str
+    recipients: tuple[str, ...]
+    unsendable: dict[str, str]
+    smtputf8: bool
+
+
+def envelope(mail: QueuedMail, smtputf8_offered: bool, copy_to: str | None = None) -> Envelope:
+    """The envelope for ``mail`` on a server that does (not) offer SMTPUTF8 (RFC 6531).
+
+    Internationalised domains go as punycode, which every server takes; only a non-ASCII local
+    part, or a header written in UTF-8 (RFC 6532), needs SMTPUTF8. Raises AddressError when the
+    mail can go to nobody.
+    """
+    sender = envelope_address(mail.sender).form(smtputf8_offered)
+    recipients: list[str] = []
+    unsendable: dict[str, str] = {}
+    for recipient in mail.recipients:
+        try:
+            recipients.append(envelope_address(recipient).form(smtputf8_offered))
+        except AddressError as exc:
+            unsendable[recipient] = str(exc)
+    if not recipients:
+        raise AddressError("; ".join(unsendable.values()) or "the mail has no recipients")
+    header_end = mail.raw.find(b"\r\n\r\n")
+    utf8_header = not mail.raw[: header_end if header_end >= 0 else len(mail.raw)].isascii()
+    if utf8_header and not smtputf8_offered:
+        raise AddressError("the mail has a UTF-8 address in its header and the server does not offer SMTPUTF8")
+    if copy_to is not None and copy_to not in recipients:
+        recipients.append(copy_to)  # a Bcc by envelope alone: no header names it
+    needs_utf8 = utf8_header or not all(r.isascii() for r in (sender, *recipients))
+    return Envelope(sender, tuple(recipients), unsendable, needs_utf8)
+
+
+async def _send_one(smtp: SMTP, mail: QueuedMail, copy_to: str | None = None) -> SendResult:
+    """Offer one mail; whatever goes wrong is this mail's result, never an exception for the batch."""
     import aiosmtplib
 
-    assert isinstance(smtp, aiosmtplib.SMTP)
     try:
-        errors, _ = await smtp.sendmail(mail.sender, list(mail.recipients), mail.raw)
+        if smtp.is_ehlo_or_helo_needed:  # the server's extensions decide the envelope
+            await smtp.ehlo()
+        form = envelope(mail, smtp.supports_extension("smtputf8"), copy_to)
+        errors, _ = await smtp.sendmail(
+            form.sender, list(form.recipients), mail.raw, mail_options=["SMTPUTF8"] if form.smtputf8 else None
+        )
+    except AddressError as exc:
+        return SendResult(mail, accepted=False, permanent=True, error=str(exc))
     except aiosmtplib.SMTPRecipientsRefused as exc:
         codes = [r.code for r in exc.recipients]
         return SendResult(mail, accepted=False, permanent=all(c >= 500 for c in codes), error=_describe(exc))
@@ -122,8 +199,48 @@ async def _send_one(smtp: object, mail: QueuedMail) -> SendResult:
         return SendResult(mail, accepted=False, permanent=exc.code >= 500, error=_describe(exc))
     except (TimeoutError, aiosmtplib.SMTPException, OSError) as exc:
         return SendResult(mail, accepted=False, permanent=False, error=_describe(exc))
-    refused = tuple(sorted(errors))
-    return SendResult(mail, accepted=True, refused=refused, error=f"refused: {errors}" if errors else None)
+    except Exception as exc:  # a bug, or input no library expected: this mail is parked, the rest go on
+        log.error("sending %s %s failed unexpectedly (%s): parked", mail.kind, mail.message_id, type(exc).__name__)
+        await _reset(smtp)
+        return SendResult(mail, accepted=False, permanent=True, error=f"unexpected error: {_describe(exc)}")
+    refused = {_original(mail, r): _describe_reply(reply) for r, reply in errors.items() if r != copy_to}
+    refused.update(form.unsendable)
+    return SendResult(
+        mail,
+        accepted=True,
+        refused=tuple(sorted(refused)),
+        refusals=refused,
+        error=f"refused: {sorted(refused)}" if refused else None,
+    )
+
+
+async def _reset(smtp: SMTP) -> None:
+    """After an unexpected failure mid-mail: clear the envelope, or drop a connection in an unknown state."""
+    import aiosmtplib
+
+    if not smtp.is_connected:
+        return
+    try:
+        await smtp.rset()
+    except (TimeoutError, aiosmtplib.SMTPException, OSError):
+        smtp.close()
+
+
+def _original(mail: QueuedMail, sent_as: str) -> str:
+    """The queued form of a recipient the server refused under its envelope form."""
+    for recipient in mail.recipients:
+        try:
+            forms = envelope_address(recipient)
+        except AddressError:
+            continue
+        if sent_as in (forms.ascii, forms.utf8):
+            return recipient
+    return sent_as
+
+
+def _describe_reply(reply: object) -> str:
+    code, message = getattr(reply, "code", None), getattr(reply, "message", "")
+    return f"{code} {message}".strip() if code else str(reply)
 
 
 async def _call(report: Report, result: SendResult) -> None:

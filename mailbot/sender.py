@@ -33,11 +33,17 @@ class BackgroundSender:
     """
 
     def __init__(
-        self, store: Store, db_path: Path, clock: Clock, smtp: SmtpSettings, tokens: Tokens | None = None
+        self,
+        store: Store,
+        db_path: Path,
+        clock: Clock,
+        smtp: SmtpSettings,
+        tokens: Tokens | None = None,
+        copy_to: str | None = None,
     ) -> None:
         # Its own connection (SQLite's belong to one thread), but the daemon's writer lock.
         self.writer_lock = store.writer_lock
-        self.db_path, self.clock, self.smtp, self.tokens = db_path, clock, smtp, tokens
+        self.db_path, self.clock, self.smtp, self.tokens, self.copy_to = db_path, clock, smtp, tokens, copy_to
         self.report = SendReport()
         self._wake = threading.Event()
         self._closing = False
@@ -58,7 +64,7 @@ class BackgroundSender:
     def _run(self) -> None:
         store = Store(self.db_path, self.writer_lock)
         try:
-            outbox = Outbox(store, self.clock, self.smtp, batch_size=BATCH, tokens=self.tokens)
+            outbox = Outbox(store, self.clock, self.smtp, batch_size=BATCH, tokens=self.tokens, copy_to=self.copy_to)
             while True:
                 self._wake.wait()
                 self._wake.clear()

@@ -115,6 +115,10 @@ def assess(facts: Facts, now: datetime, stale_after: timedelta = STALE_AFTER) ->
     attention = []
     if queue.parked:
         attention.append(f"{queue.parked} mail(s) parked after permanent failures")
+    if queue.refused:
+        attention.append(f"{queue.refused} recipient(s) refused by the mail server (the others got the mail)")
+    if queue.failed_timers:
+        attention.append(f"{queue.failed_timers} timer(s) failed and were set aside")
     if queue.quarantined_recent:
         attention.append(f"{queue.quarantined_recent} mail(s) quarantined in the last {RECENT_HOURS} h")
     passed = sum(r.passed for r in facts.risks)
@@ -156,7 +160,14 @@ def health_dict(health: Health) -> dict[str, Any]:
             "oldest_unsent_due": when(queue.oldest_unsent_due),
             "oldest_unsent_age_seconds": _seconds(health.oldest_unsent_age) if health.oldest_unsent_age else None,
             "parked": queue.parked,
+            "refused_recipients": queue.refused,
+            "in_doubt": queue.in_doubt,
+            "parked_items": [
+                {"case": p.case_ref, "kind": p.kind, "recipient": p.recipient, "reason": p.reason}
+                for p in queue.parked_items
+            ],
         },
+        "failed_timers": queue.failed_timers,
         "quarantine": {"total": queue.quarantined, "recent": queue.quarantined_recent, "recent_hours": RECENT_HOURS},
         "deadlines_at_risk": [
             {
@@ -197,7 +208,10 @@ def render(health: Health, zone: ZoneInfo) -> str:
             f", the oldest due since {due} ({span_text(health.oldest_unsent_age)})" if health.oldest_unsent_age else ""
         )
         oldest = oldest or f", the first due at {due}"
-    lines.append(f"outbox      {queue.unsent} unsent{oldest}; {queue.parked} parked")
+    doubt = f"; {queue.in_doubt} in doubt after a crash" if queue.in_doubt else ""
+    lines.append(f"outbox      {queue.unsent} unsent{oldest}; {queue.parked} parked{doubt}")
+    for item in queue.parked_items:
+        lines.append(f"  {item.case_ref or '-':<14} {item.kind:<20} {item.recipient}: {item.reason[:100]}")
     lines.append(f"quarantine  {queue.quarantined} in all, {queue.quarantined_recent} in the last {RECENT_HOURS} h")
     lines.append(f"deadlines   {len(health.risks)} at risk")
     for r in health.risks:

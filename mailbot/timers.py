@@ -7,21 +7,26 @@ a crash before the commit fires it again, a crash after it never repeats it.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+import sqlite3
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from mailbot.casework import CaseWork, reminder_moment
 from mailbot.clock import iso
-from mailbot.config import PolicyRules
+from mailbot.config import PolicyRules, Span
 from mailbot.lifecycle import ACTIVE, Status
+from mailbot.logs import log_failure
 from mailbot.models import Address, Case, Category, Timer
-from mailbot.workdays import WorkCalendar, format_date_nl
+from mailbot.workdays import WorkCalendar, format_date_nl, format_datetime_nl
 
 log = logging.getLogger("mailbot.timers")
 DEADLINE_NAMES = {"ack": "ontvangstbevestiging", "solution": "oplossing"}
 DIGEST_DAYS_AHEAD = 3
+# Timers that each pass gathers into one mail to the coordinator instead of one mail per case:
+# deadlines that had passed before mailbot saw the mail, and cases a backfill registered quietly.
+GATHERED = {"deadline-late": "late_deadlines", "backfill-registered": "backfill_registered"}
 
 
 @dataclass(frozen=True)
@@ -57,6 +62,21 @@ def deadlines_at_risk(
     return sorted(risks, key=lambda r: (r.due, r.ref))
 
 
+def interim_update_moment(
+    morning_after: Callable[[datetime, Span], datetime], last_mail: datetime | None, span: Span, now: datetime
+) -> datetime | None:
+    """Where an interim update due at ``now`` moves to, or None when it goes now.
+
+    It counts from the last mail the customer got about the case (the acknowledgement included, or
+    one still waiting to go): an update due within ``span`` of that mail moves to the morning
+    ``span`` after it, so that no customer gets two mails about one complaint close together.
+    """
+    if last_mail is None:
+        return None
+    moved = morning_after(last_mail, span)
+    return moved if moved > now else None
+
+
 class TimerDesk:
     """Fires due timers and keeps the coordinator's digest scheduled."""
 
@@ -67,16 +87,32 @@ class TimerDesk:
 
     def run_due(self, now: datetime) -> int:
         """Fire every timer due at ``now``, each in its own transaction; return how many fired."""
-        fired = 0
+        fired = self.send_gathered(now)
         while True:
-            due = self.store.due_timers(now, limit=50)
+            due = self.store.due_timers(now, limit=50, skip_kinds=tuple(GATHERED))
             if not due:
                 return fired
             for timer in due:
-                with self.store.transaction():
-                    done = self.fire(timer, now)
-                    self.store.finish_timer(timer.id, "fired" if done else "skipped", now)
-                fired += done
+                fired += self._fire_alone(timer, now)
+
+    def _fire_alone(self, timer: Timer, now: datetime) -> bool:
+        """Fire one timer in its own transaction; one that fails (a template that does not render, a
+        bug) is marked failed with its reason and told to the coordinator, and the others go on."""
+        try:
+            with self.store.transaction():
+                done = self.fire(timer, now)
+                self.store.finish_timer(timer.id, "fired" if done else "skipped", now)
+            return done
+        except sqlite3.Error:
+            raise  # the database itself: the daemon's loop waits and tries again
+        except Exception as exc:
+            log_failure(log, f"timer {timer.kind} failed; set aside")
+            with self.store.transaction():
+                self.store.finish_timer(timer.id, "failed", now)
+                self.store.add_event(
+                    timer.case_id, "timer-failed", "timer", now, timer=timer.kind, error=_reason(exc), key=timer.key
+                )
+            return False
 
     def fire(self, timer: Timer, now: datetime) -> bool:
         """Carry out one timer; False when the case has moved on and it no longer applies."""
@@ -117,6 +153,8 @@ class TimerDesk:
         current = unmet_deadline(case, which)
         if current is None or iso(current) != timer.detail.get("deadline"):
             return False  # met, or moved (an escalation set new ones)
+        if what == "reminder" and now >= current:
+            return False  # too late to remind (the daemon was down): the alert that it passed says it
         work = self.work
         extra = {
             "deadline_name": DEADLINE_NAMES[which],
@@ -133,18 +171,20 @@ class TimerDesk:
     def _interim_update(self, case: Case, timer: Timer, now: datetime) -> bool:
         if Status(case.status) not in ACTIVE or timer.detail.get("level") != case.level.label:
             return False
-        work = self.work
+        work, policy = self.work, self.rules.policy
+        moved = interim_update_moment(
+            work.morning_after,
+            self.store.last_mail_to(case.id, case.customer.email),
+            policy.interim_update_after if timer.detail.get("first") else policy.interim_update_every,
+            now,
+        )
+        if moved is not None:
+            work.schedule_interim_update(case, moved)
+            self.store.add_event(case.id, "interim-update-moved", "timer", now, to=iso(moved))
+            return False
         work.step(case, "interim-update", "timer", now)
         work.to_customer(case, "interim-update", "interim_update", now, automatic=False)
-        following = work.morning_after(now, self.rules.policy.interim_update_every)
-        if case.solution_due is None or following < case.solution_due:
-            self.store.schedule(
-                f"{case.id}:interim-update:{iso(following)}",
-                case.id,
-                "interim-update",
-                following,
-                level=case.level.label,
-            )
+        work.schedule_interim_update(case, work.morning_after(now, policy.interim_update_every))
         return True
 
     def _satisfaction_check(self, case: Case, timer: Timer, now: datetime) -> bool:
@@ -219,3 +259,81 @@ class TimerDesk:
         self.store.enqueue(out, None, now)
         self.store.add_event(None, "digest", "timer", now, open=len(open_cases), breaches=len(context["breaches"]))
         log.info("digest queued: %d open cases, %d breaches", len(open_cases), len(context["breaches"]))
+
+    # --- what a pass gathers for the coordinator ---------------------------------------------
+
+    def send_gathered(self, now: datetime) -> int:
+        """Each gathered kind's due timers as one mail to the coordinator; return how many timers it took.
+
+        One pass (a sync, or `run --once`) on a backlog gives one summary, not a mail per case.
+        A summary that cannot be made is logged and tried again in the next pass.
+        """
+        gathered = 0
+        for kind, template in GATHERED.items():
+            timers = self.store.due_timers_of(kind, now)
+            if not timers:
+                continue
+            try:
+                with self.store.transaction():
+                    rows = self._late_rows(timers, now) if kind == "deadline-late" else self._registered_rows(timers)
+                    if rows:
+                        self._to_coordinator(kind, template, now, rows)
+                    for timer in timers:
+                        self.store.finish_timer(timer.id, "fired", now)
+            except Exception:
+                log_failure(log, f"no {template} summary this pass ({len(timers)} case timers); trying again next pass")
+                continue
+            gathered += len(timers)
+        return gathered
+
+    def _late_rows(self, timers: list[Timer], now: datetime) -> list[dict[str, Any]]:
+        """The cases whose deadlines had passed before mailbot saw the mail, each with those deadlines."""
+        zone = self.work.calendar.zone
+        passed: dict[int, list[str]] = {}
+        for timer in timers:
+            assert timer.case_id is not None
+            case = self.store.case(timer.case_id)
+            which = str(timer.detail.get("which"))
+            due = case.ack_due if which == "ack" else case.solution_due
+            if Status(case.status) not in ACTIVE or due is None or iso(due) != timer.detail.get("deadline"):
+                continue  # ended, or an escalation in the same pass set new deadlines
+            passed.setdefault(case.id, []).append(f"{DEADLINE_NAMES[which]} ({format_date_nl(due.astimezone(zone))})")
+            self.store.add_event(case.id, "deadline-passed", "timer", now, deadline=which, due=iso(due), unseen=True)
+        return [self._row(self.store.case(case_id), passed=", ".join(names)) for case_id, names in passed.items()]
+
+    def _registered_rows(self, timers: list[Timer]) -> list[dict[str, Any]]:
+        """The cases a backfill registered without mail."""
+        return [self._row(self.store.case(t.case_id)) for t in timers if t.case_id is not None]
+
+    def _row(self, case: Case, **extra: Any) -> dict[str, Any]:
+        team = self.rules.teams.get(case.owner_team or "")
+        return {
+            "ref": case.ref,
+            "subject": case.subject,
+            "customer": case.customer.email,
+            "urgent": case.urgent,
+            "team": team.name if team else self.rules.organisation,
+            "received": format_datetime_nl(case.received_at.astimezone(self.work.calendar.zone)),
+            **extra,
+        }
+
+    def _to_coordinator(self, kind: str, template: str, now: datetime, rows: list[dict[str, Any]]) -> None:
+        backfill = self.rules.mailbox.backfill
+        context = {
+            "cases": sorted(rows, key=lambda r: str(r["ref"])),
+            "older_than_days": backfill.older_than_days,
+            "bot_address": self.rules.bot_address,
+            "coordinator_name": self.rules.coordinator.name,
+        }
+        to = Address(self.rules.coordinator.email, self.rules.coordinator.name)
+        out = self.work.composer.build(
+            kind=kind, template=template, context=context, to=[to], ref=None, now=now, not_before=now, automatic=False
+        )
+        self.store.enqueue(out, None, now)
+        self.store.add_event(None, kind, "timer", now, cases=len(rows))
+        log.info("%s queued for the coordinator: %d case(s)", kind, len(rows))
+
+
+def _reason(exc: Exception) -> str:
+    """A failure's reason for the coordinator: the exception's own words, cut short."""
+    return f"{type(exc).__name__}: {exc}"[:300]

@@ -1,0 +1,284 @@
+"""One mail's failure is that mail's alone; internationalised addresses; exactly once across a crash.
+
+Over a real Dovecot and a real SMTP server (aiosmtpd), with and without SMTPUTF8.
+"""
+
+from __future__ import annotations
+
+import email
+from datetime import timedelta
+from email.policy import default
+
+import pytest
+from conftest import Bot
+
+from mailbot.demo import compose_mail
+from mailbot.devservers import SmtpSink
+
+pytestmark = pytest.mark.integration
+
+FIRST_LINE = "beveiliging@example.nl"
+COORDINATOR = "coordinator@example.nl"
+
+
+def customers_acknowledged(bot: Bot) -> set[str]:
+    """Customers the sink took an acknowledgement for (envelope recipients, as the server saw them)."""
+    return {
+        rcpt
+        for m in bot.sink.messages
+        for rcpt in m.rcpt_tos
+        if email.message_from_bytes(m.raw, policy=default)["Auto-Submitted"] == "auto-replied"
+    }
+
+
+def failure_notices(bot: Bot) -> list:
+    return [m for m in bot.received(COORDINATOR) if str(m["Subject"]).startswith("Niet gelukt")]
+
+
+def utf8_mail(sender: str, subject: str, body: str, name: str = "") -> bytes:
+    """A mail as an SMTPUTF8 client writes it: the address in UTF-8 in the header (RFC 6532)."""
+    from email.header import Header
+    from uuid import uuid4
+
+    shown = f"{Header(name, 'utf-8').encode()} <{sender}>" if name else sender
+    return (
+        f"From: {shown}\r\nTo: {FIRST_LINE}\r\nSubject: {subject}\r\nMessage-ID: <{uuid4().hex}@example.net>\r\n"
+        "Date: Mon, 02 Nov 2026 08:55:00 +0100\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n"
+        f"Content-Transfer-Encoding: 8bit\r\n\r\n{body}\r\n"
+    ).encode()
+
+
+def deliver_complaints(bot: Bot, senders: list[str]) -> None:
+    for i, sender in enumerate(senders):
+        text = "De surveillant is niet gekomen, erg vervelend."
+        if sender.isascii():
+            bot.deliver(compose_mail(sender, FIRST_LINE, f"Klacht {i}", text))
+        else:
+            bot.deliver(utf8_mail(sender, f"Klacht {i}", text))
+
+
+@pytest.fixture
+def plain_sink(dovecot):
+    """A server without SMTPUTF8, as many are."""
+    with SmtpSink(dovecot, smtputf8=False) as sink:
+        yield sink
+
+
+@pytest.fixture
+def utf8_sink(dovecot):
+    """A server that offers SMTPUTF8 (RFC 6531)."""
+    with SmtpSink(dovecot, smtputf8=True) as sink:
+        yield sink
+
+
+def test_a_non_ascii_address_without_smtputf8_parks_that_mail_alone(dovecot, plain_sink, tmp_path) -> None:
+    bot = Bot(dovecot, plain_sink, tmp_path / "data")
+    # The first mail would have stopped the outbox before: every restart stuck on it.
+    deliver_complaints(bot, ["jöran@bücher.example", "voor@example.net", "idn@bücher.example", "na@example.net"])
+    report = bot.run_once()
+    assert report.processed == 4
+    # Mail behind the bad address went out; an IDN domain alone needs no SMTPUTF8: punycode.
+    assert customers_acknowledged(bot) == {"voor@example.net", "idn@xn--bcher-kva.example", "na@example.net"}
+    store = bot.store()
+    parked = next(c for c in store.cases() if c.customer.email == "jöran@bücher.example")
+    (failure,) = [e for e in store.events(parked.id) if e["kind"] == "send-failed"]
+    assert "before the @" in failure["detail"]["error"] and "SMTPUTF8" in failure["detail"]["error"]
+    # The coordinator hears of it, once, with the case and the reason.
+    (notice,) = failure_notices(bot)
+    body = notice.get_body(("plain",)).get_content()
+    assert parked.ref in body and "SMTPUTF8" in body
+    # The header of the IDN mail carries the punycode form, readable by every client.
+    idn = next(m for m in plain_sink.messages if "idn@xn--bcher-kva.example" in m.rcpt_tos)
+    assert b"\r\nTo: idn@xn--bcher-kva.example\r\n" in idn.raw
+    # A second run neither retries the parked mail nor tells the coordinator again.
+    bot.clock.advance(timedelta(hours=2))
+    bot.run_once()
+    assert len(failure_notices(bot)) == 1
+    assert not any("jöran@bücher.example" in m.rcpt_tos for m in plain_sink.messages)
+
+
+def test_a_non_ascii_address_goes_out_with_smtputf8(dovecot, utf8_sink, tmp_path) -> None:
+    bot = Bot(dovecot, utf8_sink, tmp_path / "data")
+    bot.deliver(utf8_mail("jöran@bücher.example", "Klacht", "Niemand kwam opdagen.", name="Jöran Ørsted"))
+    bot.deliver(compose_mail("gewoon@example.net", FIRST_LINE, "Klacht", "Niemand kwam opdagen."))
+    bot.run_once()
+    (utf8,) = [m for m in utf8_sink.messages if "jöran@bücher.example" in m.rcpt_tos]
+    message = email.message_from_string(utf8.raw.decode("utf-8"), policy=default)  # RFC 6532 mail is UTF-8
+    assert message["To"].addresses[0].addr_spec == "jöran@bücher.example"  # RFC 6532: UTF-8 in the header
+    assert message["To"].addresses[0].display_name == "Jöran Ørsted"
+    assert "gewoon@example.net" in customers_acknowledged(bot)
+    assert failure_notices(bot) == []
+
+
+def test_a_recipient_refused_among_good_ones_is_parked_and_the_rest_get_it(bot) -> None:
+    # The new-case notice goes to the team and the coordinator; the team's address no longer exists.
+    gone = "klantenservice@example.nl"
+    bot.sink.refuse[gone] = f"550 5.1.1 <{gone}>: no such user"
+    deliver_complaints(bot, ["klant@example.net", "tweede@example.net"])
+    bot.run_once()
+    notify = [m for m in bot.received(COORDINATOR) if "Nieuwe" in str(m["Subject"])]
+    assert len(notify) == 2 and all(gone in str(m["To"]) for m in notify), "the others got the notice"
+    assert all(gone not in m.rcpt_tos for m in bot.sink.messages)
+    assert customers_acknowledged(bot) >= {"klant@example.net", "tweede@example.net"}
+    store = bot.store()
+    refused = [e for c in store.cases() for e in store.events(c.id) if e["kind"] == "recipient-refused"]
+    assert len(refused) == 2 and all(e["detail"]["recipient"] == gone for e in refused)
+    assert "550" in refused[0]["detail"]["error"]
+    body = failure_notices(bot)[0].get_body(("plain",)).get_content()
+    assert gone in body and "Ontvanger geweigerd" in body
+    # `mailbot status` names it too.
+    from mailbot.status import assess, gather
+
+    health = assess(gather(store, bot.rules, bot.clock.now()), bot.clock.now())
+    assert health.queue.refused == len(refused)
+    assert any("refused" in line for line in health.attention)
+
+
+def test_an_unexpected_exception_in_one_send_parks_that_mail_only(bot, monkeypatch) -> None:
+    import aiosmtplib
+
+    real = aiosmtplib.SMTP.sendmail
+
+    async def broken_for_one(self, sender, recipients, message, **kwargs):
+        if "pech@example.net" in recipients:
+            raise RuntimeError("a bug nobody foresaw")
+        return await real(self, sender, recipients, message, **kwargs)
+
+    monkeypatch.setattr(aiosmtplib.SMTP, "sendmail", broken_for_one)
+    deliver_complaints(bot, ["pech@example.net", "geluk@example.net"])
+    report = bot.run_once()  # does not raise
+    assert report.processed == 2
+    assert "geluk@example.net" in customers_acknowledged(bot)
+    store = bot.store()
+    (case,) = [c for c in store.cases() if c.customer.email == "pech@example.net"]
+    (failure,) = [e for e in store.events(case.id) if e["kind"] == "send-failed"]
+    assert "RuntimeError" in failure["detail"]["error"]
+    assert [row["status"] for row in store.outbox(case.id) if row["kind"] == "ack"] == ["parked"]
+
+
+def test_a_timer_whose_template_fails_stops_only_itself(dovecot, smtp_sink, tmp_path) -> None:
+    import shutil
+
+    from conftest import REPO
+
+    templates = tmp_path / "templates"
+    shutil.copytree(REPO / "templates", templates)
+    rules_path = tmp_path / "rules.yaml"  # templates/ beside it: this test's own copy
+    shutil.copy(REPO / "rules.yaml", rules_path)
+    bot = Bot(dovecot, smtp_sink, tmp_path / "data", rules_path=rules_path)
+    deliver_complaints(bot, ["een@example.net", "twee@example.net"])
+    bot.run_once()
+    # The interim update's template breaks after start-up (an admin's edit).
+    (templates / "interim_update.j2").write_text("{% extends '_base.j2' %}{% block body %}{{ nope.x }}{% endblock %}")
+    bot.clock.advance(timedelta(days=8))
+    report = bot.run_once()
+    store = bot.store()
+    failed = [e for c in store.cases() for e in store.events(c.id) if e["kind"] == "timer-failed"]
+    assert len(failed) == 2 and all(e["detail"]["timer"] == "interim-update" for e in failed)
+    assert report.timers >= 1  # the other timers (reminders, deadlines) still fired
+    notices = failure_notices(bot)
+    assert len(notices) == 1 and "Geplande actie mislukt" in notices[0].get_body(("plain",)).get_content()
+
+
+def test_crash_after_the_server_took_a_mail_does_not_send_it_twice(dovecot, smtp_sink, tmp_path, monkeypatch) -> None:
+    from mailbot.outbox import Outbox
+
+    bot = Bot(dovecot, smtp_sink, tmp_path / "data", sent_copies="bcc")
+    bot.deliver(compose_mail("r@example.net", FIRST_LINE, "Klacht", "De pas is kapot."))
+
+    class Crash(BaseException):
+        pass
+
+    real_record = Outbox.record
+
+    def crash_on_record(self, result, report):
+        raise Crash()
+
+    monkeypatch.setattr(Outbox, "record", crash_on_record)
+    with pytest.raises(Crash):
+        bot.run_once()  # the server said 250; the process died before the commit
+    monkeypatch.setattr(Outbox, "record", real_record)
+    bot.run_once()
+    acks = [m for m in bot.received("r@example.net") if m["Auto-Submitted"] == "auto-replied"]
+    assert len(acks) == 1  # found at the server (the Bcc copy), not sent again
+    store = bot.store()
+    (case,) = store.cases()
+    assert store.case(case.id).ack_sent_at is not None
+    assert all(row["status"] == "sent" for row in store.outbox())
+    # The copies are filed in Sent, where staff see what went out (the copy of a mail resent in the
+    # last run arrived after that run read the inbox: the next run files it).
+    bot.run_once()
+    assert bot.dovecot.fetch_all(bot.user, "INBOX") == []
+    sent = bot.dovecot.fetch_all(bot.user, "Sent")
+    assert len(sent) == len(store.outbox())
+
+
+def test_crash_before_the_server_took_a_mail_sends_it_after_the_check(
+    dovecot, smtp_sink, tmp_path, monkeypatch
+) -> None:
+    import mailbot.send
+
+    bot = Bot(dovecot, smtp_sink, tmp_path / "data", sent_copies="bcc")
+    bot.deliver(compose_mail("s@example.net", FIRST_LINE, "Klacht", "Het hek staat open."))
+
+    class Crash(BaseException):
+        pass
+
+    async def crash_before_data(*args, **kwargs):
+        raise Crash()
+
+    monkeypatch.setattr(mailbot.send, "_send_one", crash_before_data)
+    with pytest.raises(Crash):
+        bot.run_once()  # claimed, then the process died before the server heard of it
+    monkeypatch.undo()
+    assert bot.store().queue_figures(bot.clock.now()).in_doubt > 0
+    bot.run_once()
+    acks = [m for m in bot.received("s@example.net") if m["Auto-Submitted"] == "auto-replied"]
+    assert len(acks) == 1  # not found at the server, so sent: nothing lost
+    assert bot.store().queue_figures(bot.clock.now()).in_doubt == 0
+
+
+def test_our_message_id_on_other_mail_is_not_taken_for_a_sent_copy(dovecot, smtp_sink, tmp_path) -> None:
+    bot = Bot(dovecot, smtp_sink, tmp_path / "data", sent_copies="bcc")
+    deliver_complaints(bot, ["a@example.net"])
+    bot.run_once()
+    store = bot.store()
+    ack = next(row for row in store.outbox() if row["kind"] == "ack")
+    # Someone reuses the Message-ID of our acknowledgement on a new complaint.
+    forged = compose_mail("a@example.net", FIRST_LINE, "Nog een klacht", "Weer niemand gekomen!")
+    forged = forged.replace(b"Message-ID:", b"X-Old-Message-ID:", 1)
+    forged = f"Message-ID: {ack['message_id']}\r\n".encode() + forged
+    bot.deliver(forged)
+    report = bot.run_once()
+    # The two genuine copies of the first run's mail are filed; the forged one is handled as mail.
+    assert report.sent_copies == 2 and report.processed == 1
+    assert report.outcomes.get("case") == 1
+
+
+def test_a_second_daemon_on_the_same_database_refuses_to_start(bot) -> None:
+    import subprocess
+    import sys
+    import time
+
+    from conftest import REPO, run_mailbot
+
+    env = bot.environment()
+    first = subprocess.Popen(
+        [sys.executable, "-m", "mailbot", "run"], cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    try:
+        lock = bot.settings.db_path.with_name(bot.settings.db_path.name + ".lock")
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and str(first.pid) not in (lock.read_text() if lock.exists() else ""):
+            time.sleep(0.1)
+        second = run_mailbot("run", "--once", env=env)
+        assert second.returncode == 2
+        assert f"pid {first.pid}" in second.stderr and "already" in second.stderr
+        # Reading commands work beside the running daemon.
+        status = run_mailbot("status", "--json", env=env)
+        assert status.returncode in (0, 1) and '"daemon"' in status.stdout
+    finally:
+        first.terminate()
+        first.wait(timeout=30)
+    # The lock dies with the process: a new daemon starts at once.
+    assert run_mailbot("run", "--once", env=env).returncode == 0
