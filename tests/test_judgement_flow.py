@@ -13,8 +13,10 @@ from datetime import date, datetime, timedelta
 import pytest
 from test_lifecycle import BOT, FIRST_LINE, command, customer_says, last, plain
 
+from mailbot.casework import next_level
 from mailbot.demo import compose_mail
 from mailbot.kpi import load_report
+from mailbot.models import Level
 from mailbot.report import Period
 
 COORDINATOR = "coordinator@example.nl"
@@ -399,3 +401,16 @@ def test_mail_on_a_closed_case_is_read(unsure_bot) -> None:
     assert any(e["kind"] == "followed-up" and e["detail"]["new_case"] == new.ref for e in store.events(case.id))
     shown = store.messages(new.id)
     assert shown and "ook kapot" in shown[0]["stripped"]
+
+
+@pytest.mark.parametrize(
+    ("current", "after"),
+    [
+        (Level.FIRST_LINE, Level.FORMAL),
+        (Level.FORMAL, Level.APPEAL),
+        (Level.APPEAL, Level.DISPUTE),  # from the last internal stage: the referral
+        (Level.DISPUTE, Level.DISPUTE),  # the top of the ladder
+    ],
+)
+def test_the_ladder_is_climbed_one_rung_at_a_time(current: Level, after: Level) -> None:
+    assert next_level(current) == after
