@@ -429,11 +429,15 @@ class CaseDesk:
                     next_level=LEVEL_NAMES[next_level(case.level)],
                 )
             return
-        if verdict.category == Category.ESCALATION and status not in FINAL:
+        sure = verdict.confidence >= self.rules.classification.min_confidence
+        if verdict.category == Category.ESCALATION and status not in FINAL and sure and not case.awaiting_verdict:
             self._escalate(case, mail, verdict, received_at, now)
             return
         if status not in FINAL:
-            work.to_staff(case, "notify-reply", "notify_reply", now, work.owner_people(case), excerpt=mail.stripped)
+            # An escalation mailbot is unsure of, or on a case still waiting for its verdict, is
+            # for a person: the owner reads it (and the coordinator, who has the verdict to give).
+            people = work.owner_people(case) + ([self.rules.coordinator] if case.awaiting_verdict else [])
+            work.to_staff(case, "notify-reply", "notify_reply", now, people, excerpt=mail.stripped)
 
     def _read(self, mail: ParsedMail) -> Reading:
         """The customer's answer, read with the administrator's extra phrases."""

@@ -133,6 +133,20 @@ def test_an_unsure_mail_judged_a_compliment_is_thanked_and_counted_as_one(unsure
     assert figures.compliments_per_person == {"medewerker1@example.nl": 1}
 
 
+@pytest.mark.integration
+def test_a_second_mail_before_the_verdict_changes_nothing_by_itself(unsure_bot) -> None:
+    bot, customer = unsure_bot, "lies@example.net"
+    bot.deliver(compose_mail(customer, FIRST_LINE, "Uw antwoord", "Ik wacht op uw antwoord."))
+    bot.run_once()
+    (case,) = bot.store().cases()
+    customer_says(bot, customer, last(bot, customer), "Ik ben het niet eens met uw antwoord, ik wil in beroep.")
+    bot.run_once()
+    after = bot.store().case(case.id)
+    assert (after.level, after.category, after.awaiting_verdict) == (case.level, case.category, True)
+    told = plain(last(bot, COORDINATOR, "Reactie van de klant"))
+    assert "in beroep" in told and "#soort klacht" in told
+
+
 # --- 8. A person corrects the verdict on any open case ------------------------------------------
 
 
