@@ -35,6 +35,10 @@ class Progress(Protocol):
         """The sync ended (or was cut short); safe to call twice."""
         ...
 
+    def note(self, line: str) -> None:
+        """Say ``line`` (what a backlog will bring) before the sync starts."""
+        ...
+
 
 class NoProgress:
     """Shows nothing: the daemon's default."""
@@ -47,6 +51,9 @@ class NoProgress:
 
     def finish(self) -> None:
         """Nothing to show."""
+
+    def note(self, line: str) -> None:
+        """Nothing to show: the daemon's log has the line."""
 
 
 class LineProgress:
@@ -84,6 +91,10 @@ class LineProgress:
             self._show()
         self.total = 0
 
+    def note(self, line: str) -> None:
+        """Print ``line`` as it is."""
+        print(line, file=self.stream, flush=True)
+
     def _show(self) -> None:
         now = self.clock()
         print(progress_line(self.done, self.total, now - self.started), file=self.stream, flush=True)
@@ -111,6 +122,10 @@ class BarProgress:
             tqdm(total=total, file=self.stream, unit="msg", desc="mailbot", dynamic_ncols=True)
         )
         self.stack.enter_context(logging_redirect_tqdm())
+
+    def note(self, line: str) -> None:
+        """Print ``line`` (before the bar is drawn)."""
+        print(line, file=self.stream, flush=True)
 
     def advance(self, count: int = 1) -> None:
         """Move the bar."""

@@ -42,6 +42,7 @@ def test_shipped_rules_load_with_their_values() -> None:
     assert rules.calendar.sending_hours is None
     assert rules.calendar.closure_days == frozenset({date(2026, 12, 24), date(2026, 12, 31)})
     assert rules.mailbox.idle_seconds == 1500
+    assert (rules.mailbox.backfill.mode, rules.mailbox.backfill.older_than_days) == ("answer", 14)
     assert rules.cases.reference_prefix == "KL"
     assert rules.cases.auto_reply_window == timedelta(minutes=60)
     assert rules.signature.startswith("Met vriendelijke groet,")
@@ -310,6 +311,27 @@ BROKEN = [
         "  idle_seconds: 3600",
         ["mailbox.idle_seconds must stay under 1740"],
         id="idle-seconds-an-hour",
+    ),
+    pytest.param(
+        "    mode: answer\n",
+        "    mode: registreer\n",
+        "    mode: registreer",
+        ["mailbox.backfill.mode must be one of answer, register", "'registreer'"],
+        id="backfill-mode-unknown",
+    ),
+    pytest.param(
+        "    older_than_days: 14\n",
+        "    older_than_days: 0\n",
+        "    older_than_days: 0",
+        ["mailbox.backfill.older_than_days must be a whole number of at least 1"],
+        id="backfill-days-zero",
+    ),
+    pytest.param(
+        "    older_than_days: 14\n",
+        "    older_than_days: 14\n    ouder_dan: 3\n",
+        "    ouder_dan: 3",
+        ["unknown key 'ouder_dan'", "mailbox.backfill"],
+        id="backfill-unknown-key",
     ),
 ]
 
