@@ -190,7 +190,7 @@ class CaseDesk:
                 [self.rules.coordinator],
                 excerpt=mail.stripped,
                 guess=CATEGORY_NAMES_NL.get(verdict.category, verdict.category.value),
-                confidence=f"{verdict.confidence:.0%}",
+                confidence=f"{round(verdict.confidence * 100)} %",
                 explanation=verdict.explanation,
             )
             work.schedule_deadlines(case, now)

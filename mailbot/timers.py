@@ -244,6 +244,8 @@ class TimerDesk:
             "compliments": [
                 row(c, c.received_at) for c in cases if c.category == Category.COMPLIMENT and c.received_at >= since
             ],
+            # Cases whose customer waits for the coordinator's #soort (mailbot was unsure).
+            "awaiting_verdict": [row(c, c.received_at) for c in open_cases if c.awaiting_verdict],
         }
         to = Address(self.rules.coordinator.email, self.rules.coordinator.name)
         out = work.composer.build(

@@ -87,8 +87,14 @@ def test_an_unsure_mail_gets_a_neutral_acknowledgement_and_the_coordinator_decid
     assert text in plain(triage) and "#soort klacht" in plain(triage) and "#soort compliment" in plain(triage)
     assert not [s for s in subjects(bot, "klantenservice@example.nl") if case.ref in s]
 
-    # A day later the coordinator decides: a complaint, urgent, about a product.
-    bot.clock.advance(timedelta(days=1))
+    # The next morning's digest reminds the coordinator of the choice still to make.
+    bot.clock.set(datetime.fromisoformat("2026-11-03T08:00:00+01:00"))
+    bot.run_once()
+    digest = plain(last(bot, COORDINATOR, "Klachtenoverzicht"))
+    assert "Wacht op uw keuze van de soort bericht (1)" in digest and case.ref in digest
+
+    # Then the coordinator decides: a complaint, urgent, about a product.
+    bot.clock.set(datetime.fromisoformat("2026-11-03T09:00:00+01:00"))
     command(bot, COORDINATOR, triage, "#soort klacht\n#urgent\n#type product")
     bot.run_once()
     after = store.case(case.id)
