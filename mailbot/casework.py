@@ -147,8 +147,9 @@ class CaseWork:
 
         ``start`` is when the current level began (the receipt, or the escalation). A deadline that
         had passed before mailbot saw the mail (a backlog) gets neither reminder nor alert of its
-        own: it goes into the coordinator's one summary of the pass (timers.py). The first interim
-        update counts from the last mail the customer got: the acknowledgement just queued.
+        own: it goes into the coordinator's one summary of the pass (timers.py); one whose reminder
+        time has passed gets no reminder. The first interim update counts from the last mail the
+        customer got: the acknowledgement just queued.
         """
         if self.quiet:
             return
@@ -161,13 +162,11 @@ class CaseWork:
                     f"{case.id}:{name}-late:{iso(due)}", case.id, "deadline-late", now, deadline=iso(due), which=name
                 )
                 continue
-            self.store.schedule(
-                f"{case.id}:{name}-reminder:{iso(due)}",
-                case.id,
-                f"{name}-reminder",
-                reminder_moment(self.calendar, policy, due),
-                deadline=iso(due),
-            )
+            remind_at = reminder_moment(self.calendar, policy, due)
+            if remind_at > now:  # else the notice of the new case or escalation, queued now, is the reminder
+                self.store.schedule(
+                    f"{case.id}:{name}-reminder:{iso(due)}", case.id, f"{name}-reminder", remind_at, deadline=iso(due)
+                )
             self.store.schedule(
                 f"{case.id}:{name}-passed:{iso(due)}", case.id, f"{name}-passed", due, deadline=iso(due)
             )

@@ -197,6 +197,22 @@ def test_deadlines_passed_before_the_mail_was_seen_give_one_summary_and_no_remin
     assert len([row for row in outbox(pipeline) if row["kind"] == "deadline-late"]) == 1
 
 
+def test_a_reminder_whose_time_passed_before_the_mail_was_seen_is_left_to_the_new_case_notice(
+    pipeline: Pipeline,
+) -> None:
+    # Arrived Tuesday 20 October: the solution is due Tuesday 3 November, the day after mailbot
+    # reads it; its reminder time (two working days before) has passed already.
+    arrived = at("2026-10-20T09:00:00+02:00")
+    case = receive(pipeline, mail_of("bijna@example.net", arrived), arrived)
+    now = pipeline.clock.now()
+    assert now < case.solution_due < now + timedelta(days=2)
+    assert [k for k, _ in pending_timers(pipeline, case.id) if k.startswith("solution")] == ["solution-passed"]
+    pipeline.timers.run_due(now)
+    kinds = [row["kind"] for row in outbox(pipeline)]
+    assert "deadline-reminder" not in kinds and kinds.count("notify") == 1
+    assert kinds.count("deadline-late") == 1  # the acknowledgement's term had passed: the summary
+
+
 def test_a_reminder_whose_deadline_passed_while_the_daemon_was_down_is_not_sent(pipeline: Pipeline) -> None:
     now = pipeline.clock.now()
     case = receive(pipeline, mail_of("vakantie@example.net", now), now)
