@@ -120,6 +120,10 @@ DISSATISFIED = (
     "helaas",
     "ingebroken",
     "inbraak",
+    # "Tevreden over de oplossing, maar niet over de communicatie": the contrast says what is wrong.
+    "maar niet",
+    "maar nog niet",
+    "maar geen",
     # Sarcasm: thanks for nothing.
     "bedankt voor niets",
     "bedankt voor niks",
@@ -259,7 +263,7 @@ def _after_last_maar(words: str, positive: tuple[str, ...], negative: tuple[str,
     parts = re.split(r"\bmaar\b", words)
     if len(parts) < 2:
         return None
-    pos, neg = _cues(parts[-1], positive, negative)
+    pos, neg = _cues("maar" + parts[-1], positive, negative)  # "maar niet ..." is itself a cue
     if neg and not pos:
         return Reading(Answer.DISSATISFIED, "na 'maar' volgt" + _cited(neg, lead=" "))
     if pos and not neg:

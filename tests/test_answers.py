@@ -43,6 +43,7 @@ ANSWERS = [
     # Mixed, settled by what comes after "maar".
     ("De monteur was heel vriendelijk, maar het alarm gaat nog steeds 's nachts af.", D),
     ("Het duurde te lang, maar nu werkt alles prima. Dank u.", S),
+    ("Ik ben tevreden over de oplossing, maar niet over hoe er met mij werd gepraat.", D),
     # A lawyer named: never satisfied, whatever else is said.
     ("Ja hoor, ik laat het verder aan mijn advocaat over.", D),
     # Nothing to go on.
