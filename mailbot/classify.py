@@ -7,14 +7,15 @@ import unicodedata
 from collections.abc import Mapping
 from functools import lru_cache
 
-from mailbot.config import Classification, PolicyRules, Rule
-from mailbot.models import CaseHistory, Category, Level, ParsedMail, SubjectType, Verdict
+from mailbot.config import Classification, Rule
+from mailbot.judgement.decide import RuleOutcome, judge
+from mailbot.judgement.model import load_model
+from mailbot.judgement.signals import Signals, read_signals
+from mailbot.models import CaseHistory, Category, ParsedMail, SubjectType, Verdict
 
 # Words that turn "tevreden" into its opposite when they come just before it.
 NEGATIONS = frozenset({"niet", "geen", "nooit", "not", "no", "never"})
 NEGATION_WINDOW = 2
-# Of two categories with the same score, the more serious one wins.
-SEVERITY = (Category.ESCALATION, Category.COMPLAINT, Category.COMPLIMENT)
 REPLY_PREFIX = re.compile(r"^\s*((re|antw|aw|fw|fwd|doorst|tr|wg)\s*(\[\d+\])?\s*:\s*)+", re.IGNORECASE)
 # Any case reference in brackets, whatever the prefix: it came from our own mail.
 CASE_TAG = re.compile(r"\[\s*[A-Z]{1,6}-\d{4}-\d{4,}\s*\]", re.IGNORECASE)
@@ -27,46 +28,110 @@ def classify(
     roles: Mapping[str, str],
     history: CaseHistory | None = None,
     reply_address: str | None = None,
+    *,
+    organisation: str = "",
+    use_model: bool = True,
 ) -> Verdict:
-    """Decide what ``mail`` is.
+    """Decide what ``mail`` is, how sure that is (``confidence``) and why (``explanation``, Dutch).
 
     ``roles`` maps the organisation's addresses to their role (formal / first_line);
     ``history`` describes the case the mail threads into, if any. ``reply_address`` is where
     our own mail asks for answers: a reply that goes there did not choose that mailbox, so
-    it does not count for ``to_role``. Only the new text of a reply counts: quoted history
-    never decides the category.
+    it does not count for ``to_role``. Only the new text of a reply counts for the words;
+    the quoted part counts only as structure (it quotes our answer: an escalation sign).
+    rules.yaml's rules fire as before and their scores are added to the model's (see
+    mailbot/judgement/decide.py); ``use_model=False`` leaves the rules alone.
     """
     auto = auto_reason(mail, rules, frozenset(roles))
     if auto is not None:
-        return Verdict(Category.AUTO, False, SubjectType.SERVICE, (f"auto:{auto}",), auto_reason=auto)
+        return Verdict(
+            Category.AUTO,
+            False,
+            SubjectType.SERVICE,
+            (f"auto:{auto}",),
+            auto_reason=auto,
+            confidence=1.0,
+            explanation=f"Herkend als automatisch bericht: {auto_reason_nl(auto)}.",
+        )
+    outcome, signals = read_mail(mail, rules, roles, history, reply_address, organisation)
+    judged = judge(signals, outcome, load_model() if use_model else None, rules.min_score)
+    category = judged.category
+    return Verdict(
+        category=category,
+        urgent=judged.urgent,
+        subject_type=judged.subject_type,
+        rules=outcome.fired,
+        level=max(outcome.levels) if category == Category.ESCALATION and outcome.levels else None,
+        scores=outcome.scores,
+        confidence=judged.confidence,
+        explanation=judged.explanation,
+    )
+
+
+def read_mail(
+    mail: ParsedMail,
+    rules: Classification,
+    roles: Mapping[str, str],
+    history: CaseHistory | None = None,
+    reply_address: str | None = None,
+    organisation: str = "",
+) -> tuple[RuleOutcome, Signals]:
+    """rules.yaml's outcome and the signals of one (human) mail: everything the decision reads."""
     text = normalise(_own_words(mail))
     replying = is_reply(mail)
     to_roles = {
         roles[a.email] for a in mail.recipients if a.email in roles and not (replying and a.email == reply_address)
     }
-    fired: list[Rule] = [r for r in rules.rules if _fires(r, text, to_roles, history)]
+    evidence: dict[str, str] = {}
+    fired: list[Rule] = []
+    for rule in rules.rules:
+        found = _evidence(rule, text, to_roles, history)
+        if found is not None:
+            fired.append(rule)
+            evidence[rule.name] = found
     scores: dict[str, int] = {}
+    state_scores: dict[str, int] = {}
+    type_weights: dict[SubjectType, int] = {}
     for rule in fired:
         if rule.category:
             scores[rule.category] = scores.get(rule.category, 0) + rule.weight
-    category = Category.COMPLAINT
-    best = max(SEVERITY, key=lambda c: (scores.get(c.value, 0), -SEVERITY.index(c)))
-    if scores.get(best.value, 0) >= rules.min_score:
-        category = best
-    levels = [r.level for r in fired if r.level is not None and r.category == Category.ESCALATION]
-    type_weights: dict[SubjectType, int] = {}
-    for rule in fired:
+            if rule.when_answered or rule.at_level is not None:
+                state_scores[rule.category] = state_scores.get(rule.category, 0) + rule.weight
         if rule.subject_type:
             type_weights[rule.subject_type] = type_weights.get(rule.subject_type, 0) + rule.weight
-    subject_type = max(type_weights, key=lambda t: type_weights[t]) if type_weights else SubjectType.SERVICE
-    return Verdict(
-        category=category,
-        urgent=any(r.urgent for r in fired),
-        subject_type=subject_type,
-        rules=tuple(r.name for r in fired),
-        level=max(levels) if category == Category.ESCALATION and levels else None,
+    outcome = RuleOutcome(
+        fired=tuple(r.name for r in fired),
         scores=scores,
+        type_weights=type_weights,
+        urgent=any(r.urgent for r in fired),
+        levels=tuple(r.level for r in fired if r.level is not None and r.category == Category.ESCALATION),
+        evidence=evidence,
+        state_scores=state_scores,
     )
+    domains = {address.split("@")[-1] for address in roles}
+    our_names = tuple(sorted({f"@{d}" for d in domains} | ({normalise(organisation)} if organisation else set())))
+    signals = read_signals(mail, frozenset(to_roles), history, our_names)
+    return outcome, signals
+
+
+def auto_reason_nl(reason: str) -> str:
+    """A Dutch rendering of auto_reason() for staff."""
+    lower = reason.lower()
+    for key, text in (
+        ("our own mail", "ons eigen bericht kwam terug"),
+        ("auto-submitted", "de afzender meldt een automatisch bericht (Auto-Submitted)"),
+        ("precedence", "massamail of automatisch antwoord (Precedence)"),
+        ("mailing list", "bericht van een mailinglijst of nieuwsbrief"),
+        ("bounce", "onbestelbaar-melding (bounce)"),
+        ("report", "afleverings- of leesbevestiging"),
+        ("header", "afwezigheidsmelding of automatisch antwoord"),
+        ("suppress", "automatisch verstuurd (X-Auto-Response-Suppress)"),
+        ("sender", "afzender is een systeemadres"),
+        ("subject", "onderwerp van een automatisch antwoord of bounce"),
+    ):
+        if key in lower:
+            return f"{text} ({reason})"
+    return reason
 
 
 def auto_reason(mail: ParsedMail, rules: Classification, own: frozenset[str] = frozenset()) -> str | None:
@@ -99,7 +164,7 @@ def auto_reason(mail: ParsedMail, rules: Classification, own: frozenset[str] = f
     if suppress & SUPPRESS_VALUES:
         return f"X-Auto-Response-Suppress: {h['x-auto-response-suppress'].strip()}"
     # A bounce or out-of-office without a usable From still has its tell-tale subject.
-    if mail.sender is not None:
+    if mail.sender is not None and not _web_form(mail, rules):
         for pattern in rules.auto_senders:
             if pattern.search(mail.sender.email):
                 return f"automatic sender {mail.sender.email}"
@@ -107,6 +172,11 @@ def auto_reason(mail: ParsedMail, rules: Classification, own: frozenset[str] = f
         if pattern.search(mail.subject.strip()):
             return f"automatic subject ({pattern.pattern[:40]})"
     return None
+
+
+def _web_form(mail: ParsedMail, rules: Classification) -> bool:
+    # A web form sends from noreply@ but puts the person who filled it in under Reply-To: a human.
+    return any(not any(p.search(a.email) for p in rules.auto_senders) for a in mail.reply_to)
 
 
 def is_reply(mail: ParsedMail) -> bool:
@@ -139,6 +209,22 @@ def _fires(rule: Rule, text: str, to_roles: set[str], history: CaseHistory | Non
     return _matches(rule, text)
 
 
+def _evidence(rule: Rule, text: str, to_roles: set[str], history: CaseHistory | None) -> str | None:
+    # None: the rule does not fire; otherwise the phrase that made it fire ("" for a rule on state only).
+    if not _fires(rule, text, to_roles, history):
+        return None
+    if not (rule.phrases or rule.patterns):
+        return ""
+    for match in _phrase_regex(rule.phrases).finditer(text) if rule.phrases else ():
+        if not (rule.negate and _negated(text, match.start())):
+            return match.group(0)
+    for pattern in rule.patterns:
+        found = pattern.search(text)
+        if found:
+            return found.group(0)
+    return ""
+
+
 def _matches(rule: Rule, text: str) -> bool:
     for match in _phrase_regex(rule.phrases).finditer(text) if rule.phrases else ():
         if not (rule.negate and _negated(text, match.start())):
@@ -157,28 +243,3 @@ def _phrase_regex(phrases: tuple[str, ...]) -> re.Pattern[str]:
     parts = sorted((normalise(p) for p in phrases), key=len, reverse=True)
     body = "|".join(r"\s+".join(map(re.escape, p.split())) for p in parts)
     return re.compile(rf"(?<!\w)(?:{body})(?!\w)")
-
-
-def satisfaction(text: str, policy: PolicyRules) -> bool | None:
-    """The answer to "are you satisfied?": True, False, or None when the text does not say.
-
-    A dissatisfied phrase wins over a satisfied one ("ja, maar niet tevreden" is a no), and a
-    satisfied phrase right after a negation does not count.
-    """
-    normal = normalise(text)
-
-    def said(phrases: tuple[str, ...]) -> bool:
-        return any(not _negated(normal, m.start()) for m in _phrase_regex(phrases).finditer(normal))
-
-    if said(policy.dissatisfied_phrases):
-        return False
-    if said(policy.satisfied_phrases):
-        return True
-    return None
-
-
-def level_after(verdict: Verdict, current: Level) -> Level:
-    """The level a case moves to on an escalation: the one a rule named, else one up."""
-    if verdict.level is not None and verdict.level > current:
-        return verdict.level
-    return Level(min(current + 1, Level.DISPUTE))

@@ -317,7 +317,9 @@ def test_quoted_history_does_not_decide() -> None:
     result = verdict(reply)
 
     assert "Bedankt" in reply.text and "Bedankt" not in reply.stripped
-    assert result.category == Category.COMPLAINT
+    # Quoted thanks never make it a compliment; "still not solved" under our quoted answer is
+    # dissatisfaction with that answer: an escalation (issue 10), even without a case in the database.
+    assert result.category == Category.ESCALATION
     assert result.rules == ("dissatisfied",)
     assert "compliment" not in result.scores
 
@@ -374,8 +376,12 @@ def test_when_answered_rule_needs_an_answered_case() -> None:
     assert answered.rules == ("not-satisfied-with-answer",)
     assert answered.level is None  # that rule names no level: the case goes one up (casework.next_level)
     for result in (unanswered, new):
-        assert result.category == Category.COMPLAINT
         assert "not-satisfied-with-answer" not in result.rules
+    # A case we never answered leaves no answer to disagree with.
+    assert unanswered.category == Category.COMPLAINT
+    # Without any case in our database the words alone still say "unhappy with your answer": issue 10
+    # wants that read as an escalation (a new installation knows no earlier cases).
+    assert new.category == Category.ESCALATION
 
 
 def test_formal_complaint_phrase_counts_only_after_an_answer() -> None:

@@ -87,6 +87,8 @@ def split(labels: list[Label], part: str) -> list[Label]:
 
 if __name__ == "__main__":  # pragma: no cover - rewrites heldout.txt from the corpus labels
     names = derive_heldout(load_labels(default_corpus()))
-    header = "# Held-out part of ../shared/corpus-nl: never read while tuning. Rebuild: python -m mailbot.judgement.corpus\n"
+    header = (
+        "# Held-out part of ../shared/corpus-nl: never read while tuning. Rebuild: python -m mailbot.judgement.corpus\n"
+    )
     HELDOUT_FILE.write_text(header + "\n".join(names) + "\n", encoding="utf-8")
     print(f"{len(names)} held-out files written to {HELDOUT_FILE}")

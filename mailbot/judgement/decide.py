@@ -1,0 +1,233 @@
+"""Combine rules.yaml's outcome, the signals and the model into one verdict with a confidence and a Dutch reason."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from mailbot.judgement.model import Model, features, softmax
+from mailbot.judgement.signals import Hit, Signals
+from mailbot.models import Category, Level, SubjectType
+
+CATEGORY_NL = {
+    Category.COMPLIMENT: "compliment",
+    Category.COMPLAINT: "klacht",
+    Category.ESCALATION: "escalatie",
+    Category.AUTO: "automatisch bericht",
+}
+TYPE_NL = {SubjectType.SERVICE: "dienstverlening", SubjectType.PRODUCT: "product", SubjectType.BEHAVIOUR: "gedrag"}
+HUMAN = (Category.COMPLIMENT, Category.COMPLAINT, Category.ESCALATION)
+# Of two categories with the same score, the more serious one wins.
+SEVERITY = (Category.ESCALATION, Category.COMPLAINT, Category.COMPLIMENT)
+# Mixing weights used when model.json has none (it always has, from training): rules count fully.
+# rules.yaml decides over the model when one category's rules reach this many times min_score
+# (with the sample rules: "in beroep", "niet eens met" after our answer, a formal mail at first line).
+OVERRIDE_FACTOR = 2
+# A point of a rule on the case's state (an answered case, its level) moves the logit this much.
+STATE_RULE_WEIGHT = 1.0
+DEFAULT_MIX = {"rules": 0.5, "type_rules": 0.5, "urgent_rule": 2.0, "urgent_threshold": 0.5}
+
+
+@dataclass(frozen=True)
+class RuleOutcome:
+    """What rules.yaml said: the rules that fired, category scores, subject-type weights, urgency."""
+
+    fired: tuple[str, ...]
+    scores: dict[str, int]
+    type_weights: dict[SubjectType, int]
+    urgent: bool
+    levels: tuple[Level, ...]
+    # The part of ``scores`` from rules on the case's state (when_answered, at_level): knowledge the
+    # model never had, so it counts in full.
+    state_scores: dict[str, int] = field(default_factory=dict)
+    # Rule name -> the phrase that made it fire ("" for a rule on address or case state only).
+    evidence: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """The combined decision before it becomes a Verdict."""
+
+    category: Category
+    urgent: bool
+    subject_type: SubjectType
+    confidence: float
+    explanation: str
+    probabilities: dict[str, float]
+
+
+def _renormalised(probs: dict[str, float]) -> dict[str, float]:
+    total = sum(probs.values()) or 1.0
+    return {k: v / total for k, v in probs.items()}
+
+
+def rules_only(outcome: RuleOutcome, min_score: int) -> Category:
+    """The category rules.yaml alone gives: the best-scoring one, if it reaches min_score, else complaint."""
+    best = max(SEVERITY, key=lambda c: (outcome.scores.get(c.value, 0), -SEVERITY.index(c)))
+    return best if outcome.scores.get(best.value, 0) >= min_score else Category.COMPLAINT
+
+
+def category_probabilities(model: Model, feats: dict[str, float], outcome: RuleOutcome) -> dict[str, float]:
+    """P(category) after adding rules.yaml's scores (times the trained mixing weight) to the model's logits."""
+    head = model.heads["category"]
+    logits = head.logits(feats)
+    mix = model.mix.get("rules", DEFAULT_MIX["rules"])
+    for i, cls in enumerate(head.classes):
+        state = outcome.state_scores.get(cls, 0)
+        logits[i] += mix * (outcome.scores.get(cls, 0) - state) + STATE_RULE_WEIGHT * state
+    return dict(zip(head.classes, softmax(logits), strict=True))
+
+
+def urgent_probability(model: Model, feats: dict[str, float], outcome: RuleOutcome) -> float:
+    """P(urgent), the rules' urgent flag counted as one more (trained) signal."""
+    logit = model.heads["urgent"].logits(feats)[0]
+    if outcome.urgent:
+        logit += model.mix.get("urgent_rule", DEFAULT_MIX["urgent_rule"])
+    return softmax([logit])[0]
+
+
+def type_probabilities(model: Model, feats: dict[str, float], outcome: RuleOutcome) -> dict[str, float]:
+    """P(subject type), rules.yaml's subject-type rules added with their trained weight."""
+    head = model.heads["subject_type"]
+    logits = head.logits(feats)
+    mix = model.mix.get("type_rules", DEFAULT_MIX["type_rules"])
+    for i, cls in enumerate(head.classes):
+        logits[i] += mix * outcome.type_weights.get(SubjectType(cls), 0)
+    return dict(zip(head.classes, softmax(logits), strict=True))
+
+
+def judge(signals: Signals, outcome: RuleOutcome, model: Model | None, min_score: int) -> Judgement:
+    """The verdict's category, urgency, subject type, confidence and explanation."""
+    if model is None:
+        return _judge_by_rules(signals, outcome, min_score)
+    feats = features(signals)
+    probs = category_probabilities(model, feats, outcome)
+    if signals.history is not None and not signals.history.answered and not outcome.state_scores:
+        # A case we never answered leaves no answer to be unhappy with.
+        probs = _renormalised({**probs, Category.ESCALATION.value: probs.get(Category.ESCALATION.value, 0) * 0.1})
+    category = Category(max(probs, key=lambda c: probs[c]))
+    confidence = probs[category.value]
+    rule_category = rules_only(outcome, min_score)
+    if outcome.scores.get(rule_category.value, 0) >= OVERRIDE_FACTOR * min_score:
+        # The admin's strong rules decide (e.g. "in beroep"); the model only says how sure that is.
+        if rule_category != category:
+            confidence = max(0.5, min(0.75, probs.get(rule_category.value, 0) + 0.5))
+        else:
+            confidence = max(confidence, 0.75)
+        category = rule_category
+    elif any(outcome.scores.values()) and rule_category != category:
+        # The admin's rules and the model disagree: a person should look unless the model is very sure.
+        confidence = min(confidence, 0.5 + (confidence - 0.5) * 0.5)
+    serious = category in (Category.COMPLAINT, Category.ESCALATION)
+    p_urgent = urgent_probability(model, feats, outcome)
+    urgent = serious and p_urgent >= model.mix.get("urgent_threshold", DEFAULT_MIX["urgent_threshold"])
+    if serious and not (outcome.type_weights or signals.count("product") or signals.count("behaviour")):
+        subject_type = SubjectType.SERVICE  # nothing names a thing or a person's conduct: the service itself
+    elif serious:
+        tprobs = type_probabilities(model, feats, outcome)
+        subject_type = SubjectType(max(tprobs, key=lambda t: tprobs[t]))
+    else:  # a compliment has no subject type of its own (its team comes from keywords): rules.yaml's, as before
+        subject_type = _rules_type(outcome)
+    return Judgement(
+        category=category,
+        urgent=urgent,
+        subject_type=subject_type,
+        confidence=confidence,
+        explanation=explain(category, urgent, subject_type, signals, outcome, confidence),
+        probabilities=probs,
+    )
+
+
+def _judge_by_rules(signals: Signals, outcome: RuleOutcome, min_score: int) -> Judgement:
+    category = rules_only(outcome, min_score)
+    ranked = [*sorted(outcome.scores.values(), reverse=True), 0, 0]
+    margin = ranked[0] - ranked[1]
+    confidence = min(0.95, 0.5 + 0.1 * margin) if ranked[0] >= min_score else 0.5
+    subject_type = _rules_type(outcome)
+    urgent = outcome.urgent and category in (Category.COMPLAINT, Category.ESCALATION)
+    return Judgement(
+        category,
+        urgent,
+        subject_type,
+        confidence,
+        explain(category, urgent, subject_type, signals, outcome, confidence),
+        {},
+    )
+
+
+def _rules_type(outcome: RuleOutcome) -> SubjectType:
+    weights = outcome.type_weights
+    return max(weights, key=lambda t: weights[t]) if weights else SubjectType.SERVICE
+
+
+def _quote(hits: list[Hit], limit: int = 2) -> str:
+    seen: list[str] = []
+    for hit in hits:
+        phrase = f"niet … {hit.phrase}" if hit.negated and hit.group != "sarcasm" else hit.phrase
+        if phrase not in seen:
+            seen.append(phrase)
+    return ", ".join(f"'{p}'" for p in seen[:limit])
+
+
+def _reasons(category: Category, s: Signals, outcome: RuleOutcome) -> list[str]:
+    hits = list(s.hits)
+
+    def group(name: str, negated: bool | None = None) -> list[Hit]:
+        return [h for h in hits if h.group == name and (negated is None or h.negated == negated)]
+
+    reasons: list[str] = []
+    if category == Category.COMPLIMENT:
+        if group("praise", False):
+            reasons.append(f"lof of tevredenheid ({_quote(group('praise', False))})")
+        if group("dissatisfaction", True):
+            reasons.append(f"ontkende klacht ({_quote(group('dissatisfaction', True))})")
+        pos = sum(1 for p in s.sentence_polarity if p > 0)
+        if pos > 1:
+            reasons.append(f"{pos} positieve zinnen")
+    elif category == Category.COMPLAINT:
+        if group("sarcasm"):
+            reasons.append(f"sarcasme ({_quote(group('sarcasm'))})")
+        if group("praise", True):
+            reasons.append(f"ontkende lof ({_quote(group('praise', True))})")
+        if group("dissatisfaction", False):
+            reasons.append(f"ontevredenheid ({_quote(group('dissatisfaction', False))})")
+    elif category == Category.ESCALATION:
+        if s.quotes_us:
+            reasons.append("citeert of bevat ons eerdere antwoord")
+        elif s.case_tag:
+            reasons.append("draagt het kenmerk van een bestaande zaak")
+        if group("answer_reference"):
+            reasons.append(f"reageert op onze afhandeling ({_quote(group('answer_reference'))})")
+        if s.history is not None and s.history.answered:
+            reasons.append("de zaak had al een antwoord van ons")
+        if "formal" in s.to_roles and s.history is not None and s.history.level == Level.FIRST_LINE:
+            reasons.append("gestuurd aan het klachtenadres over een zaak in de eerste lijn")
+    for name in outcome.fired:
+        phrase = outcome.evidence.get(name)
+        if phrase and outcome.scores and all(phrase not in r for r in reasons) and _rule_for(category, name, outcome):
+            reasons.append(f"trefwoord uit de regels ('{phrase}')")
+    return reasons[:3] or ["op grond van het woordgebruik als geheel (statistisch model)"]
+
+
+def _rule_for(category: Category, name: str, outcome: RuleOutcome) -> bool:
+    # Only rules that voted for the chosen category explain it.
+    return name in outcome.evidence and outcome.scores.get(category.value, 0) > 0
+
+
+def explain(
+    category: Category,
+    urgent: bool,
+    subject_type: SubjectType,
+    s: Signals,
+    outcome: RuleOutcome,
+    confidence: float,
+) -> str:
+    """The Dutch explanation staff read: what it was taken for and why, urgency and subject."""
+    text = f"Herkend als {CATEGORY_NL[category]}: {'; '.join(_reasons(category, s, outcome))}."
+    if category in (Category.COMPLAINT, Category.ESCALATION):
+        if urgent:
+            spoed = [h for h in s.hits if h.group == "urgency"]
+            text += f" Spoed{f' ({_quote(spoed, 3)})' if spoed else ''}."
+        typed = [h for h in s.hits if h.group == subject_type.value]
+        text += f" Onderwerp: {TYPE_NL[subject_type]}{f' ({_quote(typed)})' if typed else ''}."
+    text += f" Zekerheid {round(confidence * 100)} %."
+    return text
