@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from mailbot.answers import DISPUTE, Answer, Reading, dispute_mentions, read_answer
-from mailbot.casework import LEVEL_NAMES, CaseWork, next_level
+from mailbot.casework import LEVEL_NAMES, CaseWork, next_level, reminder_moment
 from mailbot.classify import normalise
 from mailbot.clock import iso
 from mailbot.config import Person, Rules
@@ -194,6 +194,10 @@ class CaseDesk:
                 explanation=verdict.explanation,
             )
             work.schedule_deadlines(case, now)
+            if not work.quiet and case.ack_due is not None:
+                # The neutral acknowledgement promised an answer by ack_due: remind the coordinator in time.
+                due = reminder_moment(work.calendar, self.rules.policy, case.ack_due)
+                self.store.schedule(f"{case.id}:verdict-reminder", case.id, "verdict-reminder", max(due, now))
             return case
         if compliment:
             assert named is not None

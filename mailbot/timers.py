@@ -129,6 +129,7 @@ class TimerDesk:
             "interim-update": self._interim_update,
             "satisfaction-check": self._satisfaction_check,
             "agreement-due": self._agreement_due,
+            "verdict-reminder": self._verdict_reminder,
         }[timer.kind]
         return handler(case, timer, now)
 
@@ -194,6 +195,14 @@ class TimerDesk:
         case, step = work.step(case, "satisfaction-check", "timer", now)
         assert step.customer_mail
         work.to_customer(case, "satisfaction-check", step.customer_mail, now, automatic=False)
+        return True
+
+    def _verdict_reminder(self, case: Case, timer: Timer, now: datetime) -> bool:
+        """The coordinator has not chosen the category yet, and the customer was promised an answer."""
+        if not case.awaiting_verdict or Status(case.status) not in ACTIVE:
+            return False
+        self.work.to_staff(case, "verdict-reminder", "verdict_reminder", now, [self.rules.coordinator])
+        self.store.add_event(case.id, "verdict-reminder", "timer", now)
         return True
 
     def _agreement_due(self, case: Case, timer: Timer, now: datetime) -> bool:

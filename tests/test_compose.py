@@ -69,6 +69,7 @@ STAFF_TEMPLATES = (
     "assigned",
     "command_result",
     "triage_request",
+    "verdict_reminder",
     "answer_read",
     "dispute_flag",
     "notify_followup",

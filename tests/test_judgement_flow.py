@@ -152,6 +152,16 @@ def test_a_second_mail_before_the_verdict_changes_nothing_by_itself(unsure_bot) 
     told = plain(last(bot, COORDINATOR, "Reactie van de klant"))
     assert "in beroep" in told and "#soort klacht" in told
 
+    # Still no choice the next morning: the coordinator is reminded of the promise made to the customer.
+    bot.clock.set(datetime.fromisoformat("2026-11-03T08:30:00+01:00"))
+    bot.run_once()
+    bot.run_once()
+    (reminder,) = [m for m in bot.received(COORDINATOR) if "Herinnering: kies de soort" in m["Subject"]]
+    assert case.ref in reminder["Subject"] and "donderdag 5 november 2026" in plain(reminder)
+    command(bot, COORDINATOR, reminder, "#soort klacht")
+    bot.run_once()
+    assert "Ontvangstbevestiging van uw klacht" in last(bot, customer)["Subject"]
+
 
 # --- 8. A person corrects the verdict on any open case ------------------------------------------
 
