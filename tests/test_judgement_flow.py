@@ -370,7 +370,11 @@ def test_twenty_answers_to_the_satisfaction_check(unsure_bot) -> None:
 def test_an_answer_to_a_proposal_is_read_too(unsure_bot) -> None:
     bot, customer = unsure_bot, "piet@example.net"
     case = triaged(
-        bot, customer, "Camera", "De camera bij de poort is kapot.", "#soort klacht\n#oplossing Nieuwe camera."
+        bot,
+        customer,
+        "Camera",
+        "De camera bij de poort is kapot.",
+        "#soort klacht\n#type product\n#oplossing Nieuwe camera.",
     )
     assert case.status == "solution_proposed"
     proposal = last(bot, customer, "voorstel")
