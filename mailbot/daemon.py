@@ -70,7 +70,8 @@ class Daemon:
         self.watch = RulesWatch(rules, template_dir)
         tokens = daemon_tokens(settings, clock)  # XOAUTH2: one access token serves IMAP and SMTP
         copy_to = rules.bot_address if rules.mailbox.sent_copies == "bcc" else None
-        self.outbox = Outbox(store, clock, settings.smtp, tokens=tokens, copy_to=copy_to)
+        checked = rules.mailbox.sent_copies != "none"
+        self.outbox = Outbox(store, clock, settings.smtp, tokens=tokens, copy_to=copy_to, sent_check=checked)
         self.next_doubt_check: datetime | None = None  # when a mail in doubt may be looked for (sentcheck.py)
         self.db_path = settings.db_path
         self.mailbox = Mailbox(settings.imap, rules.mailbox, tokens)
@@ -266,7 +267,10 @@ class Daemon:
         if self.outbox.smtp is None or str(self.db_path) == ":memory:":
             return None
         smtp = self.outbox.smtp
-        return BackgroundSender(self.store, self.db_path, self.clock, smtp, self.outbox.tokens, self.outbox.copy_to)
+        outbox = self.outbox
+        return BackgroundSender(
+            self.store, self.db_path, self.clock, smtp, outbox.tokens, outbox.copy_to, outbox.sent_check
+        )
 
     def run_timers(self, report: RunReport) -> None:
         """Fire the lifecycle's due timers: reminders, alerts, interim updates, satisfaction checks, digests."""

@@ -19,7 +19,7 @@ import tempfile
 import threading
 import time
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -414,8 +414,12 @@ class SmtpSink(_Service):
         port: int = 0,
         xoauth2: Callable[[str, str], bool] | None = None,
         smtputf8: bool = False,
+        local: Collection[str] | None = None,
     ) -> None:
         self.dovecot = dovecot
+        # Only these recipients are delivered into Dovecot (None: all), as an MTA delivers its own
+        # domain's mail and relays the rest.
+        self.local = None if local is None else {a.lower() for a in local}
         self.smtputf8 = smtputf8  # offer SMTPUTF8 (RFC 6531); without it, non-ASCII commands are refused
         # Recipients refused at RCPT with this reply, e.g. {"weg@example.net": "550 5.1.1 no such user"}.
         self.refuse: dict[str, str] = {}
@@ -518,12 +522,23 @@ class SmtpSink(_Service):
         return await self._accept(envelope)
 
     async def _accept(self, envelope: Any) -> str:
+        """Deliver and record, as one step a client hanging up cannot cut in two (aiosmtpd cancels
+        the handler when the connection is lost): a real server that has the whole mail commits it
+        to its queue, replied to or not (RFC 1047)."""
+        return await asyncio.shield(self._commit(envelope))
+
+    async def _commit(self, envelope: Any) -> str:
         """Deliver into Dovecot (when given) and record the message; the reply for the client."""
         raw = bytes(envelope.original_content or b"")
         message = Delivered(envelope.mail_from, tuple(envelope.rcpt_tos), raw)
         if self.dovecot is not None:
+            local = Delivered(
+                message.mail_from,
+                tuple(r for r in message.rcpt_tos if self.local is None or r.lower() in self.local),
+                message.raw,
+            )
             try:
-                await asyncio.to_thread(self._deliver, self.dovecot, message)
+                await asyncio.to_thread(self._deliver, self.dovecot, local)
             except Exception as exc:
                 return f"451 4.3.0 IMAP delivery failed: {exc!r}"[:400]
         with self._arrived:

@@ -49,6 +49,7 @@ class Outbox:
         batch_size: int = 200,
         tokens: Tokens | None = None,
         copy_to: str | None = None,
+        sent_check: bool = False,
     ) -> None:
         self.store = store
         self.clock = clock
@@ -56,6 +57,8 @@ class Outbox:
         self.batch_size = batch_size
         self.tokens = tokens  # AUTH XOAUTH2 (mailbot/oauth.py)
         self.copy_to = copy_to  # every mail also to this address (mailbox.sent_copies: bcc; sentcheck.py)
+        # Whether the server can be asked if a mail went out (mailbox.sent_copies is not none).
+        self.sent_check = sent_check
 
     def send_due(self, should_stop: Callable[[], bool] = lambda: False) -> SendReport:
         """Deliver every due mail, batch by batch, until nothing due is left, sending fails, or
@@ -139,6 +142,11 @@ class Outbox:
                         error=reply,
                     )
                 log.info("sent %s %s to %d recipient(s)", mail.kind, mail.message_id, len(mail.recipients))
+            elif result.unknown and self.sent_check:
+                # Left 'sending': after sent_check_after_seconds the server is asked (sentcheck.py).
+                self.store.mark_in_doubt(mail.id, result.error or "no reply", now)
+                report.retried += 1
+                log.warning("%s %s: no reply after the mail went; to ask the server", mail.kind, mail.message_id)
             elif not result.tried:
                 next_at = now + retry_delay(mail.attempts + 1)
                 self.store.mark_deferred(mail.id, result.error or "unknown error", next_at)

@@ -34,6 +34,8 @@ class SendResult:
     refusals: dict[str, str] = field(default_factory=dict)
     # False when the mail never reached the server (no connection): it says nothing about the mail.
     tried: bool = True
+    # True when the connection was lost after the whole mail went, before the server's reply.
+    unknown: bool = False
 
 
 Report = Callable[[SendResult], Awaitable[None] | None]
@@ -187,9 +189,13 @@ async def _send_one(smtp: SMTP, mail: QueuedMail, copy_to: str | None = None) ->
         if smtp.is_ehlo_or_helo_needed:  # the server's extensions decide the envelope
             await smtp.ehlo()
         form = envelope(mail, smtp.supports_extension("smtputf8"), copy_to)
-        errors, _ = await smtp.sendmail(
-            form.sender, list(form.recipients), mail.raw, mail_options=["SMTPUTF8"] if form.smtputf8 else None
-        )
+        errors = await _envelope_commands(smtp, form, len(mail.raw))
+        try:
+            await smtp.data(mail.raw)
+        except (aiosmtplib.SMTPServerDisconnected, TimeoutError, OSError) as exc:
+            # The whole mail went; the reply never came. The server may have taken it: only a
+            # look at the server can tell (sentcheck.py), a blind resend may deliver it twice.
+            return SendResult(mail, accepted=False, error=_describe(exc), unknown=True)
     except AddressError as exc:
         return SendResult(mail, accepted=False, permanent=True, error=str(exc))
     except aiosmtplib.SMTPRecipientsRefused as exc:
@@ -212,6 +218,32 @@ async def _send_one(smtp: SMTP, mail: QueuedMail, copy_to: str | None = None) ->
         refusals=refused,
         error=f"refused: {sorted(refused)}" if refused else None,
     )
+
+
+async def _envelope_commands(smtp: SMTP, form: Envelope, size: int) -> dict[str, object]:
+    """MAIL FROM and RCPT TO for ``form``: the recipients refused (with the reply), raising
+    SMTPRecipientsRefused when none is taken. What sendmail() does, split so that the caller
+    knows when DATA began."""
+    import aiosmtplib
+
+    encoding = "utf-8" if form.smtputf8 else "ascii"
+    options = ["SMTPUTF8"] if form.smtputf8 else []
+    if smtp.supports_extension("size"):
+        options.insert(0, f"SIZE={size}")
+    refused: dict[str, object] = {}
+    try:
+        await smtp.mail(form.sender, options=options, encoding=encoding)
+        for recipient in form.recipients:
+            try:
+                await smtp.rcpt(recipient, encoding=encoding)
+            except aiosmtplib.SMTPRecipientRefused as exc:
+                refused[recipient] = exc
+        if len(refused) == len(form.recipients):
+            raise aiosmtplib.SMTPRecipientsRefused(list(refused.values()))  # type: ignore[arg-type]
+    except (aiosmtplib.SMTPResponseException, aiosmtplib.SMTPRecipientsRefused):
+        await _reset(smtp)  # a clean envelope for the next mail
+        raise
+    return refused
 
 
 async def _reset(smtp: SMTP) -> None:
@@ -250,6 +282,14 @@ async def _call(report: Report, result: SendResult) -> None:
 
 
 def _describe(exc: BaseException) -> str:
+    import aiosmtplib
+
+    if isinstance(exc, aiosmtplib.SMTPRecipientsRefused):  # each recipient with the server's reply
+        return "; ".join(f"{r.recipient}: {r.code} {r.message}" for r in exc.recipients)
+    return _describe_one(exc)
+
+
+def _describe_one(exc: BaseException) -> str:
     code = getattr(exc, "code", None)
     message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
     return f"{code} {message}" if code else f"{type(exc).__name__}: {message}"

@@ -40,10 +40,12 @@ class BackgroundSender:
         smtp: SmtpSettings,
         tokens: Tokens | None = None,
         copy_to: str | None = None,
+        sent_check: bool = False,
     ) -> None:
         # Its own connection (SQLite's belong to one thread), but the daemon's writer lock.
         self.writer_lock = store.writer_lock
-        self.db_path, self.clock, self.smtp, self.tokens, self.copy_to = db_path, clock, smtp, tokens, copy_to
+        self.db_path, self.clock, self.smtp, self.tokens = db_path, clock, smtp, tokens
+        self.copy_to, self.sent_check = copy_to, sent_check
         self.report = SendReport()
         self._wake = threading.Event()
         self._closing = False
@@ -64,7 +66,15 @@ class BackgroundSender:
     def _run(self) -> None:
         store = Store(self.db_path, self.writer_lock)
         try:
-            outbox = Outbox(store, self.clock, self.smtp, batch_size=BATCH, tokens=self.tokens, copy_to=self.copy_to)
+            outbox = Outbox(
+                store,
+                self.clock,
+                self.smtp,
+                batch_size=BATCH,
+                tokens=self.tokens,
+                copy_to=self.copy_to,
+                sent_check=self.sent_check,
+            )
             while True:
                 self._wake.wait()
                 self._wake.clear()

@@ -539,6 +539,14 @@ class Store:
             [iso(now), json.dumps(list(ids))],
         )
 
+    def mark_in_doubt(self, outbox_id: int, error: str, now: datetime) -> None:
+        """The whole mail went but no reply came: left 'sending', to be looked for at the server."""
+        self.db.execute(
+            "UPDATE outbox SET status = 'sending', claimed_at = ?, attempts = attempts + 1, last_error = ? "
+            "WHERE id = ?",
+            [iso(now), error, outbox_id],
+        )
+
     def release(self, ids: Sequence[int]) -> None:
         """Mail claimed but never offered to the server: pending again, as it was."""
         self.db.execute(

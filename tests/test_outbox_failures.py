@@ -282,3 +282,19 @@ def test_a_second_daemon_on_the_same_database_refuses_to_start(bot) -> None:
         first.wait(timeout=30)
     # The lock dies with the process: a new daemon starts at once.
     assert run_mailbot("run", "--once", env=env).returncode == 0
+
+
+def test_a_connection_cut_before_the_250_is_looked_for_not_resent(dovecot, smtp_sink, tmp_path) -> None:
+    bot = Bot(dovecot, smtp_sink, tmp_path / "data", sent_copies="bcc")
+    smtp_sink.drop_after_data = 1  # the first mail is taken, but the client never hears the 250
+    deliver_complaints(bot, ["knip@example.net"])
+    bot.run_once()
+    assert smtp_sink.dropped == 1
+    bot.clock.advance(timedelta(minutes=5))  # the mail the cut connection held back is due again
+    bot.run_once()
+    ids = [email.message_from_bytes(m.raw, policy=default)["Message-ID"] for m in smtp_sink.messages]
+    assert len(ids) == len(set(ids)) == 2  # the acknowledgement and the notice, each once
+    store = bot.store()
+    assert [row["status"] for row in store.outbox()] == ["sent", "sent"]
+    (case,) = store.cases()
+    assert store.case(case.id).ack_sent_at is not None
