@@ -274,6 +274,7 @@ class CaseDesk:
         case, _ = work.step(
             case, "reclassify", actor, now, category_from=before.value, category_to=category.value, pending=pending
         )
+        self.store.cancel_timers(case.id, ("verdict-reminder",), now)  # the choice is made
         first = self._first_customer_words(case)
         if category == Category.COMPLIMENT:
             cancelled = self.store.cancel_timers(case.id, COMPLAINT_TIMERS, now)
