@@ -27,6 +27,9 @@ DIGEST_DAYS_AHEAD = 3
 # Timers that each pass gathers into one mail to the coordinator instead of one mail per case:
 # deadlines that had passed before mailbot saw the mail, and cases a backfill registered quietly.
 GATHERED = {"deadline-late": "late_deadlines", "backfill-registered": "backfill_registered"}
+# The daemon wakes for each timer within seconds: an alert this late means mailbot was not running
+# when the deadline passed (a holiday, an outage), and it joins the same summary.
+LATE_ALERT = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -282,35 +285,59 @@ class TimerDesk:
         gathered = 0
         for kind, template in GATHERED.items():
             timers = self.store.due_timers_of(kind, now)
+            if kind == "deadline-late":
+                timers += [
+                    t for k in ("ack-passed", "solution-passed") for t in self.store.due_timers_of(k, now - LATE_ALERT)
+                ]
             if not timers:
                 continue
             try:
                 with self.store.transaction():
-                    rows = self._late_rows(timers, now) if kind == "deadline-late" else self._registered_rows(timers)
+                    used = {t.id for t in timers}
+                    if kind == "deadline-late":
+                        rows, used = self._late_rows(timers, now)
+                    else:
+                        rows = self._registered_rows(timers)
                     if rows:
                         self._to_coordinator(kind, template, now, rows)
                     for timer in timers:
-                        self.store.finish_timer(timer.id, "fired", now)
+                        self.store.finish_timer(timer.id, "fired" if timer.id in used else "skipped", now)
             except Exception:
                 log_failure(log, f"no {template} summary this pass ({len(timers)} case timers); trying again next pass")
                 continue
             gathered += len(timers)
         return gathered
 
-    def _late_rows(self, timers: list[Timer], now: datetime) -> list[dict[str, Any]]:
-        """The cases whose deadlines had passed before mailbot saw the mail, each with those deadlines."""
+    def _late_rows(self, timers: list[Timer], now: datetime) -> tuple[list[dict[str, Any]], set[int]]:
+        """The cases with deadlines that passed before mailbot saw the mail ("deadline-late") or while
+        it was not running (an alert over LATE_ALERT late), each with those deadlines; and the timers
+        that still applied."""
         zone = self.work.calendar.zone
         passed: dict[int, list[str]] = {}
+        down: set[int] = set()
+        used: set[int] = set()
         for timer in timers:
             assert timer.case_id is not None
             case = self.store.case(timer.case_id)
-            which = str(timer.detail.get("which"))
+            unseen = timer.kind == "deadline-late"
+            which = str(timer.detail.get("which")) if unseen else timer.kind.split("-")[0]
             due = case.ack_due if which == "ack" else case.solution_due
+            if not unseen:
+                due = unmet_deadline(case, which)  # an alert only for a deadline still unmet, as _deadline
             if Status(case.status) not in ACTIVE or due is None or iso(due) != timer.detail.get("deadline"):
-                continue  # ended, or an escalation in the same pass set new deadlines
+                continue  # ended, met, or an escalation set new deadlines
+            used.add(timer.id)
+            if not unseen:
+                down.add(case.id)
             passed.setdefault(case.id, []).append(f"{DEADLINE_NAMES[which]} ({format_date_nl(due.astimezone(zone))})")
-            self.store.add_event(case.id, "deadline-passed", "timer", now, deadline=which, due=iso(due), unseen=True)
-        return [self._row(self.store.case(case_id), passed=", ".join(names)) for case_id, names in passed.items()]
+            self.store.add_event(
+                case.id, "deadline-passed", "timer", now, deadline=which, due=iso(due), unseen=unseen, late=not unseen
+            )
+        rows = [
+            self._row(self.store.case(case_id), passed=", ".join(names), while_down=case_id in down)
+            for case_id, names in passed.items()
+        ]
+        return rows, used
 
     def _registered_rows(self, timers: list[Timer]) -> list[dict[str, Any]]:
         """The cases a backfill registered without mail."""

@@ -28,7 +28,7 @@ FIRST_LINE = "beveiliging@example.nl"
 BOT = "klacht@example.nl"
 COORDINATOR = "coordinator@example.nl"
 THREE_WEEKS = timedelta(days=21)
-SUMMARY = "Termijn al verlopen bij ontvangst"
+SUMMARY = "Overzicht van verlopen termijnen"
 LIST = "Oude e-mails geregistreerd zonder bericht aan de klant"
 
 
@@ -184,6 +184,8 @@ def test_deadlines_passed_before_the_mail_was_seen_give_one_summary_and_no_remin
         assert case.ref in body
     assert fresh.ref not in body
     assert "ontvangstbevestiging (donderdag 15 oktober 2026), oplossing (maandag 26 oktober 2026)" in body
+    assert "De e-mail lag al in de mailbox voordat mailbot die kon lezen (5)" in body
+    assert "terwijl mailbot niet draaide" not in body
     assert "Wat gebeurt er nu?" in body
     assert not [row for row in outbox(pipeline) if row["kind"] in ("deadline-reminder", "deadline-passed")]
     for case in cases:
@@ -213,18 +215,32 @@ def test_a_reminder_whose_time_passed_before_the_mail_was_seen_is_left_to_the_ne
     assert kinds.count("deadline-late") == 1  # the acknowledgement's term had passed: the summary
 
 
-def test_a_reminder_whose_deadline_passed_while_the_daemon_was_down_is_not_sent(pipeline: Pipeline) -> None:
+def test_while_the_daemon_was_down_no_reminder_goes_and_a_passed_deadline_joins_the_summary(
+    pipeline: Pipeline,
+) -> None:
     now = pipeline.clock.now()
-    case = receive(pipeline, mail_of("vakantie@example.net", now), now)
-    pipeline.store.update_case(case.id, now, ack_sent_at=now)
-    # The daemon was down from before the reminder (Thursday 12 November) until after the deadline.
-    pipeline.clock.set(at("2026-11-18T09:00:00+01:00"))
+    away = receive(pipeline, mail_of("vakantie@example.net", now), now)  # solution due Monday 16 November
+    pipeline.clock.advance(timedelta(days=1))
+    punctual = receive(pipeline, mail_of("optijd@example.net", pipeline.clock.now()), pipeline.clock.now())
+    for case in (away, punctual):
+        pipeline.store.update_case(case.id, now, ack_sent_at=now)
+    # The daemon was down from before both reminders (12 and 13 November) until just after the
+    # second deadline (Tuesday 17 November, 17.00 uur): that alert is on time, the first is a day late.
+    pipeline.clock.set(at("2026-11-17T17:10:00+01:00"))
     pipeline.timers.run_due(pipeline.clock.now())
     kinds = [row["kind"] for row in outbox(pipeline)]
     assert "deadline-reminder" not in kinds
-    assert kinds.count("deadline-passed") == 1  # the alert that it passed still goes
-    statuses = {t["kind"]: t["status"] for t in pipeline.store.timers(case.id)}
+    alerts = [row for row in outbox(pipeline) if row["kind"] == "deadline-passed"]
+    assert [row["case_id"] for row in alerts] == [punctual.id]
+    (summary,) = [row for row in outbox(pipeline) if row["kind"] == "deadline-late"]
+    raw = pipeline.store.db.execute("SELECT raw FROM outbox WHERE id = ?", [summary["id"]]).fetchone()[0]
+    body = email.message_from_bytes(raw, policy=default).get_body(("plain",)).get_content()
+    assert away.ref in body and punctual.ref not in body
+    assert "De termijn verliep terwijl mailbot niet draaide (1)" in body and "voordat mailbot" not in body
+    statuses = {t["kind"]: t["status"] for t in pipeline.store.timers(away.id)}
     assert statuses["solution-reminder"] == "skipped" and statuses["solution-passed"] == "fired"
+    passed = [e["detail"] for e in pipeline.store.events(away.id) if e["kind"] == "deadline-passed"]
+    assert passed == [{"deadline": "solution", "due": iso(away.solution_due), "unseen": False, "late": True}]
 
 
 # --- the first start's backfill --------------------------------------------------------------------
