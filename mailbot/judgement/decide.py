@@ -55,11 +55,6 @@ class Judgement:
     probabilities: dict[str, float]
 
 
-def _renormalised(probs: dict[str, float]) -> dict[str, float]:
-    total = sum(probs.values()) or 1.0
-    return {k: v / total for k, v in probs.items()}
-
-
 def rules_only(outcome: RuleOutcome, min_score: int) -> Category:
     """The category rules.yaml alone gives: the best-scoring one, if it reaches min_score, else complaint."""
     best = max(SEVERITY, key=lambda c: (outcome.scores.get(c.value, 0), -SEVERITY.index(c)))
@@ -102,8 +97,9 @@ def judge(signals: Signals, outcome: RuleOutcome, model: Model | None, min_score
     feats = features(signals)
     probs = category_probabilities(model, feats, outcome)
     if signals.history is not None and not signals.history.answered and not outcome.state_scores:
-        # A case we never answered leaves no answer to be unhappy with.
-        probs = _renormalised({**probs, Category.ESCALATION.value: probs.get(Category.ESCALATION.value, 0) * 0.1})
+        # A case we never answered leaves no answer to be unhappy with: more of the same complaint.
+        moved = probs.pop(Category.ESCALATION.value, 0.0)
+        probs[Category.COMPLAINT.value] = probs.get(Category.COMPLAINT.value, 0.0) + moved
     category = Category(max(probs, key=lambda c: probs[c]))
     confidence = probs[category.value]
     rule_category = rules_only(outcome, min_score)

@@ -76,6 +76,18 @@ def signal_features(s: Signals) -> dict[str, float]:
         f["f:negated_praise"] = math.log1p(neg_praise)
     if neg_dissat:
         f["f:negated_dissatisfaction"] = math.log1p(neg_dissat)
+    negative = s.count("dissatisfaction", negated=False) + s.count("sarcasm") + s.count("praise", negated=True)
+    positive = s.count("praise", negated=False) + s.count("dissatisfaction", negated=True)
+    # Absence says something too: a story with no word of dissatisfaction is rarely a complaint.
+    if not negative:
+        f["f:no_negative"] = 1.0
+    if not positive:
+        f["f:no_positive"] = 1.0
+    spoken = [p for p in s.sentence_polarity if p]
+    if spoken:
+        # Where a writer starts and ends shows the mood: praise "with a small side remark" ends well.
+        f["f:first_positive" if spoken[0] > 0 else "f:first_negative"] = 1.0
+        f["f:last_positive" if spoken[-1] > 0 else "f:last_negative"] = 1.0
     pos = sum(1 for p in s.sentence_polarity if p > 0)
     neg = sum(1 for p in s.sentence_polarity if p < 0)
     if pos:

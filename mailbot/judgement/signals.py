@@ -7,6 +7,7 @@ read the ``Signals`` computed here, at training time and at run time alike, so t
 from __future__ import annotations
 
 import json
+import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -74,6 +75,8 @@ class Lexicon:
     closings: re.Pattern[str]
     groups: dict[str, re.Pattern[str]]
     uitleg: dict[str, str]
+    # Matched only in the quoted part of a reply: which of our mails the writer answers.
+    quoted: dict[str, re.Pattern[str]]
 
 
 def _phrase_pattern(phrases: list[str]) -> re.Pattern[str]:
@@ -96,7 +99,8 @@ def lexicon() -> Lexicon:
         breaks=frozenset(normalise(w) for w in data["negation_breaks"]),
         closings=_phrase_pattern(data["closings"]),
         groups={name: _phrase_pattern(g["phrases"]) for name, g in groups.items()},
-        uitleg={name: g["uitleg"] for name, g in groups.items()},
+        uitleg={name: g["uitleg"] for name, g in {**groups, **data["quoted_groups"]}.items()},
+        quoted={name: _phrase_pattern(g["phrases"]) for name, g in data["quoted_groups"].items()},
     )
 
 
@@ -196,22 +200,30 @@ def read_signals(
     hits, polarity = find_hits(own)
     attached = any(a.content_type.lower() == "message/rfc822" for a in mail.attachments)
     quoted = quoted_part(mail)
+    ours = quotes_us(quoted, "", our_names) or attached
+    extra = {
+        "questions": float(own.count("?")),
+        "exclamations": float(min(own.count("!"), 5)),
+        "long": float(len(own) > 1200),
+        "short": float(len(own) < 200),
+    }
+    if ours:
+        normal_quoted = normalise(quoted)
+        for name, pattern in lexicon().quoted.items():
+            found = len(pattern.findall(normal_quoted))
+            if found:
+                extra[f"quoted_{name}"] = math.log1p(found)
     return Signals(
         own=own,
         hits=hits,
         sentence_polarity=polarity,
         replying=is_reply(mail),
         case_tag=bool(CASE_TAG.search(mail.subject) or CASE_TAG.search(mail.text)),
-        quotes_us=quotes_us(quoted, "", our_names) or attached,
+        quotes_us=ours,
         attached_message=attached,
         to_roles=to_roles,
         history=history,
-        extra={
-            "questions": float(own.count("?")),
-            "exclamations": float(min(own.count("!"), 5)),
-            "long": float(len(own) > 1200),
-            "short": float(len(own) < 200),
-        },
+        extra=extra,
     )
 
 
