@@ -81,6 +81,7 @@ OTHER_TEMPLATES = (
     "dossier.html",
     "report.html",
     "quarantine_notice",
+    "failure_notice",
     "late_deadlines",
     "backfill_registered",
 )
@@ -685,10 +686,19 @@ def test_text_parts_are_quoted_printable_and_keep_every_line(tmp_path: Path) -> 
     assert "--=_dit lijkt op de grens" in page.get_content()
 
 
-def test_an_address_with_non_ascii_is_written_by_the_email_package(composer: Composer) -> None:
-    out = build(composer, "ack_complaint", make_case(customer=Address("pétra@exämple.com", "Pétra")))
+def test_an_idn_domain_is_written_as_punycode_and_the_mail_stays_ascii(composer: Composer) -> None:
+    out = build(composer, "ack_complaint", make_case(customer=Address("petra@exämple.com", "Pétra")))
     _assert_well_formed(out.raw)
     [address] = parsed(out)["To"].addresses
+    assert (address.display_name, address.addr_spec) == ("Pétra", "petra@xn--exmple-cua.com")
+
+
+def test_a_non_ascii_local_part_is_written_in_utf8_as_rfc_6532_allows(composer: Composer) -> None:
+    out = build(composer, "ack_complaint", make_case(customer=Address("pétra@exämple.com", "Pétra")))
+    head, body = out.raw.split(b"\r\n\r\n", 1)
+    assert body.isascii() and "<pétra@exämple.com>".encode() in head  # no encoded word inside an address
+    message = email.message_from_string(out.raw.decode("utf-8"), policy=policy.default)
+    [address] = message["To"].addresses
     assert (address.display_name, address.addr_spec) == ("Pétra", "pétra@exämple.com")
 
 

@@ -21,7 +21,7 @@ from mailbot.models import Address, Case, Category, Level, SubjectType
 from mailbot.progress import LineProgress, progress_line
 from mailbot.sdnotify import notify, watchdog_seconds
 from mailbot.status import CONFIG_ERROR, HEALTHY, UNHEALTHY, Facts, assess, gather, health_dict, render
-from mailbot.store import Beat, QueueFigures, Store
+from mailbot.store import Beat, ParkedItem, QueueFigures, Store
 from mailbot.timers import deadlines_at_risk
 from mailbot.workdays import WorkCalendar
 
@@ -169,7 +169,8 @@ def test_deadlines_at_risk_follow_the_reminder_window_and_what_is_met() -> None:
 
 
 def test_json_and_text_carry_the_same_verdict() -> None:
-    queue = QueueFigures(2, NOW - timedelta(minutes=90), 1, 4, 0)
+    parked = ParkedItem("KL-2026-0001", "ack", "weg@example.net", "550 5.1.1 no such user")
+    queue = QueueFigures(2, NOW - timedelta(minutes=90), 1, 4, 0, refused=1, in_doubt=1, parked_items=(parked,))
     risks = deadlines_at_risk(
         [case(solution_due=NOW - timedelta(hours=1))], NOW, WorkCalendar(RULES.calendar), RULES.policy
     )
@@ -183,7 +184,13 @@ def test_json_and_text_carry_the_same_verdict() -> None:
         "oldest_unsent_due": "2026-11-04T08:30:00+00:00",
         "oldest_unsent_age_seconds": 5400,
         "parked": 1,
+        "refused_recipients": 1,
+        "in_doubt": 1,
+        "parked_items": [
+            {"case": "KL-2026-0001", "kind": "ack", "recipient": "weg@example.net", "reason": "550 5.1.1 no such user"}
+        ],
     }
+    assert "1 recipient(s) refused by the mail server (the others got the mail)" in data["attention"]
     assert data["quarantine"] == {"total": 4, "recent": 0, "recent_hours": 24}
     assert data["deadlines_at_risk"] == [
         {
@@ -197,7 +204,8 @@ def test_json_and_text_carry_the_same_verdict() -> None:
     text = render(health, WorkCalendar(RULES.calendar).zone)
     assert text.startswith("mailbot: UNHEALTHY\n")
     assert "daemon      running, pid 4711 on host, started 2026-11-04 09:00:00, last heartbeat 20 s ago" in text
-    assert "outbox      2 unsent, the oldest due since 2026-11-04 09:30:00 (1 h 30 min); 1 parked" in text
+    assert "outbox      2 unsent, the oldest due since 2026-11-04 09:30:00 (1 h 30 min); 1 parked; 1 in doubt" in text
+    assert "KL-2026-0001   ack                  weg@example.net: 550 5.1.1 no such user" in text
     assert "KL-2026-0001   solution        due 2026-11-04 10:00:00  PASSED klantenservice" in text
     assert "problems:\n  - 2 mail(s) unsent, the oldest due for 1 h 30 min\n" in text
 
