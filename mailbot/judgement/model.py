@@ -18,6 +18,7 @@ from pathlib import Path
 from mailbot.judgement.signals import Signals
 
 MODEL_FILE = Path(__file__).with_name("model.json")
+NEGATOR_WORDS = frozenset({"niet", "geen", "nooit", "niemand", "niets", "niks", "nergens", "weer", "nog"})
 # Character 4-grams inside words catch spelling variants and inflections ("teleurgesteld",
 # "teleurstellend"); 3-5 was no better in cross-validation and three times slower.
 CHAR_NGRAM = (4, 4)
@@ -57,6 +58,8 @@ def signal_features(s: Signals) -> dict[str, float]:
         "service",
         "now",
         "past",
+        "request",
+        "narrative_good",
     ):
         plain = s.count(group, negated=False)
         if plain:
@@ -88,6 +91,11 @@ def signal_features(s: Signals) -> dict[str, float]:
         # Where a writer starts and ends shows the mood: praise "with a small side remark" ends well.
         f["f:first_positive" if spoken[0] > 0 else "f:first_negative"] = 1.0
         f["f:last_positive" if spoken[-1] > 0 else "f:last_negative"] = 1.0
+    words = s.own.split()
+    if words:
+        # Complaints say what did not happen: negators per hundred words, capped.
+        negators = sum(1 for w in words if w.strip(".,!?;:") in NEGATOR_WORDS)
+        f["f:negator_density"] = min(3.0, 100 * negators / len(words) / 3)
     pos = sum(1 for p in s.sentence_polarity if p > 0)
     neg = sum(1 for p in s.sentence_polarity if p < 0)
     if pos:

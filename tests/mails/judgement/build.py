@@ -29,6 +29,15 @@ Klachtencoördinatie
 Veilig & Zeker Beveiliging B.V.
 klacht@example.nl"""
 
+OUR_ACK = """Wij hebben uw klacht ontvangen op maandag 2 november 2026. Dank u dat u de moeite neemt om ons dit te laten weten.
+
+Uw klacht heeft het nummer KL-2026-0700. Team Klantenservice behandelt uw klacht. Wij nemen zo snel mogelijk persoonlijk contact met u op.
+
+Met vriendelijke groet,
+
+Klachtencoördinatie
+Veilig & Zeker Beveiliging B.V."""
+
 MAILS: list[tuple[str, str, str, str, bool, str | None, str]] = [
     # --- compliments ---------------------------------------------------------------------------
     (
@@ -674,6 +683,23 @@ MAILS: list[tuple[str, str, str, str, bool, str | None, str]] = [
         "service",
         "new",
     ),
+    # --- third batch: no keywords, polite questions, fresh mails about our answer, subject types ---
+    ("Zaterdagavond", "Zaterdagavond stond er bij de ingang van ons café een jonge vrouw van jullie. Toen een gast zijn jas niet kon vinden heeft ze samen met hem de hele garderobe doorzocht, en later heeft ze een taxi geregeld voor een meisje dat niet lekker werd. Zulke mensen wil je aan de deur.\n\nMaarten, café De Zwaan", B, "compliment", False, None, "new"),
+    ("Nieuwe sloten", "De nieuwe sloten zitten erop en alle medewerkers hebben hun pas. Het ging in één middag, zonder dat de winkel dicht moest. Zo kan het dus ook.\n\nGroet, Ilse", B, "compliment", False, None, "new"),
+    ("Meneer Bram", "Mijn moeder (91) vertelde me dat de surveillant die 's avonds langskomt elke keer even vraagt of alles goed gaat. Ze kijkt er inmiddels naar uit. Wilt u hem namens ons de groeten doen?\n\nAnnet", B, "compliment", False, None, "new"),
+    ("Nacht van 12 op 13 november", "In de nacht van 12 op 13 november is er geprobeerd in te breken in onze loods. Uw surveillant was er binnen acht minuten, de daders zijn gevlucht zonder iets mee te nemen. De politie was onder de indruk van de snelle reactie.\n\nMet vriendelijke groet,\nTransportbedrijf Van Dam", B, "compliment", False, None, "new"),
+    ("Even terugkoppelen", "Even terugkoppelen: de camera's die vorige maand zijn opgehangen hebben vorige week een fietsendief vastgelegd, de politie heeft hem aan de hand van de beelden gevonden. Daar hebben we ze voor!\n\nGijs", B, "compliment", False, None, "new"),
+    ("Is dit normaal?", "Goedemiddag,\n\nIs het normaal dat de surveillant zijn ronde al om 22.00 uur afrondt terwijl in ons contract staat dat hij tot 02.00 uur langskomt? Ik zie het op onze camera's.\n\nMet vriendelijke groet,\nR. Doorn", B, "complaint", False, "service", "new"),
+    ("Vraag over de factuur", "Beste,\n\nOp de factuur van november staan 46 uur, maar volgens onze eigen registratie waren het er 38. Kunt u nakijken hoe dat zit?\n\nGroet,\nAdministratie", B, "complaint", False, "service", "new"),
+    ("Buurman", "Ik woon naast het bedrijventerrein waar jullie bewaking doen. Elke nacht rond drie uur staat jullie auto met draaiende motor en felle lampen op mijn slaapkamer gericht. Ik ben geen klant, maar ik slaap er slecht van.", B, "complaint", False, "behaviour", "new"),
+    ("Reactie van 18 november", "Geachte heer, mevrouw,\n\nOp 18 november ontving ik uw reactie op mijn klacht over de alarminstallatie. U schrijft dat de storing door mijn eigen wifi komt. Uw monteur heeft echter zelf vastgesteld dat de centrale defect is. Ik verzoek u hier opnieuw naar te kijken.\n\nMet vriendelijke groet,\nH. Brouwer", K, "escalation", False, "product", "new"),
+    ("Ter attentie van de directeur", "Geachte directeur,\n\nMijn klacht over de bejegening door uw beveiliger is door uw klachtencoördinator afgedaan met de mededeling dat de beveiliger volgens de regels handelde. Ik leg de zaak daarom aan u voor.\n\nHoogachtend,\nF. Wouters", K, "escalation", False, "behaviour", "new"),
+    ("Re: Ontvangstbevestiging van uw klacht", "Aanvulling op mijn klacht: vannacht is er opnieuw niemand geweest. Ik stuur twee foto's van de lege portiersloge mee.", B, "complaint", False, "service", "ack"),
+    ("Re: Ontvangstbevestiging van uw klacht", "Nog een aanvulling: de monteur heeft bij het ophangen van de camera ook de dakgoot beschadigd.", B, "complaint", False, "product", "ack"),
+    ("Poort staat open", "De elektrische poort van ons terrein staat sinds een uur open en gaat niet meer dicht. Jullie meldkamer neemt niet op. Er staan twintig auto's van klanten op het terrein en het wordt zo donker.", B, "complaint", True, "product", "new"),
+    ("Kind alleen buiten", "Uw beveiliger heeft mijn dochter van 9 vanmiddag de winkel uitgezet omdat ze zonder ouder binnen was. Ze stond alleen buiten in de regen en wist niet hoe ze thuis moest komen. Ik vind dit onverantwoord.", B, "complaint", True, "behaviour", "new"),
+    ("Beelden op Facebook", "Iemand heeft camerabeelden uit ons pand op Facebook gezet, met daarop mijn medewerkers. Volgens de tijdcode komen ze uit uw systeem. Ze worden nu gedeeld en er komen dreigende berichten bij.", K, "complaint", True, "product", "new"),
+    ("Incident juli", "In juli heeft een beveiliger van u bij ons een klant ten onrechte vastgehouden. Dat is toen met de klant opgelost, maar ik wil het voor de volledigheid nog bij u melden voor uw dossier.", K, "complaint", False, "behaviour", "new"),
 ]
 
 
@@ -689,6 +715,10 @@ def build() -> None:
         msg["Date"] = format_datetime(start + timedelta(hours=7 * n))
         msg["Message-ID"] = f"<eigen-{n}@mail.example.com>"
         text = body
+        if kind == "ack":
+            msg["In-Reply-To"] = f"<ontvangst-{n}@example.nl>"
+            quoted = "\n".join("> " + line for line in OUR_ACK.splitlines())
+            text = f"{body}\n\nOp 1 nov. 2026 om 10:15 schreef Klachten <{K}>:\n{quoted}\n"
         if kind == "reply":
             msg["In-Reply-To"] = f"<antwoord-{n}@example.nl>"
             quoted = "\n".join("> " + line for line in OUR_ANSWER.splitlines())
