@@ -76,8 +76,8 @@ class CaseDesk:
             return self._entry(mail, "duplicate", None, "already received with the same Message-ID and text")
         if thread.case_id is not None:
             case = self.store.case(thread.case_id)
-            self._follow_up(case, mail, verdict, thread, received_at, now, flag)
-            return self._entry(mail, "case", case.id, thread.via)
+            landed = self._follow_up(case, mail, verdict, thread, received_at, now, flag)
+            return self._entry(mail, "case", landed, thread.via if landed == case.id else "reply to a closed case")
         if verdict.category == Category.AUTO:
             return self._entry(mail, "auto", None, verdict.auto_reason)
         if mail.sender is None:
@@ -385,21 +385,40 @@ class CaseDesk:
         received_at: datetime,
         now: datetime,
         flag: str | None,
-    ) -> None:
+    ) -> int:
+        """A message about ``case``; returns the case it ended up in (a new one for new dissatisfaction
+        on a closed case)."""
         work = self.work
         sender = mail.sender.email if mail.sender else ""
         if verdict.category == Category.AUTO:
             work.store_message(case.id, mail, Direction.IN, Role.SYSTEM, verdict, flag, now)
             self.store.add_event(case.id, "automatic-mail", "system", now, reason=verdict.auto_reason)
-            return
+            return case.id
         if sender in self.rules.staff:
             self.staff.follow_up(case, mail, verdict, thread, flag, now)
-            return
+            return case.id
         status = Status(case.status)
         reading = self._read(mail) if status in ANSWERABLE else None
         if status == Status.CLOSED and reading is not None and reading.answer == Answer.DISSATISFIED:
-            self._reopen(case, mail, verdict, reading, received_at, now, flag)
-            return
+            return self._reopen(case, mail, verdict, reading, received_at, now, flag)
+        self._customer_follow_up(case, mail, verdict, thread, received_at, now, flag, reading)
+        return case.id
+
+    def _customer_follow_up(
+        self,
+        case: Case,
+        mail: ParsedMail,
+        verdict: Verdict,
+        thread: ThreadMatch,
+        received_at: datetime,
+        now: datetime,
+        flag: str | None,
+        reading: Reading | None,
+    ) -> None:
+        """A customer's mail on their case: stored, flagged if it names a dispute body, then acted on."""
+        work = self.work
+        sender = mail.sender.email if mail.sender else ""
+        status = Status(case.status)
         work.store_message(case.id, mail, Direction.IN, Role.CUSTOMER, verdict, flag, now)
         self.store.add_event(
             case.id, "customer-reply", sender or "unknown", now, via=thread.via, rules=list(verdict.rules)
@@ -458,7 +477,7 @@ class CaseDesk:
         received_at: datetime,
         now: datetime,
         flag: str | None,
-    ) -> None:
+    ) -> int:
         """New dissatisfaction on a closed case: a new case linked to it; its owner and the coordinator told."""
         if verdict.category == Category.COMPLIMENT:
             verdict = replace(verdict, category=Category.COMPLAINT, level=None)
@@ -475,10 +494,11 @@ class CaseDesk:
         )
         self.store.add_event(case.id, "followed-up", customer.email, now, new_case=new.ref, reason=reading.reason)
         self.store.add_event(new.id, "linked", "system", now, other=case.ref, reason="reply to a closed case")
-        already = {p.email for p in self.work.staff_for(new)}
-        people = [p for p in self.work.owner_people(case) if p.email not in already]
-        if people:
-            self.work.to_staff(case, "followed-up", "notify_followup", now, people, new=new, excerpt=mail.stripped)
+        # The closed case's owner hears of it on that case; the new case's own notice (or the
+        # coordinator's choice of its category) follows from open().
+        people = self.work.owner_people(case)
+        self.work.to_staff(case, "followed-up", "notify_followup", now, people, new=new, excerpt=mail.stripped)
+        return new.id
 
     def _escalate(self, case: Case, mail: ParsedMail, verdict: Verdict, received_at: datetime, now: datetime) -> None:
         """One rung up the ladder, re-acknowledged with new deadlines; past the appeal: the disputes committee."""

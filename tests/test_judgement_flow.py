@@ -433,6 +433,8 @@ def test_mail_on_a_closed_case_is_read(unsure_bot) -> None:
     assert new.ref in told["Subject"] and case.ref in told["Subject"]
     assert "ook kapot" in plain(last(bot, COORDINATOR, f"[{new.ref}]"))
     assert any(e["kind"] == "followed-up" and e["detail"]["new_case"] == new.ref for e in store.events(case.id))
+    (logged,) = store.mail_log_rows([new.id])  # the mail log names the case the mail went to
+    assert logged["reason"] == "reply to a closed case"
     shown = store.messages(new.id)
     assert shown and "ook kapot" in shown[0]["stripped"]
 
