@@ -34,6 +34,8 @@ from mailbot.thread import ThreadMatch, clean_subject
 CATEGORY_NAMES_NL = {Category.COMPLIMENT: "compliment", Category.COMPLAINT: "klacht", Category.ESCALATION: "escalatie"}
 # Statuses in which a customer's mail answers a question of ours (or comes after the end).
 ANSWERABLE = AWAITING_ANSWER | {Status.SOLUTION_PROPOSED, Status.CLOSED}
+# The customer mail a complaint gets and a compliment does not.
+COMPLAINT_MAIL = ("ack", "interim-update")
 # The timers a complaint has and a compliment has not.
 COMPLAINT_TIMERS = ("ack-reminder", "ack-passed", "solution-reminder", "solution-passed", "interim-update")
 
@@ -278,6 +280,8 @@ class CaseDesk:
         first = self._first_customer_words(case)
         if category == Category.COMPLIMENT:
             cancelled = self.store.cancel_timers(case.id, COMPLAINT_TIMERS, now)
+            # Complaint mail to the customer still waiting to go (sending hours) is withdrawn.
+            self.store.cancel_unsent(case.id, COMPLAINT_MAIL, f"#soort compliment by {actor}")
             self.store.update_case(
                 case.id, now, category=category.value, awaiting_verdict=False, ack_due=None, solution_due=None
             )

@@ -643,6 +643,15 @@ class Store:
             [error, outbox_id],
         )
 
+    def cancel_unsent(self, case_id: int, kinds: Sequence[str], reason: str) -> int:
+        """Withdraw a case's mail of ``kinds`` still waiting to go ('pending'); it stays listed as 'cancelled'."""
+        cursor = self.db.execute(
+            "UPDATE outbox SET status = 'cancelled', last_error = ? WHERE case_id = ? AND status = 'pending' "
+            "AND kind IN (SELECT value FROM json_each(?))",
+            [reason, case_id, json.dumps(list(kinds))],
+        )
+        return cursor.rowcount
+
     def outbox(self, case_id: int | None = None) -> list[dict[str, Any]]:
         """Outbox rows (without the raw bytes), for display."""
         where, params = ("WHERE case_id = ?", [case_id]) if case_id is not None else ("", [])
@@ -769,7 +778,8 @@ class Store:
         them); staff's own replies to the customer, recorded from the Cc, count from when we saw them."""
         row = self.db.execute(
             "SELECT max(at) FROM (SELECT coalesce(sent_at, next_attempt_at) AS at FROM outbox WHERE case_id = ? "
-            "AND status != 'parked' AND EXISTS (SELECT 1 FROM json_each(recipients_json) WHERE value = ?) "
+            "AND status NOT IN ('parked', 'cancelled') "
+            "AND EXISTS (SELECT 1 FROM json_each(recipients_json) WHERE value = ?) "
             "UNION ALL SELECT created_at FROM messages WHERE case_id = ? AND direction = 'out')",
             [case_id, email, case_id],
         ).fetchone()

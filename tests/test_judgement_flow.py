@@ -450,3 +450,28 @@ def test_mail_on_a_closed_case_is_read(unsure_bot) -> None:
 )
 def test_the_ladder_is_climbed_one_rung_at_a_time(current: Level, after: Level) -> None:
     assert next_level(current) == after
+
+
+@pytest.mark.integration
+def test_a_compliment_verdict_withdraws_the_acknowledgement_still_waiting_for_sending_hours(
+    dovecot, smtp_sink, tmp_path
+) -> None:
+    from conftest import Bot, rules_copy
+
+    rules = rules_copy(tmp_path, "  min_confidence: 0.6\n", UNSURE)
+    text = rules.read_text(encoding="utf-8").replace("  sending_hours:\n", '  sending_hours: "08:30-17:00"\n')
+    rules.write_text(text, encoding="utf-8")
+    bot = Bot(dovecot, smtp_sink, tmp_path / "data", rules_path=rules)
+    bot.clock.set(datetime.fromisoformat("2026-11-02T20:00:00+01:00"))  # Monday evening
+    customer = "avond@example.net"
+    bot.deliver(compose_mail(customer, FIRST_LINE, "Vanavond", "Pieter Bakker heeft vanavond heel snel geholpen."))
+    bot.run_once()
+    assert bot.received(customer) == []  # the neutral acknowledgement waits for the morning
+    (case,) = bot.store().cases()
+    command(bot, COORDINATOR, last(bot, COORDINATOR, f"[{case.ref}]"), "#soort compliment")
+    bot.run_once()
+    bot.clock.set(datetime.fromisoformat("2026-11-03T09:00:00+01:00"))
+    bot.run_once()
+    assert [m["Subject"].split("] ", 1)[-1] for m in bot.received(customer)] == ["Bedankt voor uw compliment"]
+    kinds = {row["kind"]: row["status"] for row in bot.store().outbox(case.id) if row["kind"] in ("ack", "thanks")}
+    assert kinds == {"ack": "cancelled", "thanks": "sent"}
