@@ -154,6 +154,19 @@ def tune(data: list[Example]) -> tuple[dict[str, float], dict[str, float]]:
             scored.append((acc + min(recalls), c, alpha, acc, recalls))
     top = max(scored, key=lambda s: (s[0], -s[2]))
     best_c["category"], mix["rules"] = top[1], top[2]
+    # Temperature scaling: the confidence a verdict carries should match how often it is right.
+    logits, idx = oof_logits(data, "category", top[1])
+    combined = logits + top[2] * np.array([data[i].rule_scores for i in idx])
+    truth = np.array([CATS.index(data[i].category) for i in idx])
+
+    def nll(t: float) -> float:
+        z = combined / t
+        z = z - z.max(axis=1, keepdims=True)
+        logp = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+        return float(-logp[np.arange(len(truth)), truth].mean())
+
+    mix["temperature"] = min((round(t, 2) for t in np.arange(0.5, 5.01, 0.1)), key=nll)
+    print(f"category temperature {mix['temperature']}")
     print(
         f"category: C={top[1]} rules x{top[2]}: out-of-fold accuracy {top[3]:.1%}, recalls "
         + ", ".join(f"{c} {r:.1%}" for c, r in zip(CATS, top[4], strict=True))

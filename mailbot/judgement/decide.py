@@ -22,6 +22,8 @@ SEVERITY = (Category.ESCALATION, Category.COMPLAINT, Category.COMPLIMENT)
 # rules.yaml decides over the model when one category's rules reach this many times min_score
 # (with the sample rules: "in beroep", "niet eens met" after our answer, a formal mail at first line).
 OVERRIDE_FACTOR = 2
+# The confidence of a verdict that the hand-made signals do not support (below the default 0.6).
+UNSUPPORTED_CONFIDENCE = 0.55
 # A point of a rule on the case's state (an answered case, its level) moves the logit this much.
 STATE_RULE_WEIGHT = 1.0
 DEFAULT_MIX = {"rules": 0.5, "type_rules": 0.5, "urgent_rule": 2.0, "urgent_threshold": 0.5}
@@ -66,10 +68,18 @@ def category_probabilities(model: Model, feats: dict[str, float], outcome: RuleO
     head = model.heads["category"]
     logits = head.logits(feats)
     mix = model.mix.get("rules", DEFAULT_MIX["rules"])
+    temperature = model.mix.get("temperature", 1.0)
     for i, cls in enumerate(head.classes):
         state = outcome.state_scores.get(cls, 0)
         logits[i] += mix * (outcome.scores.get(cls, 0) - state) + STATE_RULE_WEIGHT * state
-    return dict(zip(head.classes, softmax(logits), strict=True))
+    return dict(zip(head.classes, softmax(x / temperature for x in logits), strict=True))
+
+
+def signals_say(model: Model, feats: dict[str, float]) -> str:
+    """The category the hand-made signals alone point to (the n-grams left out)."""
+    head = model.heads["category"]
+    logits = head.logits({k: v for k, v in feats.items() if k.startswith("f:")})
+    return head.classes[max(range(len(logits)), key=lambda i: logits[i])]
 
 
 def urgent_probability(model: Model, feats: dict[str, float], outcome: RuleOutcome) -> float:
@@ -113,6 +123,9 @@ def judge(signals: Signals, outcome: RuleOutcome, model: Model | None, min_score
     elif any(outcome.scores.values()) and rule_category != category:
         # The admin's rules and the model disagree: a person should look unless the model is very sure.
         confidence = min(confidence, 0.5 + (confidence - 0.5) * 0.5)
+    if signals_say(model, feats) != category.value:
+        # Only the word statistics carry this verdict, against what the signals say: a person decides.
+        confidence = min(confidence, UNSUPPORTED_CONFIDENCE)
     serious = category in (Category.COMPLAINT, Category.ESCALATION)
     p_urgent = urgent_probability(model, feats, outcome)
     urgent = serious and p_urgent >= model.mix.get("urgent_threshold", DEFAULT_MIX["urgent_threshold"])
