@@ -386,8 +386,9 @@ def render(result: StormResult) -> str:
         f"  lost                   {result.lost}",
         f"  in more than one case  {result.in_two_cases}",
         f"  cases                  {result.cases}",
-        f"  folders                INBOX {result.inbox_left} (+ {result.copies_waiting} copies of the last run's "
-        f"mail), Verwerkt {result.processed_folder}, Quarantaine {result.quarantine_folder}, Sent {result.sent_folder}",
+        f"  folders                INBOX {result.inbox_left} (+ {result.copies_waiting} copies of our own mail that "
+        f"came after the last run read it), Verwerkt {result.processed_folder}, Quarantaine "
+        f"{result.quarantine_folder}, Sent {result.sent_folder}",
         f"  customers              {result.customers}: acknowledged once {result.acknowledged_once}, "
         f"not at all {result.not_acknowledged}, more than once {result.duplicate_acknowledgements} "
         "(distinct Message-IDs)",
