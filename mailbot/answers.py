@@ -183,7 +183,8 @@ def read_answer(text: str, extra_satisfied: Iterable[str] = (), extra_dissatisfi
     opener, after_opener = _opener(text)
     extra_pos = tuple(p for p in map(normalise, extra_satisfied) if p and p not in YES | NO)
     extra_neg = tuple(p for p in map(normalise, extra_dissatisfied) if p and p not in YES | NO)
-    pos, neg = _cues(words, (*SATISFIED, *extra_pos), (*DISSATISFIED, *extra_neg))
+    positive, negative = (*SATISFIED, *extra_pos), (*DISSATISFIED, *extra_neg)
+    pos, neg = _cues(words, positive, negative)
     dispute = _found(words, DISPUTE)
     if dispute:
         return Reading(Answer.DISSATISFIED, f"de klant noemt '{dispute[0]}'")
@@ -197,18 +198,23 @@ def read_answer(text: str, extra_satisfied: Iterable[str] = (), extra_dissatisfi
         return Reading(Answer.UNCLEAR, f"de klant is '{partial[0]}' tevreden: een deel is nog niet goed")
     question = "?" in text
     if opener == "ja maar":
+        if not neg and re.search(r"\bvra(a)?g", words):  # "ja, maar ik heb nog een vraag"
+            return Reading(Answer.UNCLEAR, "'ja, maar' met een vraag: die moet eerst beantwoord worden")
         if neg or not pos:
             return Reading(Answer.DISSATISFIED, "'ja, maar': er is nog iets niet goed" + _cited(neg))
         return Reading(Answer.UNCLEAR, "'ja, maar' gevolgd door iets positiefs")
     if neg and not pos:
         return Reading(Answer.DISSATISFIED, "de klant schrijft" + _cited(neg, lead=" "))
     if pos and neg:
-        last = _after_last_maar(words, (*SATISFIED, *extra_pos), (*DISSATISFIED, *extra_neg))
+        last = _after_last_maar(words, positive, negative)
         if last is not None:
             return last
         return Reading(Answer.UNCLEAR, f"positief ('{pos[0]}') en negatief ('{neg[0]}') door elkaar")
     if question:
         return Reading(Answer.UNCLEAR, "de klant stelt een vraag terug")
+    if pos and _has_maar(words) and _after_last_maar(words, positive, negative) is None:
+        # "Prima, maar ik wil de kosten vergoed krijgen": something follows the praise.
+        return Reading(Answer.UNCLEAR, f"'{pos[0]}', maar daarna volgt nog iets")
     if pos:
         return Reading(Answer.SATISFIED, "de klant schrijft" + _cited(pos, lead=" "))
     if opener == "ja":
@@ -269,6 +275,10 @@ def _after_last_maar(words: str, positive: tuple[str, ...], negative: tuple[str,
     if pos and not neg:
         return Reading(Answer.SATISFIED, "na 'maar' volgt" + _cited(pos, lead=" "))
     return None
+
+
+def _has_maar(words: str) -> bool:
+    return re.search(r"\bmaar\b", words) is not None
 
 
 def _negated(words: str, start: int) -> bool:

@@ -44,6 +44,10 @@ ANSWERS = [
     ("De monteur was heel vriendelijk, maar het alarm gaat nog steeds 's nachts af.", D),
     ("Het duurde te lang, maar nu werkt alles prima. Dank u.", S),
     ("Ik ben tevreden over de oplossing, maar niet over hoe er met mij werd gepraat.", D),
+    # Praise followed by "maar" and something else: the owner reads it.
+    ("Prima, maar ik wil wel de kosten van de slotenmaker vergoed krijgen.", U),
+    ("Het werkt weer, maar de kabel hangt nog los in de gang.", U),
+    ("Ja, maar ik heb nog wel een vraag over de factuur.", U),
     # A lawyer named: never satisfied, whatever else is said.
     ("Ja hoor, ik laat het verder aan mijn advocaat over.", D),
     # Nothing to go on.
