@@ -289,6 +289,44 @@ def startup(lab: Lab, sizes: Sizes) -> dict[str, Any]:
     return result
 
 
+# --- classification --------------------------------------------------------------------------------
+
+
+def classification(lab: Lab, sizes: Sizes) -> dict[str, Any]:
+    """Milliseconds per classify() call over a labelled corpus, in process (parsing not timed), model loaded."""
+    from mailbot.classify import classify
+    from mailbot.config import load_rules
+    from mailbot.judgement.corpus import default_corpus, load_labels
+    from mailbot.judgement.evaluate import load_mail
+    from mailbot.judgement.model import load_model
+
+    folder = default_corpus()
+    if not (folder / "labels.json").exists():  # no development corpus beside the repository: our own mails
+        folder = REPO / "tests" / "mails" / "judgement"
+    rules = load_rules(REPO / "rules.yaml")
+    mails = [load_mail(folder, label) for label in load_labels(folder)]
+    started = time.perf_counter()
+    load_model()
+    load_ms = (time.perf_counter() - started) * 1000
+    per_mail = []
+    for mail in mails:
+        runs = []
+        for _ in range(3):
+            began = time.perf_counter()
+            classify(mail, rules.classification, rules.addresses, organisation=rules.organisation)
+            runs.append((time.perf_counter() - began) * 1000)
+        per_mail.append(statistics.median(runs))
+    return {
+        "method": f"classify() on the {len(mails)} mails of {folder.name}, each 3 times in this process; "
+        "the median of each mail's median; parsing excluded; model.json loaded once first (load_ms)",
+        "mails": len(mails),
+        "median_ms": statistics.median(per_mail),
+        "p95_ms": sorted(per_mail)[int(0.95 * (len(per_mail) - 1))],
+        "max_ms": max(per_mail),
+        "load_ms": load_ms,
+    }
+
+
 # --- a profile of one run --------------------------------------------------------------------------
 
 

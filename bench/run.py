@@ -31,7 +31,7 @@ from bench import measure  # noqa: E402
 from bench.lab import FULL, QUICK, Lab  # noqa: E402
 from bench.servers import servers  # noqa: E402
 
-SECTIONS = ("throughput", "latency", "scale", "startup")
+SECTIONS = ("throughput", "latency", "scale", "startup", "classification")
 # The targets: (label, how to read the figure, comparison, limit).
 FLAT = 1.25  # "flat": the last block costs at most 25 % more per message than the first
 
@@ -196,6 +196,9 @@ def targets(sections: dict[str, Any]) -> list[dict[str, Any]]:
     if "startup" in sections:
         median = sections["startup"]["help"]["median"]
         add("`mailbot --help` <= 0.3 s", median, 0.3, False, f"{median:.2f} s")
+    if "classification" in sections:
+        ms = sections["classification"]["median_ms"]
+        add("classification <= 2 ms per mail (median)", ms, 2.0, False, f"{ms:.2f} ms")
     return rows
 
 
@@ -262,6 +265,14 @@ def render(results: dict[str, Any]) -> str:
             f"Start-up ({s['method']})",
             f"  mailbot --help            median {_s(s['help']['median'])} (min {_s(s['help']['min'])})",
             f"  mailbot classify one.eml  median {_s(s['classify']['median'])} (min {_s(s['classify']['min'])})",
+        ]
+    if "classification" in sections:
+        s = sections["classification"]
+        lines += [
+            "",
+            f"Classification (classify() in process, {s['mails']} labelled mails, each 3 times)",
+            f"  median {s['median_ms']:.2f} ms   p95 {s['p95_ms']:.2f} ms   max {s['max_ms']:.2f} ms   "
+            f"model load {s['load_ms']:.0f} ms (once, lazily)",
         ]
     if results.get("targets"):
         lines += ["", "Targets"]

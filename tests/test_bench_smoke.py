@@ -38,7 +38,7 @@ def test_quick_bench_writes_every_section(tmp_path: Path, dovecot_binary: str) -
     [path] = tmp_path.glob("results-*.json")
     data = json.loads(path.read_text(encoding="utf-8"))
     sections = data["sections"]
-    assert set(sections) == {"throughput", "latency", "scale", "startup"}
+    assert set(sections) == {"throughput", "latency", "scale", "startup", "classification"}
     assert "Throughput" in result.stdout and "Targets" in result.stdout
 
     for name, corpus in sections["throughput"]["corpora"].items():
@@ -61,4 +61,6 @@ def test_quick_bench_writes_every_section(tmp_path: Path, dovecot_binary: str) -
 
     startup = sections["startup"]
     assert 0 < startup["help"]["median"] < 10 and 0 < startup["classify"]["median"] < 30
-    assert len(data["targets"]) == 6 and all(row["met"] in (True, False) for row in data["targets"])
+    classification = sections["classification"]
+    assert classification["mails"] > 0 and 0 < classification["median_ms"] < 100
+    assert len(data["targets"]) == 7 and all(row["met"] in (True, False) for row in data["targets"])
