@@ -83,6 +83,10 @@ SATISFIED = (
     "geen probleem",
     "geen problemen",
     "geen last meer",
+    "niets aan de hand",
+    "niks aan de hand",
+    "niets meer aan de hand",
+    "niks meer aan de hand",
     "geen storing meer",
 )
 # Phrases that say something is still wrong.

@@ -26,6 +26,7 @@ ANSWERS = [
     ("Nee hoor, alles werkt prima nu. Dank u wel!", S),
     ("Nee hoor, geen klachten meer. Fijn dat het zo snel geregeld is.", S),
     ("Nee hoor.", U),
+    ("Nee hoor, niks meer aan de hand. Fijne dag!", S),
     # Whole-text reading without a yes or no.
     ("Het alarm doet het weer, hartelijk dank voor de snelle hulp.", S),
     ("Alles is in orde, de nieuwe pas werkt goed.", S),
