@@ -4,8 +4,10 @@ timers and archives that failed, in one notice per pass and at most a few an hou
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from mailbot.compose import Composer
 from mailbot.config import Rules
@@ -29,6 +31,19 @@ WHAT = {
 }
 
 
+# Timers by what they do, in the notice's words.
+TIMER_NAMES = {
+    "interim-update": "tussentijds bericht aan de klant",
+    "satisfaction-check": "vraag aan de klant of de klacht naar tevredenheid is opgelost",
+    "ack-reminder": "herinnering aan de termijn voor de ontvangstbevestiging",
+    "solution-reminder": "herinnering aan de termijn voor de oplossing",
+    "ack-passed": "melding: termijn voor de ontvangstbevestiging verlopen",
+    "solution-passed": "melding: termijn voor de oplossing verlopen",
+    "agreement-due": "herinnering aan een afspraak met de klant",
+    "digest": "dagelijks overzicht",
+}
+
+
 @dataclass(frozen=True)
 class Failure:
     """One failed item, as the notice lists it."""
@@ -37,33 +52,53 @@ class Failure:
     case_ref: str | None
     at: str
     subject: str
-    reason: str
+    reason: str  # in Dutch, for the coordinator
+    detail: str  # the technical reason, as the server or the code gave it
 
 
-def describe(event: dict[str, object], calendar: WorkCalendar) -> Failure:
-    """The notice's line for one failure event."""
-    detail = event["detail"]
-    assert isinstance(detail, dict)
-    at = event["at"]
-    assert isinstance(at, datetime)
+def describe(event: dict[str, Any], calendar: WorkCalendar) -> Failure:
+    """The notice's line for one failure event (store.failures_to_notice)."""
+    detail: dict[str, Any] = event["detail"]
     kind = str(event["kind"])
+    error = str(detail.get("error") or detail.get("reason") or "")
     if kind == "recipient-refused":
-        subject = f"{detail.get('kind', 'bericht')} aan {detail.get('recipient', '?')}"
+        subject = f"e-mail \"{event.get('subject') or '?'}\" aan {detail.get('recipient', '?')}"
     elif kind == "timer-failed":
-        subject = str(detail.get("timer", "?"))
+        subject = TIMER_NAMES.get(str(detail.get("timer")), str(detail.get("timer", "?")))
     elif kind == "archive-failed":
         subject = "dossier in het archief"
     else:
-        subject = f"{detail.get('kind', 'bericht')} ({detail.get('message_id', '?')})"
-    reason = str(detail.get("error") or detail.get("reason") or "onbekend")
+        to = ", ".join(event.get("recipients") or []) or "?"
+        subject = f"e-mail \"{event.get('subject') or '?'}\" aan {to}"
     ref = event.get("ref")
     return Failure(
         WHAT.get(kind, kind),
         str(ref) if ref else None,
-        format_datetime_nl(at.astimezone(calendar.zone)),
+        format_datetime_nl(event["at"].astimezone(calendar.zone)),
         subject,
-        reason[:300],
+        reason_nl(kind, error),
+        error[:300],
     )
+
+
+def reason_nl(kind: str, error: str) -> str:
+    """What a failure means, in plain Dutch; the technical text goes beside it."""
+    if kind == "timer-failed":
+        return "De actie gaf een fout. Vaak is kort daarvoor een sjabloon aangepast."
+    if kind == "archive-failed":
+        return "Het archief kon niet worden geschreven. Controleer de schijfruimte en de rechten van de map."
+    if "SMTPUTF8" in error:
+        return (
+            "Het adres heeft vóór de @ letters buiten het gewone alfabet. Onze mailserver kan zulke adressen "
+            "niet versturen."
+        )
+    if "not a mail address" in error or "cannot carry" in error or "not a valid internationalised" in error:
+        return "Dit is geen geldig e-mailadres."
+    if error.startswith("unexpected error"):
+        return "Er ging iets onverwachts mis in mailbot bij het versturen van dit bericht."
+    if re.search(r"(^|\D)5\d\d(\D|$)", error):
+        return "De mailserver weigert dit adres. Misschien bestaat het adres niet meer of is het verkeerd geschreven."
+    return "De mailserver gaf het na herhaalde pogingen op."
 
 
 class FailureNotices:

@@ -570,7 +570,9 @@ class Store:
         """Failure events after the last one a notice of ``notice_kind`` covered, oldest first,
         with the case's reference; failures of such notices themselves are left out (no loop)."""
         rows = self.db.execute(
-            "SELECT e.id, e.at, e.kind, e.detail_json, c.ref FROM events e LEFT JOIN cases c ON c.id = e.case_id "
+            "SELECT e.id, e.at, e.kind, e.detail_json, c.ref, o.subject, o.recipients_json FROM events e "
+            "LEFT JOIN cases c ON c.id = e.case_id "
+            "LEFT JOIN outbox o ON o.message_id = json_extract(e.detail_json, '$.message_id') "
             "WHERE e.kind IN (SELECT value FROM json_each(?)) "
             "AND coalesce(json_extract(e.detail_json, '$.kind'), '') != ? "
             "AND e.id > (SELECT coalesce(max(json_extract(detail_json, '$.up_to')), 0) FROM events WHERE kind = ?) "
@@ -578,7 +580,16 @@ class Store:
             [json.dumps(list(kinds)), notice_kind, notice_kind, limit],
         ).fetchall()
         return [
-            {"id": r[0], "at": parse_stored(r[1]), "kind": r[2], "detail": json.loads(r[3]), "ref": r[4]} for r in rows
+            {
+                "id": i,
+                "at": parse_stored(at),
+                "kind": kind,
+                "detail": json.loads(detail),
+                "ref": ref,
+                "subject": subject,
+                "recipients": json.loads(recipients or "[]"),
+            }
+            for i, at, kind, detail, ref, subject, recipients in rows
         ]
 
     def events_since(self, kind: str, since: datetime) -> int:

@@ -72,7 +72,8 @@ def test_shipped_rules_keep_their_order_and_levels() -> None:
 
     assert [r.name for r in rules][:3] == ["compliment", "dissatisfied", "not-satisfied-with-answer"]
     assert by_name["appeal"].level == Level.APPEAL
-    assert by_name["dispute"].level == Level.DISPUTE
+    # Dispute words flag the case; they never lift it to the dispute level (issue 10, item 6).
+    assert by_name["dispute"].level is None and by_name["dispute"].when_answered is True
     assert by_name["formal-after-first-line"].to_role == "formal"
     assert by_name["formal-after-first-line"].at_level == Level.FIRST_LINE
     assert by_name["urgent"].negate is False
