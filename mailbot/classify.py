@@ -1,24 +1,24 @@
-"""Rules from rules.yaml, in order -> a verdict that names the rules that fired."""
+"""Decide what a mail is: signs of automatic mail, rules.yaml's rules, the judgement (mailbot/judgement)."""
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping
 from functools import lru_cache
 
 from mailbot.config import Classification, Rule
 from mailbot.judgement.decide import RuleOutcome, judge
 from mailbot.judgement.model import load_model
-from mailbot.judgement.signals import Signals, read_signals
+
+# normalise, is_reply, REPLY_PREFIX and CASE_TAG live with the other signals; imported from here too.
+from mailbot.judgement.signals import CASE_TAG as CASE_TAG
+from mailbot.judgement.signals import REPLY_PREFIX as REPLY_PREFIX
+from mailbot.judgement.signals import Signals, is_reply, normalise, read_signals
 from mailbot.models import CaseHistory, Category, ParsedMail, SubjectType, Verdict
 
 # Words that turn "tevreden" into its opposite when they come just before it.
 NEGATIONS = frozenset({"niet", "geen", "nooit", "not", "no", "never"})
 NEGATION_WINDOW = 2
-REPLY_PREFIX = re.compile(r"^\s*((re|antw|aw|fw|fwd|doorst|tr|wg)\s*(\[\d+\])?\s*:\s*)+", re.IGNORECASE)
-# Any case reference in brackets, whatever the prefix: it came from our own mail.
-CASE_TAG = re.compile(r"\[\s*[A-Z]{1,6}-\d{4}-\d{4,}\s*\]", re.IGNORECASE)
 SUPPRESS_VALUES = frozenset({"all", "autoreply", "oof"})
 
 
@@ -179,22 +179,11 @@ def _web_form(mail: ParsedMail, rules: Classification) -> bool:
     return any(not any(p.search(a.email) for p in rules.auto_senders) for a in mail.reply_to)
 
 
-def is_reply(mail: ParsedMail) -> bool:
-    """True when the mail answers an earlier one: by header, subject prefix, or a case tag only our mail gives."""
-    return bool(mail.thread_ids) or bool(REPLY_PREFIX.match(mail.subject)) or bool(CASE_TAG.search(mail.subject))
-
-
-def normalise(text: str) -> str:
-    """Lower-case, accents removed, whitespace collapsed: the form phrases are matched in."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(plain.split())
-
-
 def _own_words(mail: ParsedMail) -> str:
     # A reply's subject repeats the first mail's words; only a new subject is the writer's own.
     subject = "" if is_reply(mail) else mail.subject
-    return f"{subject}\n{mail.stripped}"
+    # The full stop keeps a phrase or a negation from running from the subject into the text.
+    return f"{subject}.\n{mail.stripped}" if subject else mail.stripped
 
 
 def _fires(rule: Rule, text: str, to_roles: set[str], history: CaseHistory | None) -> bool:
@@ -233,7 +222,9 @@ def _matches(rule: Rule, text: str) -> bool:
 
 
 def _negated(text: str, start: int) -> bool:
-    before = re.findall(r"\w+", text[max(0, start - 40) : start])
+    # A negation does not reach across a sentence end ("Pas werkt niet. Mijn toegangspas ...").
+    window = re.split(r"[.!?;:]", text[max(0, start - 40) : start])[-1]
+    before = re.findall(r"\w+", window)
     return any(word in NEGATIONS for word in before[-NEGATION_WINDOW:])
 
 

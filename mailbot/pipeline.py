@@ -240,6 +240,7 @@ class Pipeline:
                 self.rules.addresses,
                 self.desk.history(thread.case_id),
                 reply_address=self.rules.bot_address,
+                organisation=self.rules.organisation,
             )
             self.work.quiet = quiet
             try:

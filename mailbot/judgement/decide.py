@@ -75,11 +75,10 @@ def category_probabilities(model: Model, feats: dict[str, float], outcome: RuleO
     return dict(zip(head.classes, softmax(x / temperature for x in logits), strict=True))
 
 
-def signals_say(model: Model, feats: dict[str, float]) -> str:
-    """The category the hand-made signals alone point to (the n-grams left out)."""
-    head = model.heads["category"]
-    logits = head.logits({k: v for k, v in feats.items() if k.startswith("f:")})
-    return head.classes[max(range(len(logits)), key=lambda i: logits[i])]
+def signals_say(model: Model, feats: dict[str, float], outcome: RuleOutcome) -> str:
+    """The category the hand-made signals and the rules point to, the n-grams left out."""
+    probs = category_probabilities(model, {k: v for k, v in feats.items() if k.startswith("f:")}, outcome)
+    return max(probs, key=lambda c: probs[c])
 
 
 def urgent_probability(model: Model, feats: dict[str, float], outcome: RuleOutcome) -> float:
@@ -113,7 +112,8 @@ def judge(signals: Signals, outcome: RuleOutcome, model: Model | None, min_score
     category = Category(max(probs, key=lambda c: probs[c]))
     confidence = probs[category.value]
     rule_category = rules_only(outcome, min_score)
-    if outcome.scores.get(rule_category.value, 0) >= OVERRIDE_FACTOR * min_score:
+    decided_by_rules = outcome.scores.get(rule_category.value, 0) >= OVERRIDE_FACTOR * min_score
+    if decided_by_rules:
         # The admin's strong rules decide (e.g. "in beroep"); the model only says how sure that is.
         if rule_category != category:
             confidence = max(0.5, min(0.75, probs.get(rule_category.value, 0) + 0.5))
@@ -123,12 +123,14 @@ def judge(signals: Signals, outcome: RuleOutcome, model: Model | None, min_score
     elif any(outcome.scores.values()) and rule_category != category:
         # The admin's rules and the model disagree: a person should look unless the model is very sure.
         confidence = min(confidence, 0.5 + (confidence - 0.5) * 0.5)
-    if signals_say(model, feats) != category.value:
+    if not decided_by_rules and signals_say(model, feats, outcome) != category.value:
         # Only the word statistics carry this verdict, against what the signals say: a person decides.
         confidence = min(confidence, UNSUPPORTED_CONFIDENCE)
     serious = category in (Category.COMPLAINT, Category.ESCALATION)
     p_urgent = urgent_probability(model, feats, outcome)
-    urgent = serious and p_urgent >= model.mix.get("urgent_threshold", DEFAULT_MIX["urgent_threshold"])
+    # Urgency needs a reason a person can check: a danger word or an urgent rule, not word statistics alone.
+    grounded = outcome.urgent or signals.count("urgency") > 0
+    urgent = serious and grounded and p_urgent >= model.mix.get("urgent_threshold", DEFAULT_MIX["urgent_threshold"])
     if serious and not (outcome.type_weights or signals.count("product") or signals.count("behaviour")):
         subject_type = SubjectType.SERVICE  # nothing names a thing or a person's conduct: the service itself
     elif serious:

@@ -24,6 +24,7 @@ _CLAUSE_END = re.compile(r"[.!?;:,\n()]")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n\s*\n|\n(?=\s*[-*•])")
 _WORD = re.compile(r"\w+")
 REPLY_PREFIX = re.compile(r"^\s*((re|antw|aw|fw|fwd|doorst|tr|wg)\s*(\[\d+\])?\s*:\s*)+", re.IGNORECASE)
+# Any case reference in brackets, whatever the prefix: it came from our own mail.
 CASE_TAG = re.compile(r"\[\s*[A-Z]{1,6}-\d{4}-\d{4,}\s*\]", re.IGNORECASE)
 # Flips polarity but is not in the negator list because it carries its own meaning: "allesbehalve blij".
 _POLAR = ("praise", "dissatisfaction")
