@@ -126,7 +126,7 @@ def oof_logits(data: list[Example], head: str, c: float) -> tuple[np.ndarray, li
 
 
 def _target(data: list[Example], head: str) -> tuple[list[int], list[str]]:
-    if head == "category":
+    if head in ("category", "category_signals"):
         return list(range(len(data))), [e.category for e in data]
     serious = [i for i, e in enumerate(data) if e.category in ("complaint", "escalation")]
     if head == "urgent":
@@ -207,11 +207,15 @@ def tune(data: list[Example]) -> tuple[dict[str, float], dict[str, float]]:
 def export(data: list[Example], best_c: dict[str, float], mix: dict[str, float]) -> dict[str, object]:
     """Train each head on all examples and return model.json's content."""
     heads: dict[str, object] = {}
-    for head in ("category", "urgent", "subject_type"):
+    # category_signals: the category from the hand-made signals alone, a second opinion for the confidence.
+    for head in ("category", "category_signals", "urgent", "subject_type"):
         idx, y = _target(data, head)
         vec = DictVectorizer()
-        x = vec.fit_transform(frequent([data[i].feats for i in idx]))
-        model = fit(x, y, best_c[head], balanced=head != "subject_type")
+        feats = [data[i].feats for i in idx]
+        if head == "category_signals":
+            feats = [{k: v for k, v in f.items() if k.startswith("f:")} for f in feats]
+        x = vec.fit_transform(frequent(feats))
+        model = fit(x, y, best_c.get(head, best_c["category"]), balanced=head != "subject_type")
         classes = [str(c) for c in model.classes_]
         coef = model.coef_
         intercept = model.intercept_
@@ -226,7 +230,7 @@ def export(data: list[Example], best_c: dict[str, float], mix: dict[str, float])
         heads[head] = {
             "classes": classes,
             "intercept": [round(float(v), 4) for v in intercept],
-            "C": best_c[head],
+            "C": best_c.get(head, best_c["category"]),
             "weights": dict(sorted(weights.items())),
         }
     return {"about": "mailbot classifier weights; rebuild with training/train_model.py", "mix": mix, "heads": heads}

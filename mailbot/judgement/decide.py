@@ -75,10 +75,16 @@ def category_probabilities(model: Model, feats: dict[str, float], outcome: RuleO
     return dict(zip(head.classes, softmax(x / temperature for x in logits), strict=True))
 
 
-def signals_say(model: Model, feats: dict[str, float], outcome: RuleOutcome) -> str:
-    """The category the hand-made signals and the rules point to, the n-grams left out."""
-    probs = category_probabilities(model, {k: v for k, v in feats.items() if k.startswith("f:")}, outcome)
-    return max(probs, key=lambda c: probs[c])
+def signals_say(model: Model, feats: dict[str, float], outcome: RuleOutcome) -> str | None:
+    """The category a model of the hand-made signals alone (no n-grams) gives, rules.yaml's points added."""
+    head = model.heads.get("category_signals")
+    if head is None:
+        return None
+    logits = head.logits(feats)
+    mix = model.mix.get("rules", DEFAULT_MIX["rules"])
+    for i, cls in enumerate(head.classes):
+        logits[i] += mix * outcome.scores.get(cls, 0)
+    return head.classes[max(range(len(logits)), key=lambda i: logits[i])]
 
 
 def urgent_probability(model: Model, feats: dict[str, float], outcome: RuleOutcome) -> float:
@@ -123,7 +129,8 @@ def judge(signals: Signals, outcome: RuleOutcome, model: Model | None, min_score
     elif any(outcome.scores.values()) and rule_category != category:
         # The admin's rules and the model disagree: a person should look unless the model is very sure.
         confidence = min(confidence, 0.5 + (confidence - 0.5) * 0.5)
-    if not decided_by_rules and signals_say(model, feats, outcome) != category.value:
+    second = None if decided_by_rules else signals_say(model, feats, outcome)
+    if second is not None and second != category.value:
         # Only the word statistics carry this verdict, against what the signals say: a person decides.
         confidence = min(confidence, UNSUPPORTED_CONFIDENCE)
     serious = category in (Category.COMPLAINT, Category.ESCALATION)

@@ -43,6 +43,12 @@ def ngram_features(text: str) -> set[str]:
     return feats
 
 
+def _damped(count: int) -> float:
+    # The fifth hit of a kind says little more than the third; a text repeating one sentence 300
+    # times must not outweigh everything else.
+    return math.log1p(min(count, 5))
+
+
 def signal_features(s: Signals) -> dict[str, float]:
     """The hand-made signals as named, scaled features ("f:")."""
     f: dict[str, float] = {}
@@ -63,22 +69,22 @@ def signal_features(s: Signals) -> dict[str, float]:
     ):
         plain = s.count(group, negated=False)
         if plain:
-            f[f"f:{group}"] = math.log1p(plain)
+            f[f"f:{group}"] = _damped(plain)
     danger = {h.sentence for h in s.hits if h.group == "urgency"}
     now = {h.sentence for h in s.hits if h.group == "now"}
     past = {h.sentence for h in s.hits if h.group == "past"}
     near = {i + d for i in now for d in (-1, 0, 1)}
     if danger & near:
         # Danger that is happening now or about to: the heart of urgency.
-        f["f:danger_now"] = math.log1p(len(danger & near))
+        f["f:danger_now"] = _damped(len(danger & near))
     if danger and past and not danger & near:
         f["f:danger_past"] = 1.0
     neg_praise = s.count("praise", negated=True)
     neg_dissat = s.count("dissatisfaction", negated=True)
     if neg_praise:
-        f["f:negated_praise"] = math.log1p(neg_praise)
+        f["f:negated_praise"] = _damped(neg_praise)
     if neg_dissat:
-        f["f:negated_dissatisfaction"] = math.log1p(neg_dissat)
+        f["f:negated_dissatisfaction"] = _damped(neg_dissat)
     negative = s.count("dissatisfaction", negated=False) + s.count("sarcasm") + s.count("praise", negated=True)
     positive = s.count("praise", negated=False) + s.count("dissatisfaction", negated=True)
     # Absence says something too: a story with no word of dissatisfaction is rarely a complaint.
@@ -99,9 +105,9 @@ def signal_features(s: Signals) -> dict[str, float]:
     pos = sum(1 for p in s.sentence_polarity if p > 0)
     neg = sum(1 for p in s.sentence_polarity if p < 0)
     if pos:
-        f["f:positive_sentences"] = math.log1p(pos)
+        f["f:positive_sentences"] = _damped(pos)
     if neg:
-        f["f:negative_sentences"] = math.log1p(neg)
+        f["f:negative_sentences"] = _damped(neg)
     if s.sentence_polarity:
         f["f:balance"] = max(-3.0, min(3.0, float(sum(s.sentence_polarity)))) / 3
     for name, on in (
