@@ -599,7 +599,8 @@ def test_run_once_reads_and_sends_with_microsoft_app_tokens_only(
     assert acked(oauth_sink, "anna@example.net")
     assert oauth_sink.xoauth2_logins == [BOT]
     assert oauth_dovecot.log_text().count(XOAUTH2_LOGIN) == 1
-    assert oauth_dovecot.fetch_all(BOT) == []  # handled and moved
+    # Handled and moved; what the inbox holds now are the Bcc copies of the mail just sent.
+    assert all(b"\r\nX-Mailbot-Case: KL-2026-0001\r\n" in raw for raw in oauth_dovecot.fetch_all(BOT))
     assert idp.grants == ["client_credentials"]  # one token for IMAP and SMTP
     for secret in (idp.client_secret, *idp.issued):
         assert secret not in result.stdout + result.stderr
