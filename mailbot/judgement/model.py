@@ -175,7 +175,8 @@ def softmax(logits: Iterable[float]) -> list[float]:
     """Probabilities from scores; a single score is a binary logit (probability of the positive class)."""
     values = list(logits)
     if len(values) == 1:
-        return [1 / (1 + math.exp(-values[0]))]
+        # Clamped: a hostile mail full of one n-gram can push a logit past what exp() takes.
+        return [1 / (1 + math.exp(-max(-500.0, min(500.0, values[0]))))]
     top = max(values)
     exps = [math.exp(v - top) for v in values]
     total = sum(exps)
