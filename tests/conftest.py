@@ -130,6 +130,23 @@ class Bot:
         return [email.message_from_bytes(raw, policy=default) for raw in self.dovecot.fetch_all(user)]
 
 
+def run_once_dying_after_the_250(bot: Bot, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`run --once` that dies (as by SIGKILL) right after the SMTP server took the first mail,
+    before its result is committed; the outbox is whole again afterwards."""
+    from mailbot.outbox import Outbox
+
+    class Crash(BaseException):
+        pass
+
+    def crash_on_record(self: Outbox, result: object, report: object) -> None:
+        raise Crash()
+
+    with monkeypatch.context() as patched:
+        patched.setattr(Outbox, "record", crash_on_record)
+        with pytest.raises(Crash):
+            bot.run_once()
+
+
 def rules_copy(folder: Path, old: str, new: str) -> Path:
     """The shipped rules.yaml with one line changed, written to ``folder``, using the shipped templates."""
     text = (REPO / "rules.yaml").read_text(encoding="utf-8")

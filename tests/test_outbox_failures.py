@@ -10,7 +10,7 @@ from datetime import timedelta
 from email.policy import default
 
 import pytest
-from conftest import Bot
+from conftest import Bot, run_once_dying_after_the_250
 
 from mailbot.demo import compose_mail
 from mailbot.devservers import SmtpSink
@@ -183,23 +183,9 @@ def test_a_timer_whose_template_fails_stops_only_itself(dovecot, smtp_sink, tmp_
 
 
 def test_crash_after_the_server_took_a_mail_does_not_send_it_twice(dovecot, smtp_sink, tmp_path, monkeypatch) -> None:
-    from mailbot.outbox import Outbox
-
     bot = Bot(dovecot, smtp_sink, tmp_path / "data", sent_copies="bcc")
     bot.deliver(compose_mail("r@example.net", FIRST_LINE, "Klacht", "De pas is kapot."))
-
-    class Crash(BaseException):
-        pass
-
-    real_record = Outbox.record
-
-    def crash_on_record(self, result, report):
-        raise Crash()
-
-    monkeypatch.setattr(Outbox, "record", crash_on_record)
-    with pytest.raises(Crash):
-        bot.run_once()  # the server said 250; the process died before the commit
-    monkeypatch.setattr(Outbox, "record", real_record)
+    run_once_dying_after_the_250(bot, monkeypatch)  # the server said 250; the process died before the commit
     bot.run_once()
     acks = [m for m in bot.received("r@example.net") if m["Auto-Submitted"] == "auto-replied"]
     assert len(acks) == 1  # found at the server (the Bcc copy), not sent again
