@@ -8,7 +8,8 @@ from dataclasses import dataclass
 # What RFC 5321 allows in a local part once quoting is left out; anything else (spaces, <>, CR, LF, NUL)
 # could break or inject into the SMTP dialogue and is refused outright.
 _LOCAL_OK = re.compile(r"^[^\s<>()\[\]\\,;:@\"\x00-\x1f\x7f]+$")
-# A domain label: letters of any script, digits and hyphens, no leading/trailing hyphen.
+# An ASCII domain of letters, digits and hyphens: sent as it is.
+_PLAIN_DOMAIN = re.compile(r"[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*")
 _MAX_ADDRESS = 254
 
 
@@ -60,14 +61,16 @@ def envelope_address(address: str) -> EnvelopeAddress:
 
 def domain_forms(domain: str) -> tuple[str, str]:
     """``domain`` as A-labels (punycode) and as U-labels (Unicode), by IDNA 2008 with UTS 46 mapping."""
+    domain = domain.strip().rstrip(".")
+    if _PLAIN_DOMAIN.fullmatch(domain) and "xn--" not in domain.lower():
+        return domain, domain  # nearly every domain: nothing to convert
     import idna
 
-    domain = domain.strip().rstrip(".")
     try:
         ascii_domain = idna.encode(domain, uts46=True).decode("ascii")
         unicode_domain = idna.decode(ascii_domain)
     except (idna.IDNAError, UnicodeError) as exc:
-        if domain.isascii() and re.fullmatch(r"[A-Za-z0-9.-]+", domain):
+        if _PLAIN_DOMAIN.fullmatch(domain):
             # Plain ASCII that IDNA's stricter label rules refuse (an underscore-free oddity such as a
             # leading digit run): the server decides, as it always did.
             return domain.lower(), domain.lower()

@@ -193,6 +193,7 @@ MIGRATIONS: list[tuple[str, str]] = [
         """
         ALTER TABLE outbox ADD COLUMN claimed_at TEXT;
         ALTER TABLE outbox ADD COLUMN refused_json TEXT;
+        CREATE INDEX events_kind ON events(kind, id);
         """,
     ),
     (
