@@ -3,6 +3,7 @@ Dutch explanations, the held-out split, and `mailbot eval` against the issue's t
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 from pathlib import Path
@@ -208,6 +209,19 @@ def test_strong_rules_still_decide() -> None:
     verdict = classify(mail("Ik ga in beroep tegen uw beslissing.", "Beslissing", to=FORMAL), CLASSIFICATION, ROLES)
     assert verdict.category == Category.ESCALATION and "appeal" in verdict.rules
     assert verdict.subject_type == SubjectType.SERVICE
+
+
+def test_an_admins_new_phrase_decides_when_the_text_says_nothing_else() -> None:
+    # rules.yaml is the admin's lever: a phrase added to the compliment rule works without retraining.
+    rules = [
+        dataclasses.replace(r, phrases=("xylofoon", *r.phrases)) if r.name == "compliment" else r
+        for r in CLASSIFICATION.rules
+    ]
+    edited = dataclasses.replace(CLASSIFICATION, rules=tuple(rules))
+    m = mail("Wat een xylofoon!", "Mijn ervaring", to=FIRST_LINE)
+    verdict = classify(m, edited, ROLES)
+    assert verdict.category == Category.COMPLIMENT and verdict.rules == ("compliment",)
+    assert "'xylofoon'" in verdict.explanation
 
 
 # --- the held-out split and `mailbot eval` -----------------------------------------------------------------

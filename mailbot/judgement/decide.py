@@ -22,6 +22,8 @@ SEVERITY = (Category.ESCALATION, Category.COMPLAINT, Category.COMPLIMENT)
 # rules.yaml decides over the model when one category's rules reach this many times min_score
 # (with the sample rules: "in beroep", "niet eens met" after our answer, a formal mail at first line).
 OVERRIDE_FACTOR = 2
+# The lexicon groups that say what a mail is (the others say how urgent or what about).
+SPOKEN = ("praise", "dissatisfaction", "sarcasm", "answer_reference")
 # The confidence of a verdict that the hand-made signals do not support (below the default 0.6).
 UNSUPPORTED_CONFIDENCE = 0.55
 # A point of a rule on the case's state (an answered case, its level) moves the logit this much.
@@ -118,7 +120,12 @@ def judge(signals: Signals, outcome: RuleOutcome, model: Model | None, min_score
     category = Category(max(probs, key=lambda c: probs[c]))
     confidence = probs[category.value]
     rule_category = rules_only(outcome, min_score)
-    decided_by_rules = outcome.scores.get(rule_category.value, 0) >= OVERRIDE_FACTOR * min_score
+    rule_points = outcome.scores.get(rule_category.value, 0)
+    # When the text holds nothing the judgement knows (no praise, dissatisfaction, sarcasm, no
+    # reference to our answer, no quoted answer), a rule that reached min_score is all there is:
+    # an admin's new phrase works at once, without retraining.
+    silent = not (any(signals.count(g) for g in SPOKEN) or signals.quotes_us or signals.case_tag)
+    decided_by_rules = rule_points >= OVERRIDE_FACTOR * min_score or (silent and rule_points >= min_score)
     if decided_by_rules:
         # The admin's strong rules decide (e.g. "in beroep"); the model only says how sure that is.
         if rule_category != category:
