@@ -253,13 +253,30 @@ def test_eval_scores_any_labelled_set() -> None:
         assert wrong["explanation"].startswith("Herkend als ")
 
 
+# What the held-out part showed when the model was committed (README, How mailbot decides): a
+# change that makes any of these worse fails here, whatever the targets still ask.
+HELD_OUT_FLOOR = {"category_accuracy": 0.83, "urgent_recall": 0.70, "subject_type_accuracy": 0.71}
+
+
 @needs_corpus
-def test_heldout_automatic_mail_is_all_found() -> None:
+def test_heldout_automatic_mail_is_all_found_and_nothing_got_worse() -> None:
     _, report = run_eval("--part", "heldout")
     targets = Targets()
     assert report["auto_missed"] == targets.auto_missed
     assert report["human_as_auto"] <= targets.human_as_auto
+    for key, floor in HELD_OUT_FLOOR.items():
+        assert report[key] >= floor, key  # type: ignore[operator]
     assert report["median_ms"] <= 2.0 * 3  # a loaded CI machine may be slower; the bench measures it properly
+
+
+def test_model_file_holds_weights_not_texts() -> None:
+    data = json.loads((REPO / "mailbot" / "judgement" / "model.json").read_text(encoding="utf-8"))
+    assert set(data["heads"]) == {"category", "category_signals", "urgent", "subject_type"}
+    for head in data["heads"].values():
+        assert len(head["intercept"]) == len(head["classes"])
+        for name, weights in head["weights"].items():
+            assert name[:2] in ("w:", "c:", "f:") and len(weights) == len(head["classes"])
+            assert name[:2] != "w:" or name.count("_") <= 1  # single words and word pairs, never a sentence
 
 
 @needs_corpus
