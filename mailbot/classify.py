@@ -107,6 +107,7 @@ def read_mail(
         levels=tuple(r.level for r in fired if r.level is not None and r.category == Category.ESCALATION),
         evidence=evidence,
         state_scores=state_scores,
+        votes={r.name: r.category for r in fired if r.category},
     )
     domains = {address.split("@")[-1] for address in roles}
     our_names = tuple(sorted({f"@{d}" for d in domains} | ({normalise(organisation)} if organisation else set())))

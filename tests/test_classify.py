@@ -359,10 +359,11 @@ def test_a_reply_subject_does_not_count() -> None:
     body = "Dank u wel voor de snelle reactie."
     assert verdict(mail(body, "Re: klacht over de monteur", to=FIRST_LINE)).category == Category.COMPLIMENT
     assert verdict(mail(body, "Antw: klacht over de monteur", to=FIRST_LINE)).category == Category.COMPLIMENT
-    # A new mail's subject is the writer's own words: "klacht" ties with the thanks.
+    # A new mail's subject is the writer's own words: "klacht" ties with the thanks. The rules alone
+    # call a tie a complaint; with the model the two signs pull apart, and then a person decides.
     new = verdict(mail(body, "klacht over de monteur", to=FIRST_LINE))
     assert new.rules == ("compliment", "dissatisfied")
-    assert new.category == Category.COMPLAINT
+    assert new.category == Category.COMPLAINT or new.confidence < CLASSIFICATION.min_confidence
 
 
 def test_a_reply_by_header_without_re_prefix_skips_the_subject_too() -> None:

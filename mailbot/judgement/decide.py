@@ -45,6 +45,8 @@ class RuleOutcome:
     state_scores: dict[str, int] = field(default_factory=dict)
     # Rule name -> the phrase that made it fire ("" for a rule on address or case state only).
     evidence: dict[str, str] = field(default_factory=dict)
+    # Rule name -> the category it votes for, for rules that vote.
+    votes: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -145,7 +147,13 @@ def judge(signals: Signals, outcome: RuleOutcome, model: Model | None, min_score
     # Urgency needs a reason a person can check: a danger word or an urgent rule, not word statistics alone.
     grounded = outcome.urgent or signals.count("urgency") > 0
     urgent = serious and grounded and p_urgent >= model.mix.get("urgent_threshold", DEFAULT_MIX["urgent_threshold"])
-    if serious and not (outcome.type_weights or signals.count("product") or signals.count("behaviour")):
+    named = bool(
+        signals.count("product")
+        or signals.count("behaviour")
+        or signals.extra.get("quoted_product")
+        or signals.extra.get("quoted_behaviour")
+    )
+    if serious and not (outcome.type_weights or named):
         subject_type = SubjectType.SERVICE  # nothing names a thing or a person's conduct: the service itself
     elif serious:
         tprobs = type_probabilities(model, feats, outcome)
@@ -235,7 +243,7 @@ def _reasons(category: Category, s: Signals, outcome: RuleOutcome) -> list[str]:
 
 def _rule_for(category: Category, name: str, outcome: RuleOutcome) -> bool:
     # Only rules that voted for the chosen category explain it.
-    return name in outcome.evidence and outcome.scores.get(category.value, 0) > 0
+    return name in outcome.evidence and outcome.votes.get(name) == category.value
 
 
 def explain(

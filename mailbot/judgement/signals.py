@@ -208,12 +208,18 @@ def read_signals(
         "long": float(len(own) > 1200),
         "short": float(len(own) < 200),
     }
+    normal_quoted = normalise(quoted) if quoted.strip() else ""
     if ours:
-        normal_quoted = normalise(quoted)
         for name, pattern in lexicon().quoted.items():
             found = len(pattern.findall(normal_quoted))
             if found:
                 extra[f"quoted_{name}"] = math.log1p(found)
+    if normal_quoted:
+        # An escalation's subject type is its first complaint's: often only the quoted part names it.
+        for name in ("product", "behaviour", "service"):
+            found = len(lexicon().groups[name].findall(normal_quoted))
+            if found:
+                extra[f"quoted_{name}"] = math.log1p(min(found, 5))
     return Signals(
         own=own,
         hits=hits,
