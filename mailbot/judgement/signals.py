@@ -32,9 +32,14 @@ _POLAR = ("praise", "dissatisfaction")
 
 def normalise(text: str) -> str:
     """Lower-case, accents removed, whitespace collapsed: the form phrases are matched in."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(plain.split())
+    return " ".join(_without_accents(text.lower()).split())
+
+
+def _without_accents(text: str) -> str:
+    if text.isascii():  # most mail: nothing to decompose (and this is the classifier's hot path)
+        return text
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 @dataclass(frozen=True)
@@ -235,7 +240,6 @@ def read_signals(
 
 
 def _normalise_keep_lines(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    plain = _without_accents(text.lower())
     lines = (" ".join(line.split()) for line in plain.splitlines())
     return "\n".join(line for line in lines)
