@@ -269,6 +269,20 @@ def test_heldout_automatic_mail_is_all_found_and_nothing_got_worse() -> None:
     assert report["median_ms"] <= 2.0 * 3  # a loaded CI machine may be slower; the bench measures it properly
 
 
+@pytest.mark.parametrize("name", ["j001.eml", "j020.eml", "j040.eml", "j060.eml", "j090.eml"])
+def test_fast_logits_equal_the_plain_sum(name: str) -> None:
+    from mailbot.classify import read_mail
+    from mailbot.judgement.model import features, load_model
+
+    label = next(lab for lab in load_labels(OWN) if lab.file == name)
+    _, signals = read_mail(load_mail(OWN, label), CLASSIFICATION, ROLES)
+    feats = features(signals)
+    model = load_model()
+    assert model is not None
+    for head in model.heads.values():
+        assert head.logits(feats) == pytest.approx(head.logits_one_by_one(feats), abs=1e-9)
+
+
 def test_model_file_holds_weights_not_texts() -> None:
     data = json.loads((REPO / "mailbot" / "judgement" / "model.json").read_text(encoding="utf-8"))
     assert set(data["heads"]) == {"category", "category_signals", "urgent", "subject_type"}

@@ -18,6 +18,7 @@ from pathlib import Path
 from mailbot.judgement.signals import Signals
 
 MODEL_FILE = Path(__file__).with_name("model.json")
+SIGNAL_PREFIX = "f:"
 NEGATOR_WORDS = frozenset({"niet", "geen", "nooit", "niemand", "niets", "niks", "nergens", "weer", "nog"})
 # Character 4-grams inside words catch spelling variants and inflections ("teleurgesteld",
 # "teleurstellend"); 3-5 was no better in cross-validation and three times slower.
@@ -144,16 +145,34 @@ class Head:
     classes: tuple[str, ...]
     intercept: tuple[float, ...]
     weights: dict[str, tuple[float, ...]]
+    signal_names: frozenset[str] = frozenset()
 
     def logits(self, feats: dict[str, float]) -> list[float]:
-        """Class scores before the softmax."""
+        """Class scores before the softmax.
+
+        All n-gram features of one mail carry the same value (``features`` makes them so): their
+        weights are summed column by column in C, and only the few signal features one by one.
+        """
         out = list(self.intercept)
         weights = self.weights
-        # The set intersection runs in C; only features the head knows are summed in Python.
-        for name in feats.keys() & weights.keys():
-            value = feats[name]
+        hits = feats.keys() & weights.keys()
+        signals = hits & self.signal_names
+        grams = hits - signals
+        for name in signals:
             for i, wi in enumerate(weights[name]):
-                out[i] += wi * value
+                out[i] += wi * feats[name]
+        if grams:
+            value = feats[next(iter(grams))]
+            for i, column in enumerate(zip(*map(weights.__getitem__, grams), strict=True)):
+                out[i] += value * sum(column)
+        return out
+
+    def logits_one_by_one(self, feats: dict[str, float]) -> list[float]:
+        """The same scores summed feature by feature, with no assumption (a check for ``logits``)."""
+        out = list(self.intercept)
+        for name in feats.keys() & self.weights.keys():
+            for i, wi in enumerate(self.weights[name]):
+                out[i] += wi * feats[name]
         return out
 
     def contributions(self, feats: dict[str, float], cls: str) -> list[tuple[str, float]]:
@@ -192,6 +211,7 @@ def parse_model(data: dict[str, object]) -> Model:
             classes=tuple(h["classes"]),
             intercept=tuple(h["intercept"]),
             weights={k: tuple(v) for k, v in h["weights"].items()},
+            signal_names=frozenset(k for k in h["weights"] if k.startswith(SIGNAL_PREFIX)),
         )
         for name, h in heads_raw.items()
     }
