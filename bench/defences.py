@@ -20,7 +20,7 @@ from functools import partial
 from pathlib import Path
 
 from mailbot.demo import compose_mail
-from mailbot.devservers import Dovecot, SmtpSink
+from mailbot.testing.servers import Dovecot, SmtpSink
 
 TESTS = Path(__file__).resolve().parent.parent / "tests"
 if str(TESTS) not in sys.path:  # the harness and the hostile mail are the tests' own

@@ -43,7 +43,7 @@ from bench.sending import SendingFigures, sending  # noqa: E402
 from bench.sending import render as render_sending  # noqa: E402
 from bench.storm import USER, StormResult, crash_storm  # noqa: E402
 from bench.storm import render as render_storm  # noqa: E402
-from mailbot.devservers import Dovecot, SmtpSink, find_dovecot  # noqa: E402
+from mailbot.testing.servers import Dovecot, SmtpSink, find_dovecot  # noqa: E402
 
 SECTIONS = ("crash", "sending", "loops", "hijack", "spoofing")
 Figures = StormResult | SendingFigures | LoopFigures | HijackFigures | SpoofFigures

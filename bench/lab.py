@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.servers import TimedSink
-from mailbot.devservers import Dovecot
+from mailbot.testing.servers import Dovecot
 
 REPO = Path(__file__).resolve().parent.parent
 RULES = REPO / "rules.yaml"

@@ -153,7 +153,7 @@ def source() -> dict[str, Any]:
 
 def measure_version(command: list[str]) -> str | None:
     """The first line a ``--version`` prints, or None."""
-    from mailbot.devservers import find_dovecot
+    from mailbot.testing.servers import find_dovecot
 
     binary = find_dovecot() if command[0] == "dovecot" else shutil.which(command[0])
     if binary is None:

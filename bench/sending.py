@@ -21,7 +21,7 @@ from typing import Any
 
 from bench.defences import Bot  # the tests' harness, on sys.path through bench.defences
 from mailbot.demo import compose_mail
-from mailbot.devservers import Dovecot, SmtpSink
+from mailbot.testing.servers import Dovecot, SmtpSink
 
 FIRST_LINE = "beveiliging@example.nl"
 COORDINATOR = "coordinator@example.nl"

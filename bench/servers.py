@@ -1,4 +1,4 @@
-"""The benchmark's servers: mailbot.devservers' Dovecot, and an SMTP sink that only records arrival times."""
+"""The benchmark's servers: mailbot.testing.servers' Dovecot, and an SMTP sink that only records arrival times."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mailbot.devservers import Dovecot, SmtpSink, find_dovecot
+from mailbot.testing.servers import Dovecot, SmtpSink, find_dovecot
 
 APPEND_BATCH = 100  # messages per MULTIAPPEND
 APPEND_BATCH_BYTES = 16_000_000

@@ -31,7 +31,7 @@ from pathlib import Path
 
 from bench.corpus import PLAIN, generate
 from mailbot.clock import from_iso
-from mailbot.devservers import Dovecot, SmtpSink
+from mailbot.testing.servers import Dovecot, SmtpSink
 
 REPO = Path(__file__).resolve().parent.parent
 USER = "klacht@example.nl"  # the bot address of the shipped rules.yaml

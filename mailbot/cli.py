@@ -165,11 +165,17 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         if args.command == "demo":
-            from mailbot.demo import run_demo
-
+            try:
+                from mailbot.demo import run_demo
+            except ModuleNotFoundError as exc:
+                # The demo's SMTP sink is aiosmtpd, an extra: a plain `pip install mailbot` lacks it.
+                if (exc.name or "").partition(".")[0] != "aiosmtpd":
+                    raise
+                print("mailbot: the demo needs aiosmtpd: pip install 'mailbot[demo]'", file=sys.stderr)
+                return 2
             return run_demo(keep=args.keep)
         if args.command == "login":  # needs the environment only, not rules.yaml
-            from mailbot.oauth_login import login
+            from mailbot.auth.login import login
 
             return login(args.provider, _settings(args), args.timeout, args.port)
         settings, rules = _load(args)
@@ -230,8 +236,8 @@ def _run(args: argparse.Namespace, settings: Settings, rules: Rules) -> int:
     if settings.imap is None or settings.smtp is None:
         print("mailbot: set MAILBOT_IMAP_URL and MAILBOT_SMTP_URL (see README)", file=sys.stderr)
         return 2
+    from mailbot.auth.tokens import OAuthError
     from mailbot.compose import TemplateError
-    from mailbot.oauth import OAuthError
     from mailbot.progress import NoProgress, progress_for
     from mailbot.runlock import AlreadyRunning, RunLock
 
@@ -412,9 +418,9 @@ def _report(args: argparse.Namespace, settings: Settings, rules: Rules) -> int:
     import os
     from datetime import UTC, datetime
 
-    from mailbot.kpi import load_report
-    from mailbot.report import Period, ReportError, names_from
-    from mailbot.report_render import render
+    from mailbot.reports.kpi import load_report
+    from mailbot.reports.model import Period, ReportError, names_from
+    from mailbot.reports.render import render
     from mailbot.store import Store
 
     try:

@@ -18,7 +18,7 @@ from urllib.parse import unquote, urlsplit
 from mailbot.models import Level, SubjectType
 
 if TYPE_CHECKING:
-    from mailbot.oauth import OAuthSettings
+    from mailbot.auth.tokens import OAuthSettings
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 ROLES = ("formal", "first_line")
@@ -294,7 +294,7 @@ class ImapSettings:
     folder: str | None = None
     # Seconds to wait for an answer (MAILBOT_IMAP_TIMEOUT): the bound on noticing a dead connection.
     timeout: float = 90.0
-    # No password in the URL and MAILBOT_OAUTH set: log in with SASL XOAUTH2 (mailbot/oauth.py).
+    # No password in the URL and MAILBOT_OAUTH set: log in with SASL XOAUTH2 (mailbot/auth/).
     xoauth2: bool = False
 
 
@@ -309,7 +309,7 @@ class SmtpSettings:
     password: str | None = field(repr=False, default=None)
     # Seconds to wait for the server's answer to any command, DATA included (MAILBOT_SMTP_TIMEOUT).
     timeout: float = 60.0
-    # A user without a password in the URL and MAILBOT_OAUTH set: AUTH XOAUTH2 (mailbot/oauth.py).
+    # A user without a password in the URL and MAILBOT_OAUTH set: AUTH XOAUTH2 (mailbot/auth/).
     xoauth2: bool = False
 
 
@@ -352,7 +352,7 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | Non
         smtp = replace(smtp, timeout=_seconds(env["MAILBOT_SMTP_TIMEOUT"], "MAILBOT_SMTP_TIMEOUT"))
     oauth = None
     if env.get("MAILBOT_OAUTH"):
-        from mailbot.oauth import load_oauth
+        from mailbot.auth.tokens import load_oauth
 
         oauth = load_oauth(env)
         # A URL with a password keeps it (a relay of one's own, say); one without gets a token.

@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from types import FrameType
 
+from mailbot.auth.tokens import daemon_tokens
 from mailbot.backlog import Backfill, outlook, outlook_line
 from mailbot.clock import Clock
 from mailbot.config import Rules, Settings, SmtpSettings
@@ -19,7 +20,6 @@ from mailbot.failures import FailureNotices
 from mailbot.heartbeat import Heartbeat
 from mailbot.logs import log_failure
 from mailbot.mailbox import Fetched, Mailbox
-from mailbot.oauth import daemon_tokens
 from mailbot.outbox import Outbox
 from mailbot.parse import ParseResult
 from mailbot.parseahead import ParseAhead
@@ -76,7 +76,7 @@ class Daemon:
         self.db_path = settings.db_path
         self.mailbox = Mailbox(settings.imap, rules.mailbox, tokens)
         self.stopping = False
-        self.purged_on: date | None = None  # the local day of the last retention purge (privacy.py)
+        self.purged_on: date | None = None  # the local day of the last retention purge (mailbot/privacy/)
         self.progress: Progress = progress or NoProgress()
         oauth_secret = (settings.oauth.client_secret if settings.oauth else None) or ""
         secrets = (settings.imap.password, settings.imap.username, oauth_secret, *_secrets(settings.smtp))

@@ -15,9 +15,9 @@ from zoneinfo import ZoneInfo
 from mailbot.clock import SystemClock
 from mailbot.config import Rules, Settings, load_rules, load_settings, parse_imap_url, parse_smtp_url
 from mailbot.daemon import Daemon, RunReport
-from mailbot.devservers import Dovecot, SmtpSink, find_dovecot
 from mailbot.dossier import dossier, render_dossier, render_table
 from mailbot.store import Store
+from mailbot.testing.servers import Dovecot, SmtpSink, find_dovecot
 from mailbot.workdays import format_datetime_nl
 
 BOT = "klacht@example.nl"

@@ -15,7 +15,7 @@ from mailbot.config import ImapSettings, MailboxRules
 if TYPE_CHECKING:
     from imapclient import IMAPClient
 
-    from mailbot.oauth import Tokens
+    from mailbot.auth.tokens import Tokens
 
 log = logging.getLogger("mailbot.mailbox")
 FETCH_BATCH = 50

@@ -8,10 +8,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from mailbot.auth.tokens import Tokens
 from mailbot.clock import Clock
 from mailbot.config import SmtpSettings
 from mailbot.logs import about, redacted
-from mailbot.oauth import Tokens
 from mailbot.send import SendResult, deliver
 from mailbot.store import Store
 
@@ -55,7 +55,7 @@ class Outbox:
         self.clock = clock
         self.smtp = smtp
         self.batch_size = batch_size
-        self.tokens = tokens  # AUTH XOAUTH2 (mailbot/oauth.py)
+        self.tokens = tokens  # AUTH XOAUTH2 (mailbot/auth/)
         self.copy_to = copy_to  # every mail also to this address (mailbox.sent_copies: bcc; sentcheck.py)
         # Whether the server can be asked if a mail went out (mailbox.sent_copies is not none).
         self.sent_check = sent_check

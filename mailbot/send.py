@@ -8,15 +8,15 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from mailbot.auth.tokens import OAuthError
 from mailbot.config import SmtpSettings
 from mailbot.idn import AddressError, envelope_address
-from mailbot.oauth import OAuthError
 from mailbot.store import QueuedMail
 
 if TYPE_CHECKING:
     from aiosmtplib import SMTP
 
-    from mailbot.oauth import Tokens
+    from mailbot.auth.tokens import Tokens
 
 log = logging.getLogger("mailbot.send")
 

@@ -13,10 +13,10 @@ import logging
 import threading
 from pathlib import Path
 
+from mailbot.auth.tokens import Tokens
 from mailbot.clock import Clock
 from mailbot.config import SmtpSettings
 from mailbot.logs import log_failure
-from mailbot.oauth import Tokens
 from mailbot.outbox import Outbox, SendReport
 from mailbot.store import Store
 

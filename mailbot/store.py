@@ -158,7 +158,7 @@ MIGRATIONS: list[tuple[str, str]] = [
         """,
     ),
     (
-        # AVG/GDPR (mailbot/privacy.py): when a case was anonymised. The event log keeps its
+        # AVG/GDPR (mailbot/privacy/): when a case was anonymised. The event log keeps its
         # append-only triggers; erasure alone lifts the update trigger, inside its own
         # transaction (Store.rewrite_events).
         "0003_privacy",
@@ -809,7 +809,7 @@ class Store:
             [email, iso(at)],
         )
 
-    # --- privacy: export and erasure (mailbot/privacy.py decides what; these read and write) ---
+    # --- privacy: export and erasure (mailbot/privacy/ decides what; these read and write) ---
 
     def customer_case_ids(self, email: str) -> list[int]:
         """The cases opened in this customer's name."""
@@ -972,7 +972,7 @@ class Store:
             cache[table] = [c.name for c in self.db.table(table).columns]
         return list(cache[table])
 
-    # --- the KPI report: read only (mailbot/kpi.py computes the figures) ----------------------------
+    # --- the KPI report: read only (mailbot/reports/kpi.py computes the figures) ----------------------------
 
     def cases_received(self, start: datetime, end: datetime) -> list[Case]:
         """Cases received from ``start`` up to, not including, ``end``; oldest first."""

@@ -18,7 +18,7 @@ from mailbot.demo import compose_mail
 if TYPE_CHECKING:
     from conftest import Bot
 
-    from mailbot.devservers import SmtpSink
+    from mailbot.testing.servers import SmtpSink
 
 BOT = "klacht@example.nl"
 FIRST_LINE = "beveiliging@example.nl"

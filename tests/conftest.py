@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from mailbot.devservers import Dovecot, SmtpSink, find_dovecot
+from mailbot.testing.servers import Dovecot, SmtpSink, find_dovecot
 
 
 @pytest.fixture(scope="session")

@@ -171,6 +171,15 @@ def test_sigterm_finishes_cleanly(bot) -> None:
     assert "stopping after the current message" in stderr
 
 
+def test_demo_without_aiosmtpd_says_what_to_install() -> None:
+    # A plain `pip install mailbot` has no aiosmtpd: None in sys.modules makes its import fail as a missing one.
+    probe = "import runpy, sys; sys.modules['aiosmtpd'] = None; runpy.run_module('mailbot', run_name='__main__')"
+    result = subprocess.run([sys.executable, "-c", probe, "demo"], cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == ["mailbot: the demo needs aiosmtpd: pip install 'mailbot[demo]'"]
+    assert result.stdout == ""
+
+
 @pytest.mark.integration
 def test_demo_shows_cases_dossier_and_acknowledgements() -> None:
     result = run_mailbot("demo", timeout=180)

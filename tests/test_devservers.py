@@ -12,7 +12,7 @@ import aiosmtplib
 import pytest
 from imapclient.exceptions import IMAPClientAbortError
 
-from mailbot.devservers import Delivered, DevServerError, Dovecot, SmtpSink
+from mailbot.testing.servers import Delivered, DevServerError, Dovecot, SmtpSink
 
 COMPLAINT = (
     b"From: Jan Jansen <jan@example.nl>\r\n"

@@ -26,12 +26,12 @@ from types import SimpleNamespace
 
 import pytest
 from conftest import REPO, Bot, rules_copy, run_mailbot
+from tcp_proxy import TcpProxy
 
 from mailbot.config import ConfigError, load_rules, load_settings
 from mailbot.daemon import Daemon
 from mailbot.demo import compose_mail
-from mailbot.devservers import Dovecot, SmtpSink
-from mailbot.testing_proxy import TcpProxy
+from mailbot.testing.servers import Dovecot, SmtpSink
 
 pytestmark = pytest.mark.faults
 

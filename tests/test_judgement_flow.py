@@ -15,9 +15,9 @@ from test_lifecycle import BOT, FIRST_LINE, command, customer_says, last, plain
 
 from mailbot.casework import next_level
 from mailbot.demo import compose_mail
-from mailbot.kpi import load_report
 from mailbot.models import Level
-from mailbot.report import Period
+from mailbot.reports.kpi import load_report
+from mailbot.reports.model import Period
 
 COORDINATOR = "coordinator@example.nl"
 UNSURE = "  min_confidence: 1\n"  # every new mail waits for a person's #soort

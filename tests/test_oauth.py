@@ -1,6 +1,6 @@
 """OAuth2 sign-in (XOAUTH2) for IMAP and SMTP: settings, token refresh, `mailbot login`, the daemon on tokens only.
 
-A local identity provider (mailbot.testing_oauth) stands in for Entra ID and Google; Dovecot checks tokens
+A local identity provider (tests/oauth_provider.py) stands in for Entra ID and Google; Dovecot checks tokens
 through its oauth2 passdb (introspection at that provider) and the SMTP sink checks them the same way.
 """
 
@@ -24,16 +24,16 @@ from urllib.parse import quote
 
 import pytest
 from conftest import REPO, Bot, mode, run_mailbot
+from oauth_provider import FakeIdentityProvider
 
+from mailbot.auth.google import GoogleRefresh, StoredSignIn, load_sign_in, save_sign_in
+from mailbot.auth.microsoft import MicrosoftApp, MicrosoftUser
+from mailbot.auth.tokens import AccessToken, OAuthError, OAuthSettings, OAuthUnavailable, Tokens, token_file
 from mailbot.clock import FrozenClock
 from mailbot.config import ConfigError, load_settings
 from mailbot.daemon import Daemon
 from mailbot.demo import compose_mail
-from mailbot.devservers import Dovecot, SmtpSink, free_port
-from mailbot.oauth import AccessToken, OAuthError, OAuthSettings, OAuthUnavailable, Tokens, token_file
-from mailbot.oauth_google import GoogleRefresh, StoredSignIn, load_sign_in, save_sign_in
-from mailbot.oauth_microsoft import MicrosoftApp, MicrosoftUser
-from mailbot.testing_oauth import FakeIdentityProvider
+from mailbot.testing.servers import Dovecot, SmtpSink, free_port
 
 # The SMTP sink offers AUTH without TLS: on loopback only, as aiosmtpd warns for every connection.
 pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")

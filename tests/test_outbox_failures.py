@@ -13,7 +13,7 @@ import pytest
 from conftest import Bot, run_once_dying_after_the_250
 
 from mailbot.demo import compose_mail
-from mailbot.devservers import SmtpSink
+from mailbot.testing.servers import SmtpSink
 
 pytestmark = pytest.mark.integration
 

@@ -22,7 +22,7 @@ from mailbot.cli import main
 from mailbot.config import ConfigError, load_rules
 from mailbot.demo import compose_mail
 from mailbot.dossier import dossier
-from mailbot.pseudonyms import ERASED, Pseudonyms, scrub_detail
+from mailbot.privacy.pseudonyms import ERASED, Pseudonyms, scrub_detail
 
 BOT = "klacht@example.nl"
 FIRST_LINE = "beveiliging@example.nl"

@@ -19,10 +19,10 @@ from test_faults import served, wait_until
 from mailbot.clock import FrozenClock
 from mailbot.config import load_rules
 from mailbot.demo import compose_mail
-from mailbot.devservers import Dovecot, SmtpSink
 from mailbot.pipeline import Pipeline
 from mailbot.reload import RulesWatch
 from mailbot.store import Store
+from mailbot.testing.servers import Dovecot, SmtpSink
 
 FIRST_LINE = "beveiliging@example.nl"
 THANKS = "Dank u dat u de moeite neemt"

@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from mailbot.kpi import build_report, complaint_rounds, judge, satisfaction_outcomes
 from mailbot.models import Address, Case, Category, Level, SubjectType
-from mailbot.report import EventRow, Period, ReportError, Score
-from mailbot.report_render import csv_rows, render, render_html
+from mailbot.reports.kpi import build_report, complaint_rounds, judge, satisfaction_outcomes
+from mailbot.reports.model import EventRow, Period, ReportError, Score
+from mailbot.reports.render import csv_rows, render, render_html
 
 REPO = Path(__file__).resolve().parent.parent
 TEMPLATES = REPO / "templates"
@@ -110,7 +110,7 @@ def test_a_period_is_whole_local_days_and_names_its_months() -> None:
 
 
 def test_the_store_reads_the_cases_received_in_the_period_and_their_events() -> None:
-    from mailbot.kpi import EVENT_KINDS, load_report
+    from mailbot.reports.kpi import EVENT_KINDS, load_report
     from mailbot.store import Store
 
     store = Store(":memory:")
@@ -457,7 +457,8 @@ def test_unknown_format_missing_template_and_the_command_stays_light() -> None:
     with pytest.raises(ReportError, match=r"no template report\.html\.j2"):
         render(sample_report(), "html", REPO / "tests")
     probe = (
-        "import sys; from mailbot.cli import build_parser; build_parser(); import mailbot.kpi, mailbot.report_render; "
+        "import sys; from mailbot.cli import build_parser; build_parser(); "
+        "import mailbot.reports.kpi, mailbot.reports.render; "
     )
     probe += "print('matplotlib' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", probe], cwd=REPO, capture_output=True, text=True, check=True)

@@ -23,8 +23,8 @@ import pytest
 from conftest import REPO, Bot, run_mailbot
 
 from mailbot.demo import compose_mail
-from mailbot.devservers import Dovecot, SmtpSink, free_port
 from mailbot.store import Store
+from mailbot.testing.servers import Dovecot, SmtpSink, free_port
 
 FIRST_LINE = "beveiliging@example.nl"
 UNIT = REPO / "deploy" / "mailbot.service"

@@ -8,7 +8,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Self
 
-from mailbot.devservers import LOOPBACK, free_port
+from mailbot.testing.servers import LOOPBACK, free_port
 
 CHUNK = 65536
 

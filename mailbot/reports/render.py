@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from mailbot.charts import charts
-from mailbot.report import Report, ReportError
+from mailbot.reports.charts import charts
+from mailbot.reports.model import Report, ReportError
 
 TEMPLATE = "report.html.j2"
 FORMATS = ("html", "csv", "json")

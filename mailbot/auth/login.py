@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from mailbot.auth.tokens import AccessToken, OAuthError, OAuthSettings, token_file
 from mailbot.config import ImapSettings, Settings, SmtpSettings
-from mailbot.oauth import AccessToken, OAuthError, OAuthSettings, token_file
 
 # What an IMAP or SMTP server that refuses a fresh token most likely lacks, per kind of sign-in.
 _IMAP_HINTS = {
@@ -65,7 +65,7 @@ def login(provider: str, settings: Settings, timeout: float, port: int) -> int:
 
 def _microsoft_app(oauth: OAuthSettings) -> AccessToken:
     """Client credentials: one token proves the app registration, its secret and the admin consent."""
-    from mailbot.oauth_microsoft import APP_ROLES, MicrosoftApp, token_roles
+    from mailbot.auth.microsoft import APP_ROLES, MicrosoftApp, token_roles
 
     token = MicrosoftApp(oauth).fetch(datetime.now(UTC), fresh=True)
     _say(f"Microsoft accepted the app registration and its secret (token valid until {_local(token.expires_at)}).")
@@ -85,7 +85,7 @@ def _microsoft_device(oauth: OAuthSettings, data_dir: Path, user: str | None, ti
     """Device code: the admin signs in in any browser; msal's cache (with the refresh token) is stored 0600."""
     import msal
 
-    from mailbot.oauth_microsoft import USER_SCOPES, access_token, build_app, explain, load_cache, network, save_cache
+    from mailbot.auth.microsoft import USER_SCOPES, access_token, build_app, explain, load_cache, network, save_cache
 
     path = token_file(data_dir, "microsoft")
     cache = load_cache(path) if path.exists() else msal.SerializableTokenCache()
@@ -112,7 +112,7 @@ def _microsoft_device(oauth: OAuthSettings, data_dir: Path, user: str | None, ti
 
 def _google(oauth: OAuthSettings, data_dir: Path, user: str | None, timeout: float, port: int) -> AccessToken:
     """Installed-app flow: consent in a browser, back to a loopback address, the code exchanged with PKCE."""
-    from mailbot.oauth_google import StoredSignIn, consent_url, exchange_code, pkce_pair, save_sign_in, token_from
+    from mailbot.auth.google import StoredSignIn, consent_url, exchange_code, pkce_pair, save_sign_in, token_from
 
     verifier, challenge = pkce_pair()
     state = secrets.token_urlsafe(24)

@@ -1,6 +1,6 @@
 """The KPI report's vocabulary: the period, the event rows it reads, the figures it holds.
 
-``kpi`` computes the figures, ``report_render`` turns them into JSON, CSV or HTML, ``charts``
+``kpi`` computes the figures, ``render`` turns them into JSON, CSV or HTML, ``charts``
 draws the HTML page's charts.
 """
 

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from mailbot.report import Report
+from mailbot.reports.model import Report
 
 BLUE, RED, GREEN, GREY = "#3b6ea5", "#c0392b", "#4a8f4a", "#b5b5b5"
 

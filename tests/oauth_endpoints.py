@@ -1,4 +1,4 @@
-"""The protocol side of the tests' stand-in identity provider (mailbot.testing_oauth): tokens, codes, answers.
+"""The protocol side of the tests' stand-in identity provider (tests/oauth_provider.py): tokens, codes, answers.
 
 No sockets here: ``answer`` takes a request's method, path and form and gives the status and the JSON
 document (or a redirect) that Entra ID, Google or an RFC 7662 introspection endpoint would give.
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-from mailbot.devservers import LOOPBACK
+from mailbot.testing.servers import LOOPBACK
 
 DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
 TENANT_GUID = "00000000-0000-4000-8000-00000000c0de"

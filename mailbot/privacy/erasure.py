@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from mailbot.blobs import BlobStore
-from mailbot.footprint import Footprint
 from mailbot.models import Case
-from mailbot.pseudonyms import ERASED, Pseudonyms, scrub_detail, scrub_message, scrub_outgoing, scrub_timer
+from mailbot.privacy.footprint import Footprint
+from mailbot.privacy.pseudonyms import ERASED, Pseudonyms, scrub_detail, scrub_message, scrub_outgoing, scrub_timer
 from mailbot.store import Store
 
 _SAFE_REF = re.compile(r"[A-Z0-9][A-Z0-9-]{0,63}")

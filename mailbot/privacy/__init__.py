@@ -28,9 +28,9 @@ from mailbot.blobs import BlobStore
 from mailbot.clock import iso
 from mailbot.config import Rules
 from mailbot.dossier import dossier, message_fields
-from mailbot.erasure import Erasure, erase
-from mailbot.footprint import Footprint, find_expired, find_person
-from mailbot.pseudonyms import Pseudonyms
+from mailbot.privacy.erasure import Erasure, erase
+from mailbot.privacy.footprint import Footprint, find_expired, find_person
+from mailbot.privacy.pseudonyms import Pseudonyms
 from mailbot.store import Store
 
 log = logging.getLogger("mailbot.privacy")

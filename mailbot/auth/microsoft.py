@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from mailbot.oauth import AccessToken, OAuthError, OAuthSettings, OAuthUnavailable, read_private, write_token_file
+from mailbot.auth.tokens import AccessToken, OAuthError, OAuthSettings, OAuthUnavailable, read_private, write_token_file
 
 log = logging.getLogger("mailbot.oauth")
 # Exchange Online's resource: `.default` brings the application permissions admin consent granted

@@ -40,7 +40,7 @@ _APPENDUID = re.compile(rb"\[APPENDUID \d+ (\d+)\]")
 # returned 0 as uid", "Mail access not allowed for root"), and imap-login refuses to run as
 # root; _privileges() fills in the users. ssl = no also leaves the imaps listener unbound.
 _CONFIG = Template("""\
-# Written by mailbot.devservers: a private Dovecot for development and tests.
+# Written by mailbot.testing.servers: a private Dovecot for development and tests.
 base_dir = $base_dir
 state_dir = $state_dir
 instance_name = mailbot-$port

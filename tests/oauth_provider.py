@@ -3,7 +3,7 @@
 Just enough of each protocol for msal, mailbot's Google client, Dovecot's oauth2 passdb and the SMTP sink:
 the OpenID configuration, device codes, the token endpoint (client credentials, device code, refresh token,
 authorization code with PKCE), Google's consent page (which agrees at once and redirects, as a user would)
-and RFC 7662 introspection (that side is testing_oauth_endpoints.py). It listens over HTTPS, with a
+and RFC 7662 introspection (that side is oauth_endpoints.py). It listens over HTTPS, with a
 certificate made here (``ca_file``: msal takes nothing else), and over plain HTTP for Dovecot and Google.
 """
 
@@ -19,8 +19,9 @@ from pathlib import Path
 from typing import Any, Self
 from urllib.parse import urlsplit
 
-from mailbot.devservers import LOOPBACK
-from mailbot.testing_oauth_endpoints import OAuthEndpoints, form_of
+from oauth_endpoints import OAuthEndpoints, form_of
+
+from mailbot.testing.servers import LOOPBACK
 
 
 class FakeIdentityProvider(OAuthEndpoints):

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from mailbot.models import Case, Category, Level, SubjectType
-from mailbot.report import EventRow, Period, Report, Round, Score, Suggestion
+from mailbot.reports.model import EventRow, Period, Report, Round, Score, Suggestion
 
 if TYPE_CHECKING:
     from mailbot.store import Store

@@ -1,7 +1,7 @@
 """OAuth2 sign-in for IMAP and SMTP (SASL XOAUTH2): settings, errors, and the token reused until near expiry.
 
 The providers live apart and are imported only when OAuth is configured, so `mailbot --help` stays
-fast: oauth_microsoft.py (Microsoft 365, with msal) and oauth_google.py (Google Workspace).
+fast: microsoft.py (Microsoft 365, with msal) and google.py (Google Workspace).
 """
 
 from __future__ import annotations
@@ -212,12 +212,12 @@ def tokens_for(settings: OAuthSettings, user: str, data_dir: Path, clock: Clock)
     """The token cache for ``user``'s mailbox with the configured provider (nothing is fetched yet)."""
     source: TokenSource
     if settings.provider == "microsoft":
-        from mailbot.oauth_microsoft import MicrosoftApp, MicrosoftUser
+        from mailbot.auth.microsoft import MicrosoftApp, MicrosoftUser
 
         path = token_file(data_dir, "microsoft")
         source = MicrosoftApp(settings) if settings.app_only else MicrosoftUser(settings, user, path)
     else:
-        from mailbot.oauth_google import GoogleRefresh
+        from mailbot.auth.google import GoogleRefresh
 
         source = GoogleRefresh(settings, token_file(data_dir, "google"))
     return Tokens(source, clock)
