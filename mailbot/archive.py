@@ -23,6 +23,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from mailbot.blobs import BlobStore
 from mailbot.clock import iso
 from mailbot.dossier import dossier
+from mailbot.files import create_private, fsync_dir, private_dir
 from mailbot.models import Case
 from mailbot.store import Store
 
@@ -166,15 +167,13 @@ def _local(text: str | None, zone: ZoneInfo) -> str:
 
 def _write_folder(root: Path, ref: str, files: list[tuple[str, bytes]]) -> Path:
     """Build the folder beside its target, then rename it into place over an earlier one."""
-    if not root.is_dir():
-        root.mkdir(mode=0o700, parents=True, exist_ok=True)
-        root.chmod(0o700)
+    private_dir(root)
     target, aside = root / ref, None
     tmp = Path(tempfile.mkdtemp(prefix=f".{ref}.tmp-", dir=root))  # created 0o700
     try:
         for name, body in files:
-            _write_file(tmp / name, body)
-        _fsync(tmp)
+            create_private(tmp / name, body)
+        fsync_dir(tmp)
         if target.exists():
             aside = root / f".{ref}.old-{secrets.token_hex(4)}"
             os.rename(target, aside)
@@ -184,22 +183,7 @@ def _write_folder(root: Path, ref: str, files: list[tuple[str, bytes]]) -> Path:
             os.rename(aside, target)
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    _fsync(root)
+    fsync_dir(root)
     if aside is not None:
         shutil.rmtree(aside)
     return target
-
-
-def _write_file(path: Path, body: bytes) -> None:
-    with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as out:
-        out.write(body)
-        out.flush()
-        os.fsync(out.fileno())
-
-
-def _fsync(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

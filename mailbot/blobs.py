@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import os
 import re
-import tempfile
 from pathlib import Path
+
+from mailbot.files import private_dir, write_private
 
 # Only a full lower-case sha256 may name a blob, so no caller-supplied text
 # (least of all a filename taken from a mail) can reach the file system.
 _SHA256 = re.compile(r"[0-9a-f]{64}")
-_DIR_MODE = 0o700
 
 
 class BlobStore:
@@ -33,49 +31,10 @@ class BlobStore:
         target = self.path(sha256)
         if target.is_file():
             return sha256
-        _make_dir(self.root)
-        _make_dir(target.parent)
-        _write_atomically(target, data)
+        private_dir(target.parent)  # the root too, when it is missing
+        write_private(target, data)
         return sha256
 
     def get(self, sha256: str) -> bytes:
         """The bytes stored under ``sha256``; FileNotFoundError when there are none."""
         return self.path(sha256).read_bytes()
-
-
-def _make_dir(folder: Path) -> None:
-    """Create ``folder`` owner-only and make its entry in the parent durable."""
-    if folder.is_dir():
-        return
-    folder.mkdir(mode=_DIR_MODE, parents=True, exist_ok=True)
-    # mkdir's mode is filtered by the umask; set it exactly.
-    folder.chmod(_DIR_MODE)
-    _fsync_dir(folder.parent)
-
-
-def _write_atomically(target: Path, data: bytes) -> None:
-    """Write via a temp file in the same folder, fsync, rename, fsync the folder."""
-    # mkstemp creates the file 0o600, so the blob is never readable by others,
-    # not even for the moment before the rename.
-    fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-    try:
-        with os.fdopen(fd, "wb") as tmp:
-            tmp.write(data)
-            tmp.flush()
-            os.fsync(tmp.fileno())
-        # A concurrent put of the same bytes renames identical content: harmless.
-        os.replace(tmp_name, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp_name)
-        raise
-    _fsync_dir(target.parent)
-
-
-def _fsync_dir(folder: Path) -> None:
-    """Flush a folder's entries, so a rename or mkdir survives a power cut."""
-    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

@@ -236,7 +236,7 @@ def _run(args: argparse.Namespace, settings: Settings, rules: Rules) -> int:
     if settings.imap is None or settings.smtp is None:
         print("mailbot: set MAILBOT_IMAP_URL and MAILBOT_SMTP_URL (see README)", file=sys.stderr)
         return 2
-    from mailbot.auth.tokens import OAuthError
+    from mailbot.auth.settings import OAuthError
     from mailbot.compose import TemplateError
     from mailbot.progress import NoProgress, progress_for
     from mailbot.runlock import AlreadyRunning, RunLock
@@ -364,6 +364,7 @@ def _privacy(args: argparse.Namespace, settings: Settings, rules: Rules) -> int:
 
     from mailbot import privacy
     from mailbot.blobs import BlobStore
+    from mailbot.files import write_private
     from mailbot.store import Store
 
     store = Store(settings.db_path)
@@ -376,7 +377,7 @@ def _privacy(args: argparse.Namespace, settings: Settings, rules: Rules) -> int:
             if args.to is None:
                 print(text, end="")
             else:
-                privacy.write_private(args.to, text)
+                write_private(args.to, text)
                 print(f"{args.to}: {len(doc['cases'])} case(s), {len(doc['messages'])} message(s)")
             return 0
         address = privacy.erasable(args.address, rules.staff)
@@ -415,9 +416,9 @@ def _confirmed(question: str) -> bool:
 
 
 def _report(args: argparse.Namespace, settings: Settings, rules: Rules) -> int:
-    import os
     from datetime import UTC, datetime
 
+    from mailbot.files import write_private
     from mailbot.reports.kpi import load_report
     from mailbot.reports.model import Period, ReportError, names_from
     from mailbot.reports.render import render
@@ -443,8 +444,7 @@ def _report(args: argparse.Namespace, settings: Settings, rules: Rules) -> int:
         return 0
     try:
         # Improvement texts may name people: like the dossiers, readable by the owner only.
-        with os.fdopen(os.open(args.out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w", encoding="utf-8") as out:
-            out.write(text)
+        write_private(args.out, text)
     except OSError as exc:
         print(f"mailbot: cannot write {args.out}: {exc.strerror}", file=sys.stderr)
         return 1

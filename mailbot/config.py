@@ -15,10 +15,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
+# ConfigError lives in errors.py, below the configuration, so that auth/settings.py can raise it
+# without importing this module; it stays importable from here, where the loaders raise it.
+from mailbot.errors import ConfigError
 from mailbot.models import Level, SubjectType
 
 if TYPE_CHECKING:
-    from mailbot.auth.tokens import OAuthSettings
+    from mailbot.auth.settings import OAuthSettings
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 ROLES = ("formal", "first_line")
@@ -38,15 +41,6 @@ SPAN_UNITS = {
     "weken": "weeks",
 }
 EMAIL_RE = re.compile(r"^[^@\s<>()\[\],;:\"]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")
-
-
-class ConfigError(Exception):
-    """A configuration mistake, with the place it was found."""
-
-    def __init__(self, source: str, line: int | None, message: str) -> None:
-        self.source, self.line, self.message = source, line, message
-        where = f"{source}:{line}" if line else source
-        super().__init__(f"{where}: {message}")
 
 
 @dataclass(frozen=True)
@@ -352,7 +346,7 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | Non
         smtp = replace(smtp, timeout=_seconds(env["MAILBOT_SMTP_TIMEOUT"], "MAILBOT_SMTP_TIMEOUT"))
     oauth = None
     if env.get("MAILBOT_OAUTH"):
-        from mailbot.auth.tokens import load_oauth
+        from mailbot.auth.settings import load_oauth
 
         oauth = load_oauth(env)
         # A URL with a password keeps it (a relay of one's own, say); one without gets a token.

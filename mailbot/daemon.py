@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from types import FrameType
 
-from mailbot.auth.tokens import daemon_tokens
+from mailbot.auth.providers import daemon_tokens
 from mailbot.backlog import Backfill, outlook, outlook_line
 from mailbot.clock import Clock
 from mailbot.config import Rules, Settings, SmtpSettings

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import os
 import re
 import secrets
 from pathlib import Path
+
+from mailbot.files import create_private, private_dir
 
 MAC_CHARS = 20  # 80 bits of HMAC-SHA256: far beyond guessing, short enough for a header
 _OURS = re.compile(
@@ -43,15 +46,10 @@ def load_secret(data_dir: Path) -> bytes:
         return from_env.encode()
     path = data_dir / "secret.key"
     if not path.exists():
-        data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-        try:
-            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-        except FileExistsError:
-            return path.read_bytes()
-        with os.fdopen(fd, "wb") as out:
-            out.write(secrets.token_hex(32).encode())
-            out.flush()
-            os.fsync(out.fileno())
+        private_dir(data_dir)
+        # Two processes starting at once: the first key written is the one both keep.
+        with contextlib.suppress(FileExistsError):
+            create_private(path, secrets.token_hex(32).encode())
     return path.read_bytes()
 
 

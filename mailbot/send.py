@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from mailbot.auth.tokens import OAuthError
+from mailbot.auth.settings import OAuthError
 from mailbot.config import SmtpSettings
 from mailbot.idn import AddressError, envelope_address
 from mailbot.store import QueuedMail

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import json
-import os
 import threading
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,6 +14,7 @@ from typing import Any
 import sqlite_utils
 
 from mailbot.clock import from_iso, iso, parse_stored
+from mailbot.files import create_private, private_dir
 from mailbot.models import Address, Agreement, Case, Category, Level, OutgoingMail, SubjectType, Timer
 
 MIGRATIONS: list[tuple[str, str]] = [
@@ -292,10 +292,11 @@ class Store:
         self.writer_lock = writer_lock or threading.Lock()
         if str(path) != ":memory:":
             path = Path(path)
-            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            private_dir(path.parent)
             if not path.exists():
                 # Dossiers hold personal data: nobody but the service account may read them.
-                os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+                with suppress(FileExistsError):
+                    create_private(path, b"")
         self.db = sqlite_utils.Database(path)
         self.db.execute("PRAGMA journal_mode=WAL")
         # FULL: a commit is on disk before the mail is moved on the server (see daemon).

@@ -28,7 +28,8 @@ from oauth_provider import FakeIdentityProvider
 
 from mailbot.auth.google import GoogleRefresh, StoredSignIn, load_sign_in, save_sign_in
 from mailbot.auth.microsoft import MicrosoftApp, MicrosoftUser
-from mailbot.auth.tokens import AccessToken, OAuthError, OAuthSettings, OAuthUnavailable, Tokens, token_file
+from mailbot.auth.settings import OAuthError, OAuthSettings, OAuthUnavailable
+from mailbot.auth.tokens import AccessToken, Tokens, token_file
 from mailbot.clock import FrozenClock
 from mailbot.config import ConfigError, load_settings
 from mailbot.daemon import Daemon

@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
-from mailbot.auth.tokens import AccessToken, OAuthError, OAuthSettings, OAuthUnavailable, read_private, write_token_file
+from mailbot.auth.settings import OAuthError, OAuthSettings, OAuthUnavailable, read_private
+from mailbot.auth.tokens import AccessToken, write_token_file
 
 log = logging.getLogger("mailbot.oauth")
 SCOPE = "https://mail.google.com/"  # IMAP and SMTP both need the full mail scope

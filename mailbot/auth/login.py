@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from mailbot.auth.tokens import AccessToken, OAuthError, OAuthSettings, token_file
+from mailbot.auth.settings import OAuthError, OAuthSettings
+from mailbot.auth.tokens import AccessToken, token_file
 from mailbot.config import ImapSettings, Settings, SmtpSettings
 
 # What an IMAP or SMTP server that refuses a fresh token most likely lacks, per kind of sign-in.

@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from mailbot.auth.tokens import AccessToken, OAuthError, OAuthSettings, OAuthUnavailable, read_private, write_token_file
+from mailbot.auth.settings import OAuthError, OAuthSettings, OAuthUnavailable, read_private
+from mailbot.auth.tokens import AccessToken, write_token_file
 
 log = logging.getLogger("mailbot.oauth")
 # Exchange Online's resource: `.default` brings the application permissions admin consent granted

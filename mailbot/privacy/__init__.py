@@ -14,9 +14,7 @@ import base64
 import email
 import json
 import logging
-import os
 import re
-import tempfile
 from collections.abc import Collection
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -107,20 +105,6 @@ def export_person(store: Store, blobs: BlobStore, address: str, now: datetime) -
         "raw_messages": raw_messages,
         "missing_raw_messages": missing,
     }
-
-
-def write_private(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` readable by the owner only (0600), atomically."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.tmp-")  # created 0600
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _message(m: dict[str, Any], ref: str | None) -> dict[str, Any]:

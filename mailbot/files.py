@@ -1,0 +1,61 @@
+"""Files only their owner may read, on disk before the call returns: the one way mailbot writes them.
+
+Raw mail, dossiers, exports, the HMAC key and OAuth sign-ins hold personal data or secrets, so a
+folder is made 0700 and a file 0600 from its first byte (never chmod-ed afterwards), and a write
+is fsync-ed, its folder too, because a commit or a sent mail may already name it.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+DIR_MODE = 0o700
+FILE_MODE = 0o600
+
+
+def private_dir(folder: Path) -> None:
+    """Create ``folder`` and its missing parents owner-only, their entries durable; what exists is left as it is."""
+    if folder.is_dir():
+        return
+    # Not mkdir(parents=True): that makes the parents with the umask's mode, not this one.
+    private_dir(folder.parent)
+    folder.mkdir(mode=DIR_MODE, exist_ok=True)
+    # mkdir's mode is filtered by the umask; set it exactly.
+    folder.chmod(DIR_MODE)
+    fsync_dir(folder.parent)
+
+
+def write_private(path: Path, data: str | bytes) -> None:
+    """Replace ``path`` atomically with ``data`` (text as UTF-8), readable by its owner only."""
+    # mkstemp creates the file 0600: not readable by others even for the moment before the rename.
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.tmp-")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data.encode("utf-8") if isinstance(data, str) else data)
+            out.flush()
+            os.fsync(out.fileno())
+        # Two writers of the same bytes (a blob stored twice) rename identical content: harmless.
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    fsync_dir(path.parent)
+
+
+def create_private(path: Path, data: bytes) -> None:
+    """Create ``path`` holding ``data``, owner-only; FileExistsError when it exists (the first writer wins)."""
+    with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE), "wb") as out:
+        out.write(data)
+        out.flush()
+        os.fsync(out.fileno())
+
+
+def fsync_dir(folder: Path) -> None:
+    """Flush a folder's entries, so a rename or a new file in it survives a power cut."""
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
