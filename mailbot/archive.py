@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import email
 import hashlib
 import json
 import os
@@ -11,8 +10,6 @@ import secrets
 import shutil
 import tempfile
 from datetime import datetime
-from email.message import EmailMessage
-from email.policy import default as default_policy
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -22,7 +19,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from mailbot.blobs import BlobStore
 from mailbot.clock import iso
-from mailbot.dossier import dossier
+from mailbot.dossier import dossier, own_mail_text
 from mailbot.files import create_private, fsync_dir, private_dir
 from mailbot.models import Case
 from mailbot.store import Store
@@ -129,24 +126,14 @@ def _render(template_dir: Path, zone: ZoneInfo, data: dict[str, Any], mails: lis
         if side == "in":
             in_files[n] = m["file"]
         else:
-            out_files[n], out_texts[n] = m["file"], _plain_text(m["raw"])
+            # A mail we cannot read is still archived as .eml; its text is just not shown.
+            out_files[n], out_texts[n] = m["file"], own_mail_text(m["raw"])
     try:
         return env.get_template(TEMPLATE).render(
             case=data, message_files=in_files, outgoing_files=out_files, outgoing_texts=out_texts, **extra
         )
     except Exception as exc:
         raise ArchiveError(f"template {TEMPLATE} in {template_dir} does not render: {exc}") from exc
-
-
-def _plain_text(raw: bytes) -> str:
-    """The text part of one of our own mails, for the HTML dossier."""
-    try:
-        msg = email.message_from_bytes(raw, policy=default_policy)
-        assert isinstance(msg, EmailMessage)
-        body = msg.get_body(("plain",))
-        return str(body.get_content()) if body is not None else ""
-    except Exception:  # a mail we cannot read is still archived as .eml; its text is just not shown
-        return ""
 
 
 def _shown(value: Any, zone: ZoneInfo) -> str:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import email
 import json
 import textwrap
 from datetime import datetime
+from email.message import EmailMessage
+from email.policy import default as default_policy
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -84,6 +87,17 @@ def message_fields(m: dict[str, Any]) -> dict[str, Any]:
         "attachments": json.loads(m["attachments_json"]),
     }
 
+
+
+def own_mail_text(raw: bytes) -> str:
+    """The text part of one of our own stored mails; "" when it cannot be read (the caller shows the rest)."""
+    try:
+        msg = email.message_from_bytes(raw, policy=default_policy)
+        assert isinstance(msg, EmailMessage)
+        body = msg.get_body(("plain",))
+        return str(body.get_content()) if body is not None else ""
+    except Exception:
+        return ""
 
 def render_table(cases: list[Case], zone: ZoneInfo) -> str:
     """The case list as an aligned text table, urgent cases first."""

@@ -11,21 +11,18 @@ This module is what the command and the daemon call. ``footprint`` finds what is
 from __future__ import annotations
 
 import base64
-import email
 import json
 import logging
 import re
 from collections.abc import Collection
 from datetime import datetime, timedelta
-from email.message import EmailMessage
-from email.policy import default as default_policy
 from pathlib import Path
 from typing import Any
 
 from mailbot.blobs import BlobStore
 from mailbot.clock import iso
 from mailbot.config import Rules
-from mailbot.dossier import dossier, message_fields
+from mailbot.dossier import dossier, message_fields, own_mail_text
 from mailbot.privacy.erasure import Erasure, erase
 from mailbot.privacy.footprint import Footprint, find_expired, find_person
 from mailbot.privacy.pseudonyms import Pseudonyms
@@ -121,19 +118,8 @@ def _message(m: dict[str, Any], ref: str | None) -> dict[str, Any]:
 def _outgoing(o: dict[str, Any], ref: str | None) -> dict[str, Any]:
     keep = ("kind", "subject", "status", "not_before", "sent_at", "message_id", "created_at")
     return {"case": ref, "recipients": json.loads(o["recipients_json"]), **{k: o[k] for k in keep}} | {
-        "text": _plain_text(bytes(o["raw"]))
+        "text": own_mail_text(bytes(o["raw"]))
     }
-
-
-def _plain_text(raw: bytes) -> str:
-    """The text part of one of our own mails."""
-    try:
-        msg = email.message_from_bytes(raw, policy=default_policy)
-        assert isinstance(msg, EmailMessage)
-        body = msg.get_body(("plain",))
-        return str(body.get_content()) if body is not None else ""
-    except Exception:  # the export still holds the metadata
-        return ""
 
 
 # --- erasure ---------------------------------------------------------------------------------
