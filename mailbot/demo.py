@@ -263,8 +263,9 @@ def _say(text: str) -> None:
 
 
 def _report(report: RunReport) -> None:
-    outcomes = ", ".join(f"{k}: {v}" for k, v in sorted(report.outcomes.items()))
+    outcomes = ", ".join(f"{k}: {v}" for k, v in sorted(report.outcomes.items()) if k != "sent-copy")
+    copies = f", {report.sent_copies} copies of sent mail filed in Sent" if report.sent_copies else ""
     print(
         f"   mailbot run --once: {report.processed} handled ({outcomes}), {report.quarantined} quarantined, "
-        f"{report.sent} mails sent"
+        f"{report.sent} mails sent{copies}"
     )
