@@ -182,6 +182,8 @@ class CaseDesk:
             self._warn_stranger(case, thread.stranger_of, now)
         self.flag_dispute(case, f"{mail.subject}\n{mail.stripped}", now)
         reply_to = mail if channel == "email" else None
+        # A sender domain posing as ours or our staff's (idn.py): the coordinator is warned in the first mail.
+        warning = lookalike(case.customer.email.rpartition("@")[2], self.rules.known_domains)
         if unsure:
             work.to_customer(case, "ack", "ack_neutral", now, reply_to=reply_to)
             work.to_staff(
@@ -194,6 +196,7 @@ class CaseDesk:
                 guess=CATEGORY_NAMES_NL.get(verdict.category, verdict.category.value),
                 confidence=f"{round(verdict.confidence * 100)} %",
                 explanation=verdict.explanation,
+                sender_warning=warning,
             )
             work.schedule_deadlines(case, now)
             if not work.quiet and case.ack_due is not None:
@@ -228,7 +231,7 @@ class CaseDesk:
             excerpt=mail.stripped,
             rules_fired=", ".join(verdict.rules),
             linked_ref=self.store.case(linked_to).ref if linked_to is not None else "",
-            sender_warning=lookalike(case.customer.email.rpartition("@")[2], self.rules.known_domains),
+            sender_warning=warning,
         )
         work.schedule_deadlines(case, now)
         return case

@@ -286,3 +286,25 @@ def test_a_connection_cut_before_the_250_is_looked_for_not_resent(dovecot, smtp_
     assert [row["status"] for row in store.outbox()] == ["sent", "sent"]
     (case,) = store.cases()
     assert store.case(case.id).ack_sent_at is not None
+
+
+@pytest.mark.parametrize("min_confidence", [0.0, 1.0], ids=["new-case-mail", "triage-mail"])
+def test_a_lookalike_sender_domain_is_flagged_in_the_new_case_mail(
+    dovecot, smtp_sink, tmp_path, min_confidence: float
+) -> None:
+    from dataclasses import replace
+
+    bot = Bot(dovecot, smtp_sink, tmp_path / "data")
+    classification = replace(bot.rules.classification, min_confidence=min_confidence)  # 1.0: a person decides
+    bot.rules = replace(bot.rules, classification=classification)
+    # "exаmple.nl" with a Cyrillic "а": reads as our own domain, is another one.
+    bot.deliver(utf8_mail("directie@exаmple.nl", "Betaling", "Wilt u de factuur vandaag nog betalen? Het is dringend."))
+    bot.deliver(compose_mail("gewoon@example.net", FIRST_LINE, "Klacht", "De surveillant kwam niet."))
+    bot.run_once()
+    notices = {
+        str(m["Subject"]): m.get_body(("plain",)).get_content()
+        for m in bot.received(COORDINATOR)
+        if "Nieuwe" in str(m["Subject"]) or "Kies" in str(m["Subject"])
+    }
+    flagged = [body for body in notices.values() if "Let op:" in body]
+    assert len(flagged) == 1 and "lijkt op example.nl" in flagged[0] and "exаmple.nl" in flagged[0]
