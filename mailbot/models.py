@@ -231,3 +231,28 @@ class OutgoingMail:
     raw: bytes
     not_before: datetime
     automatic: bool
+
+
+@dataclass(frozen=True)
+class MailLogEntry:
+    """What became of one received message."""
+
+    raw_sha256: str
+    key: str
+    outcome: str
+    case_id: int | None
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class QueuedMail:
+    """A row of the outbox that is due for sending."""
+
+    id: int
+    case_id: int | None
+    kind: str
+    message_id: str
+    sender: str
+    recipients: tuple[str, ...]
+    raw: bytes
+    attempts: int

@@ -1,0 +1,84 @@
+"""Timers (due actions) and the agreements made with customers."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from mailbot.clock import from_iso, iso, parse_stored
+from mailbot.models import Agreement, Timer
+from mailbot.store.db import StoreBase, detail_json, json_list
+
+
+class TimerStore(StoreBase):
+    """The timers and agreements tables."""
+
+    def schedule(self, key: str, case_id: int | None, kind: str, due_at: datetime, **detail: Any) -> bool:
+        """Add a timer unless one with this key exists; True when it was added."""
+        cursor = self.db.execute(
+            "INSERT INTO timers (key, case_id, kind, due_at, detail_json) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT(key) DO NOTHING",
+            [key, case_id, kind, iso(due_at), detail_json(detail)],
+        )
+        return cursor.rowcount > 0
+
+    def due_timers(self, now: datetime, limit: int = 100, skip_kinds: Sequence[str] = ()) -> list[Timer]:
+        """Pending timers whose time has come, oldest first (but those of ``skip_kinds``)."""
+        rows = self.db.execute(
+            "SELECT id, key, case_id, kind, due_at, detail_json FROM timers WHERE status = 'pending' "
+            "AND due_at <= ? AND kind NOT IN (SELECT value FROM json_each(?)) ORDER BY due_at, id LIMIT ?",
+            [iso(now), json_list(skip_kinds), limit],
+        ).fetchall()
+        return [Timer(r[0], r[1], r[2], r[3], from_iso(r[4]), json.loads(r[5])) for r in rows]
+
+    def due_timers_of(self, kind: str, now: datetime) -> list[Timer]:
+        """Every pending timer of ``kind`` whose time has come, oldest first: gathered into one mail."""
+        rows = self.db.execute(
+            "SELECT id, key, case_id, kind, due_at, detail_json FROM timers WHERE status = 'pending' "
+            "AND kind = ? AND due_at <= ? ORDER BY due_at, id",
+            [kind, iso(now)],
+        ).fetchall()
+        return [Timer(r[0], r[1], r[2], r[3], from_iso(r[4]), json.loads(r[5])) for r in rows]
+
+    def cancel_timers(self, case_id: int, kinds: Sequence[str], now: datetime) -> int:
+        """Mark a case's pending timers of ``kinds`` cancelled (a complaint that turned out a compliment)."""
+        cursor = self.db.execute(
+            "UPDATE timers SET status = 'cancelled', fired_at = ? WHERE case_id = ? AND status = 'pending' "
+            "AND kind IN (SELECT value FROM json_each(?))",
+            [iso(now), case_id, json_list(kinds)],
+        )
+        return cursor.rowcount
+
+    def finish_timer(self, timer_id: int, status: str, now: datetime) -> None:
+        """Mark a timer done (``fired`` or ``skipped``), in the transaction of its effects."""
+        self.db.execute("UPDATE timers SET status = ?, fired_at = ? WHERE id = ?", [status, iso(now), timer_id])
+
+    def next_timer_at(self) -> datetime | None:
+        """When the next pending timer is due."""
+        row = self.db.execute("SELECT min(due_at) FROM timers WHERE status = 'pending'").fetchone()
+        return parse_stored(row[0]) if row else None
+
+    def timers(self, case_id: int) -> list[dict[str, Any]]:
+        """A case's timers, for the dossier and tests."""
+        rows = self.db.execute(
+            "SELECT kind, due_at, status, fired_at, detail_json FROM timers WHERE case_id = ? ORDER BY due_at, id",
+            [case_id],
+        ).fetchall()
+        return [
+            {"kind": r[0], "due_at": r[1], "status": r[2], "fired_at": r[3], "detail": json.loads(r[4])} for r in rows
+        ]
+
+    def add_agreement(self, case_id: int, text: str, due_date: str, created_by: str, now: datetime) -> int:
+        """Record an agreement with the customer."""
+        row = {"case_id": case_id, "text": text, "due_date": due_date, "created_by": created_by, "created_at": iso(now)}
+        return int(self.db.table("agreements").insert(row).last_rowid or 0)
+
+    def agreements(self, case_id: int) -> list[Agreement]:
+        """A case's agreements in date order."""
+        rows = self.db.execute(
+            "SELECT id, case_id, text, due_date, created_by FROM agreements WHERE case_id = ? ORDER BY due_date, id",
+            [case_id],
+        ).fetchall()
+        return [Agreement(*r) for r in rows]
