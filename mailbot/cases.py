@@ -443,8 +443,8 @@ class CaseDesk:
             if reading.answer == Answer.DISSATISFIED:
                 self._escalate(case, mail, verdict, received_at, now)
             elif reading.answer == Answer.SATISFIED and status in AWAITING_ANSWER:
-                case, _ = work.step(case, "satisfied", sender, now, reason=reading.reason)
-                self.staff.request_improvement_form(case, now)
+                case, step = work.step(case, "satisfied", sender, now, reason=reading.reason)
+                work.step_staff_mail(case, step, now, work.owner_people(case))
             else:
                 # Unclear, or a proposal accepted (the owner still carries it out and confirms
                 # it with #opgelost): the owner decides, nothing changes.

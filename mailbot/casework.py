@@ -62,6 +62,14 @@ class CaseWork:
         self.store.add_event(case.id, name, actor, now, status_from=status.value, status_to=after.value, **detail)
         return self.store.case(case.id), move
 
+    def step_staff_mail(self, case: Case, step: Transition, now: datetime, people: list[Person], **extra: Any) -> None:
+        """Queue the staff mail the lifecycle table names for ``step`` (if any) to ``people``.
+
+        Its kind in the outbox and the event log is the template's name written with hyphens.
+        """
+        if step.staff_mail:
+            self.to_staff(case, step.staff_mail.replace("_", "-"), step.staff_mail, now, people, **extra)
+
     # --- the escalation ladder ------------------------------------------------------------
 
     def escalate(
@@ -87,18 +95,21 @@ class CaseWork:
         to = min(level, next_level(case.level)) if level is not None else next_level(case.level)
         received = format_datetime_nl(start.astimezone(self.calendar.zone))
         if to >= Level.DISPUTE:
-            case, _ = self.step(case, "refer", actor, now, level_from=case.level.label, rules=list(rules))
+            case, move = self.step(case, "refer", actor, now, level_from=case.level.label, rules=list(rules))
             self.store.update_case(
                 case.id, now, level=Level.DISPUTE, category=Category.ESCALATION.value, awaiting_verdict=False
             )
             case = self.store.case(case.id)
-            self.to_customer(case, "referral", "referral", now, reply_to=reply_to, automatic=False, received=received)
-            self.to_staff(case, "notify", "notify_escalation", now, self.staff_for(case), excerpt=excerpt)
+            assert move.customer_mail and move.staff_mail  # the table's mails for the referral
+            self.to_customer(
+                case, "referral", move.customer_mail, now, reply_to=reply_to, automatic=False, received=received
+            )
+            self.to_staff(case, "notify", move.staff_mail, now, self.staff_for(case), excerpt=excerpt)
             return case
         ack_due = self.calendar.deadline(start, self.rules.deadlines.acknowledge)
         solution_due = self.solve_deadline(start, to)
         owner = self.owner_for_level(to) or case.owner_email
-        case, _ = self.step(
+        case, move = self.step(
             case,
             "escalate",
             actor,
@@ -124,8 +135,11 @@ class CaseWork:
             awaiting_verdict=False,
         )
         case = self.store.case(case.id)
-        self.to_customer(case, "ack", "ack_escalation", now, reply_to=reply_to, automatic=automatic, received=received)
-        self.to_staff(case, "notify", "notify_escalation", now, self.staff_for(case), excerpt=excerpt)
+        assert move.customer_mail and move.staff_mail  # the table's mails for an escalation
+        self.to_customer(
+            case, "ack", move.customer_mail, now, reply_to=reply_to, automatic=automatic, received=received
+        )
+        self.to_staff(case, "notify", move.staff_mail, now, self.staff_for(case), excerpt=excerpt)
         self.schedule_deadlines(case, now, start=start)
         return case
 

@@ -43,7 +43,8 @@ class Trigger(enum.StrEnum):
 class Transition:
     """One allowed step: from which states, to which, set off by whom, and the mail it sends.
 
-    ``to`` None keeps the status. ``customer_mail`` and ``staff_mail`` name templates.
+    ``to`` None keeps the status. ``customer_mail`` and ``staff_mail`` name templates: the code
+    that takes the step sends them (casework, commands/, timers), reading them from here.
     """
 
     name: str
@@ -164,6 +165,14 @@ def transition(name: str, status: Status) -> Transition:
     if status not in step.sources:
         raise NotAllowed(f"Dat kan niet bij een dossier met status '{STATUS_NAMES_NL[status]}'.")
     return step
+
+
+def staff_mail(name: str) -> str:
+    """The template of the staff mail the transition ``name`` sends (a timer's, taken without a step)."""
+    template = BY_NAME[name].staff_mail
+    if template is None:
+        raise KeyError(f"transition {name} declares no staff mail")
+    return template
 
 
 def next_status(step: Transition, status: Status) -> Status:

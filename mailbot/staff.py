@@ -4,40 +4,27 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import datetime, time
+from datetime import datetime
 from typing import Any
 
 from mailbot.authentication import AuthVerdict, authenticate
 from mailbot.casework import CaseWork
-from mailbot.clock import iso
-from mailbot.commands import Agreement, Command, CommandBlock, CommandError, describe, help_text, parse_commands
+from mailbot.commands import (
+    COMMANDS,
+    Act,
+    CommandBlock,
+    CommandError,
+    Settle,
+    describe,
+    help_text,
+    in_order,
+    parse_commands,
+)
 from mailbot.config import Person
-from mailbot.lifecycle import NotAllowed, Status, next_status, transition
-from mailbot.models import Address, Case, Category, Direction, Level, ParsedMail, Quarantine, Role, SubjectType, Verdict
+from mailbot.lifecycle import NotAllowed, Status, transition
+from mailbot.models import Address, Case, Direction, ParsedMail, Quarantine, Role, Verdict
 from mailbot.thread import STAFF_REPLY_ADDRESS, ThreadMatch
 
-# The transition each command takes; the others change no status.
-STEP_OF = {
-    "eigenaar": "assign",
-    "team": "assign",
-    "urgent": "classify",
-    "type": "classify",
-    "status": "set-status",
-    "oplossing": "propose-solution",
-    "opgelost": "solve",
-    "gesprek": "meeting",
-    "afspraak": "agreement",
-    "verbeter": "improvement",
-    "sluiten": "close",
-    "soort": "reclassify",
-    "escaleren": "escalate",
-    "tevreden": "satisfied",
-}
-# Commands that set the case's facts without mail to the customer: applied first in a block, so
-# that the mail #soort and #escaleren send reflects #urgent, #type, #team; the steps after them last.
-FACTS = ("eigenaar", "team", "urgent", "type", "status", "verbeter")
-VERDICTS = ("soort", "escaleren")
-REGISTER = ("telefonisch", "post")
 FORM_FIELDS = {
     "afhandeling": "handling",
     "handling": "handling",
@@ -50,7 +37,6 @@ FORM_FIELDS = {
 _FORM_LINE = re.compile(r"^\s*(?P<key>[A-Za-z]+)\s*:\s*(?P<value>.*)$")
 
 Register = Callable[[ParsedMail, Verdict, Address, str, datetime, datetime], Case]
-Settle = Callable[[Case, Category, str, datetime], Case]
 
 
 class StaffDesk:
@@ -107,14 +93,15 @@ class StaffDesk:
             )
             self._answer(case, sender, now, done=[], errors=errors)
             return
-        done = [self._apply(case, cmd, block, sender, now) for cmd in in_order(block.commands)]
+        act = Act(self.work, self.settle, sender, now)
+        done = [COMMANDS[cmd.name].apply(self.store.case(case.id), cmd, act) for cmd in in_order(block.commands)]
         self._answer(case, sender, now, done=done, errors=[])
 
     def new_mail(self, mail: ParsedMail, verdict: Verdict, received_at: datetime, now: datetime) -> int | None:
         """Staff writing to the bot outside any case: registers a phone or paper complaint, else None."""
         block = parse_commands(mail.stripped, rules=self.rules, now=now)
         first = block.commands[0] if block.commands else None
-        if first is None or first.name not in REGISTER or not block.ok:
+        if first is None or not COMMANDS[first.name].registers or not block.ok:
             return None
         trusted = self._trusted(mail)
         if not trusted.ok:
@@ -131,13 +118,10 @@ class StaffDesk:
         errors = self._check(case, rest)
         done = [describe(first)]
         if not errors:
-            done += [self._apply(self.store.case(case.id), cmd, rest, sender, now) for cmd in rest.commands]
+            act = Act(self.work, self.settle, sender, now)
+            done += [COMMANDS[cmd.name].apply(self.store.case(case.id), cmd, act) for cmd in rest.commands]
         self._answer(self.store.case(case.id), sender, now, done=done, errors=errors)
         return case.id
-
-    def request_improvement_form(self, case: Case, now: datetime) -> None:
-        """On closing: ask the owner how it went (verbeterformulier); the reply is stored on the case."""
-        self.work.to_staff(case, "improvement-request", "improvement_request", now, self.work.owner_people(case))
 
     # --- commands -------------------------------------------------------------------------
 
@@ -145,7 +129,8 @@ class StaffDesk:
         """All-or-nothing: every command must be allowed in the status the ones before it leave."""
         status, errors = Status(case.status), []
         for cmd in in_order(block.commands):
-            if cmd.name in REGISTER:
+            spec = COMMANDS[cmd.name]
+            if spec.registers:
                 errors.append(
                     CommandError(
                         cmd.line,
@@ -156,107 +141,12 @@ class StaffDesk:
                 )
                 continue
             try:
-                step = transition(STEP_OF[cmd.name], status)
+                transition(spec.transition().name, status)
             except NotAllowed as exc:
                 errors.append(CommandError(cmd.line, cmd.raw, str(exc)))
                 continue
-            if cmd.name == "status":
-                status = Status(str(cmd.value))
-            elif cmd.name == "soort" and cmd.value == Category.COMPLIMENT:
-                status = Status.CLOSED  # a compliment is thanked and closed
-            elif cmd.name == "escaleren" and case.level >= Level.APPEAL:
-                status = Status.REFERRED  # past the last internal stage: the referral
-            else:
-                status = next_status(step, status)
+            status = spec.status_after(cmd.value, case, status)
         return errors
-
-    def _apply(self, case: Case, cmd: Command, block: CommandBlock, actor: str, now: datetime) -> str:
-        work, value = self.work, cmd.value
-        case = self.store.case(case.id)
-        if cmd.name == "soort":
-            assert isinstance(value, Category)
-            self.settle(case, value, actor, now)
-            return describe(cmd)
-        if cmd.name == "escaleren":
-            # The new level's terms count from the customer's last mail: their dissatisfaction
-            # (an answer mailbot could not read, a call noted on the case) arrived then.
-            start, words = self.work.last_customer_mail(case)
-            rules = (f"#escaleren door {actor}",)
-            self.work.escalate(case, actor, now, start, excerpt=words, rules=rules, automatic=False)
-            return describe(cmd)
-        detail: dict[str, Any] = {"command": cmd.raw}
-        if cmd.name == "eigenaar":
-            assert isinstance(value, str)
-            team = next(
-                (k for k, t in self.rules.teams.items() if value in {m.email for m in t.members}), case.owner_team
-            )
-            self.store.update_case(case.id, now, owner_email=value, owner_team=team)
-        elif cmd.name == "team":
-            self.store.update_case(case.id, now, owner_team=value, owner_email=None)
-        elif cmd.name == "urgent":
-            self.store.update_case(case.id, now, urgent=bool(value))
-        elif cmd.name == "type":
-            assert isinstance(value, SubjectType)
-            self.store.update_case(case.id, now, subject_type=value.value)
-        elif cmd.name == "status":
-            self.store.update_case(case.id, now, status=str(value))
-        elif cmd.name in ("oplossing", "opgelost") and value:
-            self.store.update_case(case.id, now, solution=str(value))
-        elif cmd.name == "afspraak":
-            assert isinstance(value, Agreement)
-            self.store.add_agreement(case.id, value.text, value.due.isoformat(), actor, now)
-        elif cmd.name == "gesprek":
-            assert isinstance(value, datetime)
-            detail["at"] = iso(value)
-        elif cmd.name == "verbeter":
-            detail["suggestion"] = str(value)
-        case, step = work.step(case, STEP_OF[cmd.name], actor, now, **detail)
-        self._follow_through(case, cmd, actor, now)
-        if step.customer_mail:
-            extra = self._mail_extra(case, cmd)
-            work.to_customer(case, cmd.name, step.customer_mail, now, automatic=False, **extra)
-        return describe(cmd)
-
-    def _follow_through(self, case: Case, cmd: Command, actor: str, now: datetime) -> None:
-        """What a command sets in motion beyond its own mail: timers, forms, alerts."""
-        work, policy = self.work, self.rules.policy
-        if cmd.name == "opgelost":
-            self.store.update_case(case.id, now, solved_at=now)
-            due = work.morning_after(now, policy.satisfaction_check_after)
-            self.store.schedule(f"{case.id}:satisfaction-check:{iso(now)}", case.id, "satisfaction-check", due)
-        elif cmd.name == "afspraak":
-            assert isinstance(cmd.value, Agreement)
-            local = datetime.combine(cmd.value.due, time(0, 0), tzinfo=work.calendar.zone)
-            due = work.calendar.at_opening(local)
-            self.store.schedule(
-                f"{case.id}:agreement-due:{cmd.value.due}:{cmd.value.text[:40]}",
-                case.id,
-                "agreement-due",
-                due,
-                text=cmd.value.text,
-                date=cmd.value.due.isoformat(),
-            )
-        elif cmd.name in ("sluiten", "tevreden"):
-            self.request_improvement_form(case, now)
-        elif cmd.name in ("eigenaar", "team"):
-            work.to_staff(case, "assigned", "assigned", now, work.owner_people(case), assigned_by=actor)
-        elif cmd.name == "urgent" and cmd.value is True:
-            work.to_staff(
-                case,
-                "urgent",
-                "notify_new",
-                now,
-                [*work.owner_people(case), self.rules.director],
-                excerpt=f"Dit dossier is door {actor} als urgent gemarkeerd.",
-            )
-
-    def _mail_extra(self, case: Case, cmd: Command) -> dict[str, Any]:
-        if cmd.name == "gesprek":
-            assert isinstance(cmd.value, datetime)
-            return {"meeting_at": describe(cmd).removeprefix("Gesprek gepland op ")}
-        if cmd.name == "afspraak":
-            return {"agreements": self.store.agreements(case.id)}
-        return {"solution": case.solution or ""}
 
     def _answer(self, case: Case, to: str, now: datetime, *, done: list[str], errors: list[CommandError]) -> None:
         """Tell the staff member what was done, or why nothing was."""
@@ -288,11 +178,6 @@ class StaffDesk:
             if kind is not None:
                 return kind
         return None
-
-
-def in_order(commands: tuple[Command, ...]) -> list[Command]:
-    """The order commands are checked and applied in: the facts, then the verdict, then the steps after it."""
-    return sorted(commands, key=lambda c: 0 if c.name in FACTS else 1 if c.name in VERDICTS else 2)
 
 
 def parse_improvement_form(text: str) -> dict[str, str]:

@@ -16,7 +16,7 @@ from typing import Any
 from mailbot.casework import CaseWork, reminder_moment
 from mailbot.clock import iso
 from mailbot.config import PolicyRules, Span
-from mailbot.lifecycle import ACTIVE, Status
+from mailbot.lifecycle import ACTIVE, Status, staff_mail
 from mailbot.logs import log_failure
 from mailbot.models import Address, Case, Category, Timer
 from mailbot.workdays import WorkCalendar, format_date_nl, format_datetime_nl
@@ -165,10 +165,11 @@ class TimerDesk:
             "deadline": format_date_nl(current.astimezone(work.calendar.zone)),
         }
         if what == "reminder":
-            work.to_staff(case, "deadline-reminder", "deadline_reminder", now, work.owner_people(case), **extra)
+            people = work.owner_people(case)
+            work.to_staff(case, "deadline-reminder", staff_mail("deadline-reminder"), now, people, **extra)
         else:
             people = [self.rules.coordinator, *work.owner_people(case)]
-            work.to_staff(case, "deadline-passed", "deadline_passed", now, people, **extra)
+            work.to_staff(case, "deadline-passed", staff_mail("deadline-passed"), now, people, **extra)
         self.store.add_event(case.id, f"deadline-{what}", "timer", now, deadline=which, due=iso(current))
         return True
 
@@ -186,8 +187,9 @@ class TimerDesk:
             work.schedule_interim_update(case, moved)
             self.store.add_event(case.id, "interim-update-moved", "timer", now, to=iso(moved))
             return False
-        work.step(case, "interim-update", "timer", now)
-        work.to_customer(case, "interim-update", "interim_update", now, automatic=False)
+        _, step = work.step(case, "interim-update", "timer", now)
+        assert step.customer_mail
+        work.to_customer(case, "interim-update", step.customer_mail, now, automatic=False)
         work.schedule_interim_update(case, work.morning_after(now, policy.interim_update_every))
         return True
 
@@ -213,7 +215,7 @@ class TimerDesk:
         work.to_staff(
             case,
             "agreement-due",
-            "agreement_due",
+            staff_mail("agreement-due"),
             now,
             work.owner_people(case),
             text=timer.detail.get("text", ""),

@@ -1,0 +1,73 @@
+"""Staff commands (`#eigenaar`, `#gesprek dinsdag 14:00`, ...) at the top of a note: parsed, not applied."""
+
+from __future__ import annotations
+
+import difflib
+from datetime import datetime
+
+from mailbot.commands.base import Command, CommandBlock, CommandError
+from mailbot.commands.registry import ALIASES, COMMANDS, CONFLICTS, REGISTRY
+from mailbot.commands.values import Invalid, ParseContext
+from mailbot.config import Rules
+
+
+def parse_commands(text: str, *, rules: Rules, now: datetime) -> CommandBlock:
+    """Split ``text`` into the `#` command lines at its top and the note below them."""
+    if now.tzinfo is None or now.utcoffset() is None:
+        raise ValueError(f"timezone-aware datetime required, got {now!r}")
+    lines = text.splitlines()
+    start = next((i for i, line in enumerate(lines) if line.strip()), len(lines))
+    end = start
+    while end < len(lines) and lines[end].lstrip().startswith("#"):
+        end += 1
+    note = "\n".join(lines[end:] if end > start else lines).strip()
+    commands: list[Command] = []
+    errors: list[CommandError] = []
+    for number in range(start + 1, end + 1):
+        raw = lines[number - 1].strip()
+        head, _, arg = raw[1:].strip().partition(" ")
+        used = head.lower().rstrip(":")
+        name = ALIASES.get(used)
+        if name is None:
+            errors.append(CommandError(number, raw, _unknown(head)))
+            continue
+        spec = COMMANDS[name]
+        try:
+            value = spec.parse(arg.strip(), ParseContext(rules, now, note, used))
+        except Invalid as exc:
+            errors.append(CommandError(number, raw, str(exc)))
+            continue
+        if not spec.repeatable and any(c.name == name for c in commands):
+            errors.append(CommandError(number, raw, f"U schrijft twee keer #{name}. Gebruik #{name} maar één keer."))
+            continue
+        commands.append(Command(name, raw, number, value))
+    names = {c.name for c in commands}
+    for a, b in CONFLICTS:
+        if a in names and b in names:
+            second = max((c for c in commands if c.name in (a, b)), key=lambda c: c.line)
+            errors.append(CommandError(second.line, second.raw, f"#{a} en #{b} gaan niet samen. Kies er één."))
+    return CommandBlock(tuple(commands), tuple(sorted(errors, key=lambda e: e.line)), note)
+
+
+def describe(cmd: Command) -> str:
+    """Confirm in Dutch what ``cmd`` was understood to mean, e.g. the exact date of a meeting."""
+    return COMMANDS[cmd.name].describe(cmd.value)
+
+
+def in_order(commands: tuple[Command, ...]) -> list[Command]:
+    """The order commands are checked and applied in: by phase (facts, verdict, steps), else as written."""
+    return sorted(commands, key=lambda c: COMMANDS[c.name].phase)
+
+
+def help_text() -> str:
+    """The list of commands in Dutch, to send with a reply about a mistake."""
+    rows = [f"{c.usage}  {c.help}" + "".join(f" (ook #{a})" for a in c.aliases[-1:]) for c in REGISTRY]
+    return "U kunt deze opdrachten bovenaan uw antwoord zetten, elk op een eigen regel:\n\n" + "\n".join(rows)
+
+
+def _unknown(head: str) -> str:
+    if not head:
+        return "Na het teken # staat geen opdracht."
+    close = difflib.get_close_matches(head.lower(), ALIASES, n=1, cutoff=0.6)
+    hint = f" Bedoelt u #{close[0]}?" if close else " Hieronder ziet u welke opdrachten er zijn."
+    return f"Onbekende opdracht '#{head}'.{hint}"

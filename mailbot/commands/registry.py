@@ -1,0 +1,45 @@
+"""The staff commands, in the order the help lists them. A new command: one module, one line here."""
+
+from __future__ import annotations
+
+from mailbot.commands.agreement import AgreementCommand
+from mailbot.commands.base import StaffCommand
+from mailbot.commands.category import CategoryCommand
+from mailbot.commands.close import Close
+from mailbot.commands.escalate import Escalate
+from mailbot.commands.improve import Improve
+from mailbot.commands.letter import Letter
+from mailbot.commands.meeting import Meeting
+from mailbot.commands.owner import Owner
+from mailbot.commands.phone import Phone
+from mailbot.commands.satisfied import Satisfied
+from mailbot.commands.solution import Solution
+from mailbot.commands.solved import Solved
+from mailbot.commands.status import StatusCommand
+from mailbot.commands.subject_type import SubjectTypeCommand
+from mailbot.commands.team import Team
+from mailbot.commands.urgent import Urgent
+
+REGISTRY: tuple[StaffCommand, ...] = (
+    Owner(),
+    Team(),
+    Urgent(),
+    SubjectTypeCommand(),
+    CategoryCommand(),
+    Escalate(),
+    Satisfied(),
+    StatusCommand(),
+    Solution(),
+    Solved(),
+    Meeting(),
+    AgreementCommand(),
+    Improve(),
+    Close(),
+    Phone(),
+    Letter(),
+)
+COMMANDS: dict[str, StaffCommand] = {c.name: c for c in REGISTRY}
+# Every name a command may be written with -> its canonical name.
+ALIASES: dict[str, str] = {a: c.name for c in REGISTRY for a in (c.name, *c.aliases)}
+# Pairs that contradict each other in one block.
+CONFLICTS: tuple[tuple[str, str], ...] = tuple((c.name, other) for c in REGISTRY for other in c.conflicts)
