@@ -1,0 +1,267 @@
+"""The schema of rules.yaml: frozen dataclasses, each field's default the one default of its key.
+
+load.py reads rules.yaml into these; a key left out of the file takes the field's default here,
+and a section's allowed keys are its fields (where the names match), so a new key is added once.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, time, timedelta
+from pathlib import Path
+
+from mailbot.models import Level, SubjectType
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+ROLES = ("formal", "first_line")
+LIBERATION_DAY_MODES = ("every_year", "lustrum", "never")
+BACKFILL_MODES = ("answer", "register")
+SPAN_UNITS = {
+    "working day": "working_days",
+    "working days": "working_days",
+    "werkdag": "working_days",
+    "werkdagen": "working_days",
+    "day": "days",
+    "days": "days",
+    "dag": "days",
+    "dagen": "days",
+    "week": "weeks",
+    "weeks": "weeks",
+    "weken": "weeks",
+}
+EMAIL_RE = re.compile(r"^[^@\s<>()\[\],;:\"]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")
+
+
+@dataclass(frozen=True)
+class CalendarRules:
+    """When the organisation works: the basis of every deadline.
+
+    ``working_days`` holds ISO weekday numbers minus one (0 = Monday).
+    ``liberation_day`` is ``every_year`` (as the Algemene termijnenwet counts 5 May),
+    ``lustrum`` (only every fifth year, as the ``holidays`` package does) or ``never``.
+    """
+
+    timezone: str = "Europe/Amsterdam"
+    working_days: frozenset[int] = frozenset({0, 1, 2, 3, 4})
+    office_hours: tuple[time, time] = (time(8, 30), time(17, 0))
+    sending_hours: tuple[time, time] | None = None
+    closure_days: frozenset[date] = frozenset()
+    good_friday: bool = True
+    liberation_day: str = "every_year"
+
+
+@dataclass(frozen=True)
+class Span:
+    """A length of time as the policy states it: ``3 working days``, ``2 weeks``."""
+
+    amount: int
+    unit: str  # "working_days" | "days" | "weeks"
+
+    def __str__(self) -> str:
+        return f"{self.amount} {self.unit.replace('_', ' ')}"
+
+
+@dataclass(frozen=True)
+class Person:
+    """A named member of staff."""
+
+    email: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Team:
+    """A team that owns cases; ``keywords`` route compliments to it."""
+
+    key: str
+    name: str
+    email: str
+    manager: str | None
+    members: tuple[Person, ...]
+    keywords: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One classification rule; see rules.yaml for what each field means."""
+
+    name: str
+    weight: int = 1
+    phrases: tuple[str, ...] = ()
+    patterns: tuple[re.Pattern[str], ...] = ()
+    category: str | None = None
+    urgent: bool = False
+    subject_type: SubjectType | None = None
+    level: Level | None = None
+    when_answered: bool = False
+    to_role: str | None = None
+    at_level: Level | None = None
+    negate: bool = True
+
+
+@dataclass(frozen=True)
+class Classification:
+    """The ordered rules and the signs of automatic mail."""
+
+    min_score: int
+    auto_subjects: tuple[re.Pattern[str], ...]
+    auto_senders: tuple[re.Pattern[str], ...]
+    rules: tuple[Rule, ...]
+    # Below this confidence (0-1) a person decides the category: the case opens with a neutral
+    # acknowledgement and the coordinator is asked (issue 10, "unsure means a person decides").
+    min_confidence: float = 0.6
+
+
+@dataclass(frozen=True)
+class BackfillRules:
+    """What a first start does with mail that was already waiting (backlog.py).
+
+    ``answer``: every waiting mail is handled as usual. ``register``: waiting mail that arrived
+    more than ``older_than_days`` days before the first start becomes a case without any mail to
+    the customer or staff; the coordinator gets the list in one mail.
+    """
+
+    mode: str = "answer"
+    older_than_days: int = 14
+
+
+@dataclass(frozen=True)
+class MailboxRules:
+    """IMAP folder names and how to wait for new mail."""
+
+    inbox: str = "INBOX"
+    processed: str = "Verwerkt"
+    quarantine: str = "Quarantaine"
+    idle_seconds: int = 1500
+    poll_seconds: int = 60
+    # During IDLE, prove the connection alive this often (DONE, NOOP, IDLE): a silent drop shows no error.
+    keepalive_seconds: int = 120
+    backfill: BackfillRules = BackfillRules()
+    # How mailbot learns after a crash whether a mail it was handing over went out (sentcheck.py):
+    # "bcc" (each mail also goes to the bot's own address; the copy is filed in ``sent``), "server"
+    # (the server files SMTP mail in its Sent folder itself: Gmail), or "none" (resend: at least once).
+    sent_copies: str = "none"
+    # The folder with the copies of sent mail; empty: the server's \Sent folder (RFC 6154), else "Sent".
+    sent: str = ""
+    # A copy may take a moment to arrive: a mail in doubt is looked for no sooner than this.
+    sent_check_after_seconds: int = 120
+
+
+SENT_COPIES = ("bcc", "server", "none")
+
+
+@dataclass(frozen=True)
+class CaseRules:
+    """Case references and the limits on what a message may be."""
+
+    reference_prefix: str = "KL"
+    auto_reply_window: timedelta = timedelta(minutes=60)
+    max_message_bytes: int = 25 * 1024 * 1024
+    max_attachments: int = 25
+    # A flood of broken mail must not become a flood of notices to the coordinator.
+    quarantine_notices_per_hour: int = 10
+
+
+@dataclass(frozen=True)
+class SecurityRules:
+    """Whom to believe: the authserv-ids of the organisation's own mail servers (RFC 8601 §5).
+
+    Staff commands are obeyed only from a staff address whose mail our server authenticated;
+    ``require_authentication: false`` switches that off for a mail system without
+    Authentication-Results (then anyone who can forge a staff From header can command).
+    """
+
+    authserv_ids: tuple[str, ...] = ()
+    require_authentication: bool = True
+    # Reply-To: a per-case address (klacht+<ref>.<token>@...) where the mail system has plus-addressing.
+    reply_addresses: bool = False
+
+
+@dataclass(frozen=True)
+class Deadlines:
+    """The policy's promises; ``solve_appeal`` is the time the director has for an appeal."""
+
+    acknowledge: Span
+    solve: Span
+    solve_appeal: Span
+
+
+@dataclass(frozen=True)
+class PolicyRules:
+    """The complaint policy's cadence and texts (the lifecycle after the acknowledgement)."""
+
+    reminder_before: Span = Span(2, "working_days")
+    interim_update_after: Span = Span(5, "working_days")
+    interim_update_every: Span = Span(5, "working_days")
+    satisfaction_check_after: Span = Span(3, "working_days")
+    digest_time: time | None = time(8, 0)
+    satisfied_phrases: tuple[str, ...] = ("ja", "tevreden", "opgelost", "prima", "akkoord", "yes")
+    dissatisfied_phrases: tuple[str, ...] = ("nee", "niet tevreden", "ontevreden", "niet opgelost", "no")
+    disputes_committee: str = ""
+    behaviour_meeting: bool = True
+
+
+@dataclass(frozen=True)
+class PrivacyRules:
+    """How long personal data is kept (AVG/GDPR): closed and referred cases are anonymised
+    ``retention_days`` after they ended; None keeps them until `mailbot privacy erase`."""
+
+    retention_days: int | None = None
+
+
+@dataclass(frozen=True)
+class Rules:
+    """Everything rules.yaml says, validated."""
+
+    source: str
+    organisation: str
+    domain: str
+    signature: str
+    addresses: Mapping[str, str]
+    bot_address: str
+    coordinator: Person
+    director: Person
+    teams: Mapping[str, Team]
+    default_team: str
+    by_type: Mapping[SubjectType, str]
+    compliments_team: str
+    deadlines: Deadlines
+    calendar: CalendarRules
+    mailbox: MailboxRules
+    cases: CaseRules
+    classification: Classification
+    policy: PolicyRules = PolicyRules()
+    security: SecurityRules = SecurityRules()
+    privacy: PrivacyRules = PrivacyRules()
+    # The admin's mail templates: `templates:` in rules.yaml, relative to the file; default templates/ beside it.
+    template_dir: Path = Path("templates")
+
+    @property
+    def staff(self) -> frozenset[str]:
+        """Every address that speaks for the organisation."""
+        emails = {self.coordinator.email, self.director.email, self.bot_address}
+        emails.update(self.addresses)
+        for team in self.teams.values():
+            emails.add(team.email)
+            emails.update(m.email for m in team.members)
+            if team.manager:
+                emails.add(team.manager)
+        return frozenset(emails)
+
+    @property
+    def known_domains(self) -> tuple[str, ...]:
+        """Domains a lookalike sender may pose as (idn.lookalike): ours and our staff's."""
+        return tuple(sorted({self.domain.lower(), *(e.rpartition("@")[2] for e in self.staff)}))
+
+    def person_name(self, email: str) -> str:
+        """The display name of a member of staff, or the address itself."""
+        for team in self.teams.values():
+            for member in team.members:
+                if member.email == email:
+                    return member.name
+        for person in (self.coordinator, self.director):
+            if person.email == email:
+                return person.name
+        return email
