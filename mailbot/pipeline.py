@@ -17,6 +17,7 @@ from mailbot.classify import auto_reason, classify
 from mailbot.clock import Clock
 from mailbot.compose import Composer
 from mailbot.config import Rules
+from mailbot.lifecycle import mail_templates
 from mailbot.logs import about, log_failure, redacted
 from mailbot.models import Address, OutgoingMail, Quarantine
 from mailbot.msgid import is_forged, load_secret
@@ -30,19 +31,37 @@ from mailbot.workdays import WorkCalendar, format_datetime_nl
 
 log = logging.getLogger("mailbot.pipeline")
 
-# The templates every configuration needs; checked at start-up.
-TEMPLATES = (
-    "ack_complaint",
-    "ack_escalation",
-    "compliment_thanks",
-    "compliment_forward",
-    "notify_new",
-    "notify_escalation",
-    "notify_stranger",
-    "quarantine_notice",
-    "failure_notice",
-    "late_deadlines",
-    "backfill_registered",
+# Every mail template the code sends: the lifecycle table's mails and those the code names itself
+# (cases, staff desk, commands, timers, notices). Each must be in the folder; every *.j2 there must
+# render (compose.Composer.check): at start-up, in `mailbot check-config` and on reload.
+# tests/test_templates.py fails when the code names a template this list lacks.
+TEMPLATES = tuple(
+    sorted(
+        mail_templates()
+        | {
+            "ack_complaint",
+            "ack_escalation",
+            "ack_neutral",
+            "answer_read",
+            "backfill_registered",
+            "command_result",
+            "complaint_recorded",
+            "compliment_forward",
+            "compliment_thanks",
+            "digest",
+            "dispute_flag",
+            "failure_notice",
+            "late_deadlines",
+            "notify_escalation",
+            "notify_followup",
+            "notify_new",
+            "notify_reply",
+            "notify_stranger",
+            "quarantine_notice",
+            "triage_request",
+            "verdict_reminder",
+        }
+    )
 )
 # A reason quotes the exception, which may quote the message: enough to act on, no more.
 _MAX_REASON = 500

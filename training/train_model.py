@@ -32,8 +32,10 @@ sys.path.insert(0, str(ROOT))
 from mailbot.classify import auto_reason, read_mail  # noqa: E402
 from mailbot.config import load_rules  # noqa: E402
 from mailbot.judgement.corpus import default_corpus, load_labels, split  # noqa: E402
+from mailbot.judgement.decide import RuleOutcome  # noqa: E402
 from mailbot.judgement.evaluate import load_mail  # noqa: E402
 from mailbot.judgement.model import MODEL_FILE, features  # noqa: E402
+from mailbot.judgement.signals import Signals  # noqa: E402
 from mailbot.models import SubjectType  # noqa: E402
 
 OWN_MAILS = ROOT / "tests" / "mails" / "judgement"
@@ -53,6 +55,12 @@ class Example:
     category: str
     urgent: bool
     subject_type: str | None
+    # What the whole decision (decide.judge) reads, and where the mail came from ("dev" or "own").
+    signals: Signals | None = None
+    outcome: RuleOutcome | None = None
+    min_score: int = 1
+    source: str = "dev"
+    file: str = ""
 
 
 def rules_for(name: str):  # type: ignore[no-untyped-def]
@@ -66,11 +74,11 @@ GEMEENTE = load_rules(ROOT / "examples" / "gemeente" / "rules.yaml")
 
 def examples() -> list[Example]:
     """The development part and our own mails, as examples (automatic mail left out: headers decide it)."""
-    sets = [(default_corpus(), split(load_labels(default_corpus()), "dev"))]
+    sets = [("dev", default_corpus(), split(load_labels(default_corpus()), "dev"))]
     if (OWN_MAILS / "labels.json").exists():
-        sets.append((OWN_MAILS, load_labels(OWN_MAILS)))
+        sets.append(("own", OWN_MAILS, load_labels(OWN_MAILS)))
     out = []
-    for folder, labels in sets:
+    for source, folder, labels in sets:
         for label in labels:
             if label.category == "auto":
                 continue
@@ -88,6 +96,11 @@ def examples() -> list[Example]:
                     category=label.category,
                     urgent=label.urgent,
                     subject_type=label.subject_type,
+                    signals=signals,
+                    outcome=outcome,
+                    min_score=rules.classification.min_score,
+                    source=source,
+                    file=label.file,
                 )
             )
     return out
@@ -99,7 +112,8 @@ def fit(x, y, c: float, balanced: bool = False) -> LogisticRegression:  # type: 
     return model
 
 
-MIN_DF = 2  # an n-gram seen in one training mail only is that mail's, not the language's
+GRID_C = [0.3, 1.0, 3.0]
+MIN_DF = 3  # an n-gram seen in one or two training mails is those mails', not the language's
 
 
 def frequent(feats: list[dict[str, float]]) -> list[dict[str, float]]:
@@ -135,11 +149,12 @@ def _target(data: list[Example], head: str) -> tuple[list[int], list[str]]:
     return typed, [str(data[i].subject_type) for i in typed]
 
 
-def tune(data: list[Example]) -> tuple[dict[str, float], dict[str, float]]:
+def tune(data: list[Example], quiet: bool = False) -> tuple[dict[str, float], dict[str, float]]:
     """Choose C per head and the mixing weights on out-of-fold predictions."""
+    say = (lambda *_: None) if quiet else print
     best_c: dict[str, float] = {}
     mix: dict[str, float] = {}
-    grid_c = [0.3, 1.0, 3.0]
+    grid_c = GRID_C
     # category
     scored = []
     for c in grid_c:
@@ -166,8 +181,8 @@ def tune(data: list[Example]) -> tuple[dict[str, float], dict[str, float]]:
         return float(-logp[np.arange(len(truth)), truth].mean())
 
     mix["temperature"] = min((round(t, 2) for t in np.arange(0.5, 5.01, 0.1)), key=nll)
-    print(f"category temperature {mix['temperature']}")
-    print(
+    say(f"category temperature {mix['temperature']}")
+    say(
         f"category: C={top[1]} rules x{top[2]}: out-of-fold accuracy {top[3]:.1%}, recalls "
         + ", ".join(f"{c} {r:.1%}" for c, r in zip(CATS, top[4], strict=True))
     )
@@ -181,7 +196,7 @@ def tune(data: list[Example]) -> tuple[dict[str, float], dict[str, float]]:
             scored.append((acc, c, alpha))
     top_t = max(scored, key=lambda s: (s[0], -s[2]))
     best_c["subject_type"], mix["type_rules"] = top_t[1], top_t[2]
-    print(f"subject type: C={top_t[1]} rules x{top_t[2]}: out-of-fold accuracy {top_t[0]:.1%}")
+    say(f"subject type: C={top_t[1]} rules x{top_t[2]}: out-of-fold accuracy {top_t[0]:.1%}")
     # urgency: recall first (>= 90 %), then precision
     scored_u = []
     for c in grid_c:
@@ -197,7 +212,7 @@ def tune(data: list[Example]) -> tuple[dict[str, float], dict[str, float]]:
             scored_u.append((min(recall, 0.9) + precision / 10, c, beta, threshold, recall, precision))
     top_u = max(scored_u, key=lambda s: (s[0], -s[2]))
     best_c["urgent"], mix["urgent_rule"], mix["urgent_threshold"] = top_u[1], top_u[2], top_u[3]
-    print(
+    say(
         f"urgency: C={top_u[1]} rule +{top_u[2]} threshold {top_u[3]}: out-of-fold recall {top_u[4]:.1%} "
         f"precision {top_u[5]:.1%}"
     )
