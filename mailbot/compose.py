@@ -16,7 +16,7 @@ from email.utils import format_datetime
 from pathlib import Path
 from typing import Any
 
-from jinja2 import FileSystemLoader, StrictUndefined
+from jinja2 import ChainableUndefined, Environment, FileSystemLoader, StrictUndefined, TemplateSyntaxError, Undefined
 from jinja2.sandbox import SandboxedEnvironment
 
 from mailbot.config import Rules
@@ -41,6 +41,8 @@ _PLAIN_ADDRESS = re.compile(rf"{_ATEXT}(?:\.{_ATEXT})*@[A-Za-z0-9-]+(?:\.[A-Za-z
 # A "name <addr>", or a word, longer than this is folded or encoded: no line passes 998 characters.
 _LONGEST = 900
 _UTF8 = Charset("utf-8")
+# Template folders (with every file's stamp) that Composer.check found sound.
+_CHECKED: set[tuple[str, tuple[tuple[str, int, int], ...], tuple[str, ...]]] = set()
 
 
 class TemplateError(Exception):
@@ -55,6 +57,7 @@ class Composer:
 
     def __init__(self, template_dir: Path, rules: Rules, secret: bytes | None = None) -> None:
         self.rules = rules
+        self.template_dir = template_dir
         # The key that signs our Message-IDs (see msgid.py); a throw-away one when none is given.
         self.secret = secret if secret is not None else secrets.token_bytes(32)
         self.env = SandboxedEnvironment(
@@ -67,17 +70,40 @@ class Composer:
         # "de Klachtencommissie" at the start of a sentence; unlike `capitalize`, leaves the rest alone.
         self.env.filters["capitalize_first"] = lambda text: str(text)[:1].upper() + str(text)[1:]
 
-    def check(self, names: Sequence[str]) -> None:
-        """Load every named template now, so a broken one stops start-up, not a send."""
-        from jinja2 import TemplateSyntaxError
+    def check(self, names: Sequence[str] = ()) -> None:
+        """Render every template in the folder now, and load each of ``names``: a broken or missing
+        template stops start-up, `mailbot check-config` and a reload, not a send.
 
+        Each ``*.j2`` is rendered with a sample context in which any value a caller would pass
+        stands in as empty: that finds what loading alone misses (an ``{% extends %}`` or
+        ``{% include %}`` of a file that is not there, a mail template without its subject),
+        whether or not the code sends it yet.
+        """
+        folder = self.template_dir
+        # The dossier and report pages (*.html.j2) are rendered by archive.py and reports/, with their own filters.
+        found = sorted(p.name for p in folder.glob("*.j2") if not p.name.endswith(".html.j2"))
+        # A folder that passed as it is now need not be rendered again (tests and reloads build many composers).
+        key = (str(folder), tuple(_stamp(folder / f) for f in found), tuple(names))
+        if key in _CHECKED:
+            return
+        sample = _sample_environment(self.env)
+        values = {"organisation": self.rules.organisation, "signature": self.rules.signature}
+        for file in found:
+            try:
+                template = sample.get_template(file)
+                template.render(values)
+            except TemplateSyntaxError as exc:
+                raise TemplateError(f"{exc.filename or file}:{exc.lineno}: {exc.message}") from None
+            except Exception as exc:
+                raise TemplateError(f"template {file} does not render: {exc}") from None
         for name in names:
             try:
-                self.env.get_template(f"{name}.j2")
-            except TemplateSyntaxError as exc:
-                raise TemplateError(f"{exc.filename}:{exc.lineno}: {exc.message}") from None
+                template = self.env.get_template(f"{name}.j2")
             except Exception as exc:
                 raise TemplateError(f"template {name}.j2: {exc}") from None
+            if "subject" not in template.blocks:
+                raise TemplateError(f"template {name}.j2 has no subject block")
+        _CHECKED.add(key)
 
     def render(self, name: str, context: Mapping[str, Any]) -> tuple[str, str]:
         """Render template ``name`` -> (subject, plain-text body)."""
@@ -152,6 +178,34 @@ class Composer:
         from mailbot.msgid import new_message_id
 
         return new_message_id(ref, self.rules.domain, self.secret)
+
+
+def _stamp(path: Path) -> tuple[str, int, int]:
+    """A file's name, modification time and size: what changes when it is edited."""
+    info = path.stat()
+    return path.name, info.st_mtime_ns, info.st_size
+
+
+class _Sample(ChainableUndefined):
+    """A value a caller would pass, in a template checked at start-up: empty, and false in comparisons."""
+
+    def _false(self, *args: Any, **kwargs: Any) -> Any:
+        return False
+
+    def _same(self, *args: Any, **kwargs: Any) -> Any:
+        return self
+
+    __lt__ = __le__ = __gt__ = __ge__ = _false
+    __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = __truediv__ = __rtruediv__ = _same
+    __floordiv__ = __rfloordiv__ = __mod__ = __rmod__ = __pos__ = __neg__ = _same
+
+
+def _sample_environment(env: Environment) -> SandboxedEnvironment:
+    """``env`` with a lenient undefined: a value callers pass renders as empty, as a date for dutch_date."""
+    sample = env.overlay(undefined=_Sample)
+    assert isinstance(sample, SandboxedEnvironment)
+    sample.filters["dutch_date"] = lambda value: _dutch_date("2026-01-01" if isinstance(value, Undefined) else value)
+    return sample
 
 
 def _dutch_date(value: object) -> str:

@@ -167,6 +167,11 @@ def transition(name: str, status: Status) -> Transition:
     return step
 
 
+def mail_templates() -> frozenset[str]:
+    """Every template the table names, for the check at start-up."""
+    return frozenset(m for t in TRANSITIONS for m in (t.customer_mail, t.staff_mail) if m)
+
+
 def staff_mail(name: str) -> str:
     """The template of the staff mail the transition ``name`` sends (a timer's, taken without a step)."""
     template = BY_NAME[name].staff_mail
