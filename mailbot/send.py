@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from mailbot.auth.settings import OAuthError
 from mailbot.config import SmtpSettings
 from mailbot.idn import AddressError, envelope_address
-from mailbot.store import QueuedMail
+from mailbot.models import QueuedMail
 
 if TYPE_CHECKING:
     from aiosmtplib import SMTP
