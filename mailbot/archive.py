@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import re
 import secrets
@@ -21,9 +22,11 @@ from mailbot.blobs import BlobStore
 from mailbot.clock import iso
 from mailbot.dossier import dossier, own_mail_text
 from mailbot.files import create_private, fsync_dir, private_dir
+from mailbot.logs import about, redacted
 from mailbot.models import Case
 from mailbot.store import Store
 
+log = logging.getLogger("mailbot.archive")
 TEMPLATE = "dossier.html.j2"
 # A case reference names the archive folder, so it may hold nothing that walks the file system.
 _SAFE_REF = re.compile(r"[A-Z0-9][A-Z0-9-]{0,63}")
@@ -59,6 +62,49 @@ def archive_case(
     }
     files.append(("manifest.json", (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode(), {}))
     return _write_folder(root, case.ref, [(name, body) for name, body, _ in files])
+
+
+class ArchiveQueue:
+    """The cases to archive once the transaction that finished them has committed.
+
+    A step that ends a case (closed or referred, casework.py) or adds to its archived dossier (an
+    improvement form, staff.py) adds the case here; the pipeline that owns the transaction calls
+    `archive_pending` after its commit, so no archive shows a state that was rolled back.
+    """
+
+    def __init__(self, store: Store, blobs: BlobStore, root: Path, zone: ZoneInfo, template_dir: Path) -> None:
+        self.store, self.blobs, self.root, self.zone, self.template_dir = store, blobs, root, zone, template_dir
+        self._pending: set[int] = set()
+
+    def add(self, case_id: int) -> None:
+        """Archive ``case_id`` after the current transaction has committed."""
+        self._pending.add(case_id)
+
+    def pending(self) -> frozenset[int]:
+        """The cases waiting for the commit."""
+        return frozenset(self._pending)
+
+    def forget(self) -> None:
+        """Drop what a transaction that did not commit left here."""
+        self._pending.clear()
+
+    def archive_pending(self, now: datetime) -> None:
+        """Archive every pending case. A failing archive is logged and recorded as an 'archive-failed'
+        event, so the coordinator hears of it (failures.py); `mailbot cases export` redoes it."""
+        for case_id in sorted(self._pending):
+            case = self.store.case(case_id)
+            try:
+                path = archive_case(self.store, self.blobs, case, self.root, self.zone, self.template_dir, now)
+                with about(case=case.ref):
+                    log.info("archived to %s", path)
+            except Exception as exc:
+                with about(case=case.ref):
+                    log.error("could not archive: %s", redacted(str(exc)))
+                with self.store.transaction():
+                    self.store.add_event(
+                        case.id, "archive-failed", "system", now, error=f"{type(exc).__name__}: {exc}"[:300]
+                    )
+        self._pending.clear()
 
 
 def _mails(store: Store, blobs: BlobStore, case: Case) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from mailbot.archive import ArchiveQueue
 from mailbot.clock import iso
 from mailbot.compose import Composer
 from mailbot.config import Person, PolicyRules, Rules, Span
@@ -32,13 +33,15 @@ class CaseWork:
     Every method runs inside the caller's transaction.
     """
 
-    def __init__(self, rules: Rules, store: Store, calendar: WorkCalendar, composer: Composer) -> None:
+    def __init__(
+        self, rules: Rules, store: Store, calendar: WorkCalendar, composer: Composer, archive: ArchiveQueue
+    ) -> None:
         self.rules = rules
         self.store = store
         self.calendar = calendar
         self.composer = composer
-        # Cases to archive once the transaction that finished them has committed.
-        self.to_archive: set[int] = set()
+        # Cases to archive once the transaction that finished them has committed (the pipeline's).
+        self.archive = archive
         # Set while old mail of a first start is registered without mail (mailbox.backfill):
         # nothing is queued and no timers are set; the coordinator gets one list (timers.py).
         self.quiet = False
@@ -56,7 +59,7 @@ class CaseWork:
         if after == Status.CLOSED and case.closed_at is None:
             fields["closed_at"] = now
         if after in (Status.CLOSED, Status.REFERRED):
-            self.to_archive.add(case.id)
+            self.archive.add(case.id)
         if fields:
             self.store.update_case(case.id, now, **fields)
         self.store.add_event(case.id, name, actor, now, status_from=status.value, status_to=after.value, **detail)

@@ -238,6 +238,7 @@ def _run(args: argparse.Namespace, settings: Settings, rules: Rules) -> int:
         return 2
     from mailbot.auth.settings import OAuthError
     from mailbot.compose import TemplateError
+    from mailbot.ops.wiring import build_services
     from mailbot.progress import NoProgress, progress_for
     from mailbot.runlock import AlreadyRunning, RunLock
 
@@ -251,7 +252,8 @@ def _run(args: argparse.Namespace, settings: Settings, rules: Rules) -> int:
     progress = progress_for(sys.stderr) if args.once else NoProgress()
     store = Store(settings.db_path)
     try:
-        daemon = Daemon(settings, rules, store, SystemClock(), _templates(args, rules), progress)
+        services = build_services(rules, store, SystemClock(), _templates(args, rules), settings.data_dir)
+        daemon = Daemon(settings, services, progress)
         daemon.install_signal_handlers()
         report = daemon.run(once=args.once)
     except TemplateError as exc:
@@ -316,10 +318,10 @@ def _export(args: argparse.Namespace, settings: Settings, rules: Rules, store: S
     from zoneinfo import ZoneInfo
 
     from mailbot.archive import ArchiveError, archive_case
-    from mailbot.blobs import BlobStore
+    from mailbot.ops.wiring import archive_dir, blob_store
 
-    root = args.to or settings.data_dir / "archive"
-    blobs = BlobStore(settings.data_dir / "blobs")
+    root = args.to or archive_dir(settings.data_dir)
+    blobs = blob_store(settings.data_dir)
     try:
         zone = ZoneInfo(rules.calendar.timezone)
         path = archive_case(store, blobs, case, root, zone, _templates(args, rules), datetime.now(UTC))
@@ -363,12 +365,12 @@ def _privacy(args: argparse.Namespace, settings: Settings, rules: Rules) -> int:
     from datetime import UTC, datetime
 
     from mailbot import privacy
-    from mailbot.blobs import BlobStore
     from mailbot.files import write_private
+    from mailbot.ops.wiring import archive_dir, blob_store
     from mailbot.store import Store
 
     store = Store(settings.db_path)
-    blobs = BlobStore(settings.data_dir / "blobs")
+    blobs = blob_store(settings.data_dir)
     now = datetime.now(UTC)
     try:
         if args.privacy_command == "export":
@@ -391,8 +393,9 @@ def _privacy(args: argparse.Namespace, settings: Settings, rules: Rules) -> int:
             if not _confirmed("Erase all of it for good? Cases stay, anonymised, for the statistics. [y/N] "):
                 print("mailbot: nothing erased", file=sys.stderr)
                 return 1
-        archive = settings.data_dir / "archive"
-        result = privacy.erase_person(store, blobs, archive, address, rules.staff, datetime.now(UTC))
+        result = privacy.erase_person(
+            store, blobs, archive_dir(settings.data_dir), address, rules.staff, datetime.now(UTC)
+        )
     except privacy.PrivacyError as exc:
         print(f"mailbot: {exc}", file=sys.stderr)
         return 1
@@ -544,11 +547,11 @@ def _status(args: argparse.Namespace, settings: Settings, rules: Rules) -> int:
 
 
 def _check_config(args: argparse.Namespace, settings: Settings, rules: Rules) -> int:
-    from mailbot.compose import Composer, TemplateError
-    from mailbot.pipeline import TEMPLATES
+    from mailbot.compose import TemplateError
+    from mailbot.ops.wiring import checked_composer
 
     try:
-        Composer(_templates(args, rules), rules).check(TEMPLATES)
+        checked_composer(rules, _templates(args, rules))
     except TemplateError as exc:
         print(f"mailbot: template error: {exc}", file=sys.stderr)
         return 2

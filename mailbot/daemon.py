@@ -9,26 +9,23 @@ from collections.abc import Iterable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from pathlib import Path
 from types import FrameType
 
 from mailbot.auth.providers import daemon_tokens
 from mailbot.backlog import Backfill, outlook, outlook_line
-from mailbot.clock import Clock
 from mailbot.config import Rules, Settings, SmtpSettings
-from mailbot.failures import FailureNotices
 from mailbot.heartbeat import Heartbeat
 from mailbot.logs import log_failure
 from mailbot.mailbox import Fetched, Mailbox
+from mailbot.ops.wiring import Services, archive_dir
 from mailbot.outbox import Outbox
 from mailbot.parse import ParseResult
 from mailbot.parseahead import ParseAhead
-from mailbot.pipeline import Pipeline, Source
+from mailbot.pipeline import Source
 from mailbot.progress import NoProgress, Progress
 from mailbot.reload import RulesWatch
 from mailbot.sender import BackgroundSender
 from mailbot.sentcheck import resolve_in_doubt
-from mailbot.store import Store
 
 log = logging.getLogger("mailbot.daemon")
 MAX_BACKOFF = 300.0
@@ -53,21 +50,15 @@ class RunReport:
 class Daemon:
     """Watches the mailbox and keeps the outbox moving until told to stop."""
 
-    def __init__(
-        self,
-        settings: Settings,
-        rules: Rules,
-        store: Store,
-        clock: Clock,
-        template_dir: Path,
-        progress: Progress | None = None,
-    ) -> None:
+    def __init__(self, settings: Settings, services: Services, progress: Progress | None = None) -> None:
+        """``services`` come from ops/wiring.py; a reload replaces them whole (reload.py)."""
         if settings.imap is None:
             raise ValueError("MAILBOT_IMAP_URL is not set")
+        rules, store, clock = services.rules, services.store, services.clock
+        self.services = services
         self.store = store
         self.clock = clock
-        self.pipeline = Pipeline(rules, store, clock, template_dir, settings.data_dir)
-        self.watch = RulesWatch(rules, template_dir)
+        self.watch = RulesWatch(rules, services.template_dir)
         tokens = daemon_tokens(settings, clock)  # XOAUTH2: one access token serves IMAP and SMTP
         copy_to = rules.bot_address if rules.mailbox.sent_copies == "bcc" else None
         checked = rules.mailbox.sent_copies != "none"
@@ -97,15 +88,15 @@ class Daemon:
 
     @property
     def rules(self) -> Rules:
-        """The rules in force: the pipeline's, swapped whole by a reload."""
-        return self.pipeline.rules
+        """The rules in force: the services', swapped whole by a reload."""
+        return self.services.rules
 
     def reload_rules(self) -> None:
         """Take an edited rules.yaml or template from the next message on; a broken one is refused (logged)."""
-        pipeline = self.watch.reload(self.pipeline)
-        if pipeline is not None:
-            self.pipeline = pipeline
-            self.mailbox.folders = pipeline.rules.mailbox  # IDLE and keepalive timing; folder names stay
+        services = self.watch.reload(self.services)
+        if services is not None:
+            self.services = services
+            self.mailbox.folders = services.rules.mailbox  # IDLE and keepalive timing; folder names stay
 
     def run(self, once: bool = False) -> RunReport:
         """Process waiting mail and send what is due; with ``once``, return when that is done."""
@@ -215,7 +206,7 @@ class Daemon:
                 items = ahead.window(downloads, self.clock.now(), self.rules.calendar.timezone)
             for fetched, parsed in items:
                 source = Source(folder, uidvalidity, fetched.uid)
-                handled = self.pipeline.handle(
+                handled = self.services.pipeline.handle(
                     fetched.raw,
                     source,
                     fetched.arrived,
@@ -252,7 +243,7 @@ class Daemon:
 
     def _announce(self, folder: str, uidvalidity: int, uids: list[int]) -> None:
         """Say what a backlog will bring before any of it is handled (one cheap FETCH of arrival times)."""
-        now, calendar = self.clock.now(), self.pipeline.calendar
+        now, calendar = self.clock.now(), self.services.calendar
         found = outlook(
             self.mailbox.arrival_times(uids),
             lambda uid, arrived: self.backfill.quiet(folder, uidvalidity, uid, arrived),
@@ -274,21 +265,21 @@ class Daemon:
 
     def run_timers(self, report: RunReport) -> None:
         """Fire the lifecycle's due timers: reminders, alerts, interim updates, satisfaction checks, digests."""
-        timers = self.pipeline.timers
+        timers = self.services.timers
         timers.ensure_digest(self.clock.now())
         report.timers += timers.run_due(self.clock.now())
         self.purge_expired()
 
     def purge_expired(self) -> None:
         """Anonymise what has passed `privacy.retention_days`, at most once a (local) day."""
-        today = self.clock.now().astimezone(self.pipeline.calendar.zone).date()
+        today = self.clock.now().astimezone(self.services.calendar.zone).date()
         if self.rules.privacy.retention_days is None or self.purged_on == today:
             return
         from mailbot.privacy import purge_expired
 
-        archive = self.pipeline.data_dir / "archive"
+        services = self.services
         try:
-            purge_expired(self.store, self.pipeline.blobs, archive, self.rules, self.clock.now())
+            purge_expired(self.store, services.blobs, archive_dir(services.data_dir), self.rules, self.clock.now())
         except Exception:  # a failed purge must not stop the mail; it is tried again tomorrow
             log_failure(log, "retention purge failed")
         self.purged_on = today
@@ -303,9 +294,7 @@ class Daemon:
             result = self.outbox.send_due()
             report.sent += result.sent
             report.send_failures += result.retried + result.parked
-            pipeline = self.pipeline
-            notices = FailureNotices(self.rules, self.store, pipeline.composer, pipeline.calendar)
-            if not notices.notify(self.clock.now()):
+            if not self.services.failures.notify(self.clock.now()):
                 return
 
     def _uidvalidity_changed(self, folder: str, old: int, new: int) -> None:

@@ -16,6 +16,7 @@ from mailbot.clock import SystemClock
 from mailbot.config import Rules, Settings, load_rules, load_settings, parse_imap_url, parse_smtp_url
 from mailbot.daemon import Daemon, RunReport
 from mailbot.dossier import dossier, render_dossier, render_table
+from mailbot.ops.wiring import build_services
 from mailbot.store import Store
 from mailbot.testing.servers import Dovecot, SmtpSink, find_dovecot
 from mailbot.workdays import format_datetime_nl
@@ -214,7 +215,8 @@ def run_demo(keep: bool = False) -> int:
 def _run(settings: Settings, rules: Rules, rules_path: Path) -> RunReport:
     store = Store(settings.db_path)
     try:
-        return Daemon(settings, rules, store, SystemClock(), rules.template_dir).run(once=True)
+        services = build_services(rules, store, SystemClock(), rules.template_dir, settings.data_dir)
+        return Daemon(settings, services).run(once=True)
     finally:
         store.close()
 

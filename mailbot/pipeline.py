@@ -8,11 +8,10 @@ import sqlite3
 from concurrent.futures import BrokenExecutor, CancelledError, Future
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from pathlib import Path
 
+from mailbot.archive import ArchiveQueue
 from mailbot.blobs import BlobStore
 from mailbot.cases import CaseDesk
-from mailbot.casework import CaseWork
 from mailbot.classify import auto_reason, classify
 from mailbot.clock import Clock
 from mailbot.compose import Composer
@@ -20,13 +19,12 @@ from mailbot.config import Rules
 from mailbot.lifecycle import mail_templates
 from mailbot.logs import about, log_failure, redacted
 from mailbot.models import Address, OutgoingMail, Quarantine
-from mailbot.msgid import is_forged, load_secret
+from mailbot.msgid import is_forged
 from mailbot.parse import ParseError, ParseResult, header_hint, normalise_message_id, parse_mail
 from mailbot.quotes import strip_quoted
 from mailbot.replyaddress import read_reply_address
 from mailbot.store import MailLogEntry, Store
 from mailbot.thread import find_thread, ids_in_raw
-from mailbot.timers import TimerDesk
 from mailbot.workdays import WorkCalendar, format_datetime_nl
 
 log = logging.getLogger("mailbot.pipeline")
@@ -95,22 +93,35 @@ class Handled:
 
 
 class Pipeline:
-    """Handles received messages one at a time; each ends as case state or in quarantine."""
+    """Handles received messages one at a time; each ends as case state or in quarantine.
 
-    def __init__(self, rules: Rules, store: Store, clock: Clock, template_dir: Path, data_dir: Path) -> None:
+    Its services are built for it (ops/wiring.py); it owns the transaction of each message, and so
+    archives the cases that transaction finished once it has committed (``archive``).
+    """
+
+    def __init__(
+        self,
+        rules: Rules,
+        store: Store,
+        clock: Clock,
+        *,
+        calendar: WorkCalendar,
+        blobs: BlobStore,
+        secret: bytes,
+        composer: Composer,
+        desk: CaseDesk,
+        archive: ArchiveQueue,
+    ) -> None:
         self.rules = rules
         self.store = store
         self.clock = clock
-        self.blobs = BlobStore(data_dir / "blobs")
-        self.data_dir = data_dir
-        self.template_dir = template_dir
-        self.calendar = WorkCalendar(rules.calendar)
-        self.secret = load_secret(data_dir)
-        self.composer = Composer(template_dir, rules, self.secret)
-        self.composer.check(TEMPLATES)
-        self.work = CaseWork(rules, store, self.calendar, self.composer)
-        self.desk = CaseDesk(self.work)
-        self.timers = TimerDesk(self.work)
+        self.calendar = calendar
+        self.blobs = blobs
+        self.secret = secret
+        self.composer = composer
+        self.desk = desk
+        self.work = desk.work
+        self.archive = archive
 
     def handle(
         self,
@@ -153,7 +164,7 @@ class Pipeline:
         now = self.clock.now()
         # The arrival time counts for deadlines, so a backlog is not given extra days.
         received_at = min(now, arrived) if arrived else now
-        self.work.to_archive.clear()
+        self.archive.forget()  # what a transaction that did not commit left there
         try:
             if header_only_of is not None:
                 raise Quarantine(self._too_large(header_only_of) + "; only its header was read")
@@ -187,28 +198,6 @@ class Pipeline:
         if _body(raw) != _body(sent):
             return None
         return MailLogEntry(digest, message_id, "sent-copy", case_id, None)
-
-    def archive_finished(self, now: datetime) -> None:
-        """Archive the cases the last transaction closed (after its commit, so no archive shows a
-        state that was rolled back). A failing archive is logged; `mailbot cases export` redoes it."""
-        from mailbot.archive import archive_case
-
-        for case_id in sorted(self.work.to_archive):
-            case = self.store.case(case_id)
-            try:
-                path = archive_case(
-                    self.store, self.blobs, case, self.data_dir / "archive", self.calendar.zone, self.template_dir, now
-                )
-                with about(case=case.ref):
-                    log.info("archived to %s", path)
-            except Exception as exc:
-                with about(case=case.ref):
-                    log.error("could not archive: %s", redacted(str(exc)))
-                with self.store.transaction():  # the coordinator hears of it (failures.py)
-                    self.store.add_event(
-                        case.id, "archive-failed", "system", now, error=f"{type(exc).__name__}: {exc}"[:300]
-                    )
-        self.work.to_archive.clear()
 
     def _process(
         self,
@@ -269,7 +258,7 @@ class Pipeline:
             finally:
                 self.work.quiet = False
             self.store.log_mail(entry, source.folder, source.uidvalidity, source.uid, now)
-        self.archive_finished(now)
+        self.archive.archive_pending(now)  # after the commit: no archive shows a state rolled back
         return entry
 
     def _parse(self, raw: bytes, received_at: datetime, ahead: Future[ParseResult] | None) -> ParseResult:

@@ -2,8 +2,8 @@
 
 The daemon asks `RulesWatch.due()` every loop turn and every few seconds while it waits; that
 costs a stat of each watched file, nothing more. What the rules configure lives in the
-`Pipeline` (classification, deadlines, policy, templates, teams), so a reload builds a new one
-and the daemon swaps it in between two messages.
+services (classification, deadlines, policy, templates, teams), so a reload builds new ones
+(ops/wiring.py) and the daemon swaps them in between two messages.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from pathlib import Path
 from mailbot.compose import TemplateError
 from mailbot.config import ConfigError, Rules, load_rules
 from mailbot.logs import log_failure
-from mailbot.pipeline import Pipeline
+from mailbot.ops.wiring import Services, build_services
 
 log = logging.getLogger("mailbot.reload")
 # The folders are created and selected at connection time and name where handled mail has gone:
@@ -64,8 +64,8 @@ class RulesWatch:
         """Whether a reload was asked for or a watched file changed since the last attempt."""
         return self.requested or stamp(self.rules_path, self.template_dir) != self.seen
 
-    def reload(self, current: Pipeline) -> Pipeline | None:
-        """A pipeline on the files as they are now; None, logged at ERROR, when they are refused.
+    def reload(self, current: Services) -> Services | None:
+        """Services on the files as they are now; None, logged at ERROR, when they are refused.
 
         Every attempt, good or bad, is remembered: a broken file is reported once, not every few
         seconds, and its next edit is tried again.
@@ -75,7 +75,7 @@ class RulesWatch:
         try:
             rules = self._restart_only_kept(current.rules, load_rules(self.rules_path))
             template_dir = rules.template_dir if self.follow_templates else self.template_dir
-            pipeline = Pipeline(rules, current.store, current.clock, template_dir, current.data_dir)
+            services = build_services(rules, current.store, current.clock, template_dir, current.data_dir)
         except ConfigError as exc:
             log.error("rules reload refused, the rules in force stay: %s", exc)
             return None
@@ -95,7 +95,7 @@ class RulesWatch:
             len(rules.teams),
             template_dir,
         )
-        return pipeline
+        return services
 
     @staticmethod
     def _restart_only_kept(old: Rules, new: Rules) -> Rules:

@@ -58,7 +58,7 @@ class StaffDesk:
             work.store_message(case.id, mail, Direction.IN, Role.STAFF, verdict, flag, now, internal=True)
             form = parse_improvement_form(mail.stripped)
             self.store.add_event(case.id, "improvement-form", sender, now, **form)
-            self.work.to_archive.add(case.id)  # the archived dossier includes the form
+            self.work.archive.add(case.id)  # the archived dossier includes the form
             return
         if any(a.email == case.customer.email for a in mail.recipients):
             work.store_message(case.id, mail, Direction.OUT, Role.STAFF, verdict, flag, now)

@@ -86,10 +86,12 @@ class Bot:
 
     def daemon(self):
         from mailbot.daemon import Daemon
+        from mailbot.ops.wiring import build_services
         from mailbot.store import Store
 
         store = Store(self.settings.db_path)
-        return Daemon(self.settings, self.rules, store, self.clock, self.templates)
+        services = build_services(self.rules, store, self.clock, self.templates, self.settings.data_dir)
+        return Daemon(self.settings, services)
 
     def run_once(self):
         """`mailbot run --once`, in process."""

@@ -16,7 +16,7 @@ import pytest
 from conftest import mode, run_mailbot, with_attachment
 from markupsafe import escape
 
-from mailbot.archive import ArchiveError, archive_case
+from mailbot.archive import ArchiveError, ArchiveQueue, archive_case
 from mailbot.blobs import BlobStore
 from mailbot.clock import iso
 from mailbot.demo import compose_mail
@@ -290,3 +290,43 @@ def test_a_failed_export_leaves_the_earlier_archive_alone(tmp_path: Path) -> Non
         archive_case(store, blobs, replace(case, ref="../KL-2026-0007"), root, ZONE, TEMPLATES, NOW)
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
     assert [p.name for p in root.iterdir()] == [case.ref]
+
+
+# --- archived after the commit that finished the case (ArchiveQueue) -------------------------------
+
+
+def test_a_queued_case_is_archived_once_when_the_pipeline_says_so(tmp_path: Path) -> None:
+    store, blobs, case = make_case(tmp_path)
+    root = tmp_path / "archive"
+    queue = ArchiveQueue(store, blobs, root, ZONE, TEMPLATES)
+    queue.add(case.id)
+    queue.add(case.id)  # closed and then given its improvement form in one transaction: one archive
+    assert not root.exists(), "nothing is written before the commit"
+    queue.archive_pending(NOW)
+    assert_manifest_true(root / case.ref)
+    assert queue.pending() == frozenset()
+    (root / case.ref / "dossier.html").unlink()
+    queue.archive_pending(NOW + timedelta(minutes=1))  # the next transaction finished nothing
+    assert not (root / case.ref / "dossier.html").exists()
+
+
+def test_what_a_rolled_back_transaction_queued_is_forgotten(tmp_path: Path) -> None:
+    store, blobs, case = make_case(tmp_path)
+    queue = ArchiveQueue(store, blobs, tmp_path / "archive", ZONE, TEMPLATES)
+    queue.add(case.id)
+    queue.forget()
+    queue.archive_pending(NOW)
+    assert not (tmp_path / "archive").exists()
+
+
+def test_a_failing_archive_is_recorded_for_the_coordinator_and_stops_nothing(tmp_path: Path) -> None:
+    store, blobs, case = make_case(tmp_path)
+    broken = tmp_path / "templates"
+    broken.mkdir()
+    (broken / "dossier.html.j2").write_text("{{ case.no_such_field }}")
+    queue = ArchiveQueue(store, blobs, tmp_path / "archive", ZONE, broken)
+    queue.add(case.id)
+    queue.archive_pending(NOW)  # does not raise: the mail that closed the case stays handled
+    [failed] = [e for e in store.events(case.id) if e["kind"] == "archive-failed"]
+    assert failed["actor"] == "system" and "dossier.html.j2" in failed["detail"]["error"]
+    assert queue.pending() == frozenset() and not (tmp_path / "archive" / case.ref).exists()

@@ -19,7 +19,8 @@ from mailbot.backlog import Backfill, BackfillPlan, Outlook, make_plan, outlook,
 from mailbot.clock import FrozenClock, iso
 from mailbot.config import BackfillRules, Span, load_rules
 from mailbot.demo import compose_mail
-from mailbot.pipeline import Pipeline, Source
+from mailbot.ops.wiring import Services, build_services
+from mailbot.pipeline import Source
 from mailbot.store import Store
 from mailbot.timers import interim_update_moment
 
@@ -45,10 +46,12 @@ def mail_of(
 
 
 @pytest.fixture
-def pipeline(tmp_path: Path) -> Iterator[Pipeline]:
+def services(tmp_path: Path) -> Iterator[Services]:
     rules = load_rules(REPO / "rules.yaml")
     store = Store(tmp_path / "data" / "mailbot.db")
-    yield Pipeline(rules, store, FrozenClock(datetime.fromisoformat(START)), rules.template_dir, tmp_path / "data")
+    yield build_services(
+        rules, store, FrozenClock(datetime.fromisoformat(START)), rules.template_dir, tmp_path / "data"
+    )
     store.close()
 
 
@@ -56,22 +59,22 @@ def at(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
 
-def outbox(pipeline: Pipeline) -> list[dict]:
-    return pipeline.store.outbox()
+def outbox(services: Services) -> list[dict]:
+    return services.store.outbox()
 
 
-def kinds_to(pipeline: Pipeline, address: str) -> list[str]:
-    return [row["kind"] for row in outbox(pipeline) if address in row["recipients"]]
+def kinds_to(services: Services, address: str) -> list[str]:
+    return [row["kind"] for row in outbox(services) if address in row["recipients"]]
 
 
-def receive(pipeline: Pipeline, raw: bytes, arrived: datetime, quiet: bool = False):
-    handled = pipeline.handle(raw, Source("INBOX"), arrived, quiet=quiet)
+def receive(services: Services, raw: bytes, arrived: datetime, quiet: bool = False):
+    handled = services.pipeline.handle(raw, Source("INBOX"), arrived, quiet=quiet)
     assert handled.entry.outcome == "case", handled.entry
-    return pipeline.store.case(handled.entry.case_id)
+    return services.store.case(handled.entry.case_id)
 
 
-def pending_timers(pipeline: Pipeline, case_id: int) -> list[tuple[str, str]]:
-    return [(t["kind"], t["due_at"]) for t in pipeline.store.timers(case_id) if t["status"] == "pending"]
+def pending_timers(services: Services, case_id: int) -> list[tuple[str, str]]:
+    return [(t["kind"], t["due_at"]) for t in services.store.timers(case_id) if t["status"] == "pending"]
 
 
 # --- interim updates count from the last mail the customer got ------------------------------------
@@ -91,51 +94,51 @@ def test_interim_update_moment_moves_only_within_the_span_after_the_last_mail() 
     assert interim_update_moment(morning_after, last, span, now) == last + timedelta(days=7)
 
 
-def test_the_first_interim_update_counts_from_the_acknowledgement_not_from_arrival(pipeline: Pipeline) -> None:
+def test_the_first_interim_update_counts_from_the_acknowledgement_not_from_arrival(services: Services) -> None:
     # Arrived a week before mailbot read it (Monday 26 October); read Monday 2 November, 09:00.
     case = receive(
-        pipeline, mail_of("week@example.net", at("2026-10-26T09:00:00+01:00")), at("2026-10-26T09:00:00+01:00")
+        services, mail_of("week@example.net", at("2026-10-26T09:00:00+01:00")), at("2026-10-26T09:00:00+01:00")
     )
     assert case.solution_due == at("2026-11-09T17:00:00+01:00")
-    now = pipeline.clock.now()
-    pipeline.timers.run_due(now)
+    now = services.clock.now()
+    services.timers.run_due(now)
     # Counted from arrival the update was due this very morning: now it waits five working days
     # after the acknowledgement, still before the solution deadline.
-    assert kinds_to(pipeline, "week@example.net") == ["ack"]
-    interim = [due for kind, due in pending_timers(pipeline, case.id) if kind == "interim-update"]
+    assert kinds_to(services, "week@example.net") == ["ack"]
+    interim = [due for kind, due in pending_timers(services, case.id) if kind == "interim-update"]
     assert interim == [iso(at("2026-11-09T08:30:00+01:00"))]
 
 
-def test_an_acknowledgement_held_back_by_the_window_moves_the_first_interim_update(pipeline: Pipeline) -> None:
+def test_an_acknowledgement_held_back_by_the_window_moves_the_first_interim_update(services: Services) -> None:
     # Two complaints of one customer in one pass: the second acknowledgement waits an hour (the
     # one-reply-per-hour window), and that case's first update counts from that later moment.
     customer = "twee@example.net"
     first = receive(
-        pipeline, mail_of(customer, at("2026-10-30T16:00:00+01:00"), "Eerste"), at("2026-10-30T16:00:00+01:00")
+        services, mail_of(customer, at("2026-10-30T16:00:00+01:00"), "Eerste"), at("2026-10-30T16:00:00+01:00")
     )
-    pipeline.clock.advance(timedelta(minutes=1))
+    services.clock.advance(timedelta(minutes=1))
     second = receive(
-        pipeline, mail_of(customer, at("2026-10-30T16:05:00+01:00"), "Tweede"), at("2026-10-30T16:05:00+01:00")
+        services, mail_of(customer, at("2026-10-30T16:05:00+01:00"), "Tweede"), at("2026-10-30T16:05:00+01:00")
     )
-    acks = [row for row in outbox(pipeline) if row["kind"] == "ack"]
+    acks = [row for row in outbox(services) if row["kind"] == "ack"]
     assert [row["case_id"] for row in acks] == [first.id, second.id]
     assert at(acks[1]["not_before"]) == at(acks[0]["not_before"]) + timedelta(minutes=60)
     # Counted from arrival, the updates were due on Friday 6 November; counted from each
     # acknowledgement (09.00 and 10.00 uur on Monday) they are due the Monday after, at opening time.
     for case in (first, second):
-        (due,) = [d for kind, d in pending_timers(pipeline, case.id) if kind == "interim-update"]
+        (due,) = [d for kind, d in pending_timers(services, case.id) if kind == "interim-update"]
         assert at(due) == at("2026-11-09T08:30:00+01:00")
 
 
-def test_a_due_interim_update_moves_to_the_span_after_the_last_mail_the_customer_got(pipeline: Pipeline) -> None:
+def test_a_due_interim_update_moves_to_the_span_after_the_last_mail_the_customer_got(services: Services) -> None:
     customer = "henk@example.net"
-    case = receive(pipeline, mail_of(customer, pipeline.clock.now()), pipeline.clock.now())
-    ((_kind, due),) = [(k, d) for k, d in pending_timers(pipeline, case.id) if k == "interim-update"]
+    case = receive(services, mail_of(customer, services.clock.now()), services.clock.now())
+    ((_kind, due),) = [(k, d) for k, d in pending_timers(services, case.id) if k == "interim-update"]
     assert at(due) == at("2026-11-09T08:30:00+01:00")  # five working days after Monday 2 November
-    ack = next(row for row in outbox(pipeline) if row["kind"] == "ack")
+    ack = next(row for row in outbox(services) if row["kind"] == "ack")
 
     # Thursday: the owner answers the customer from their own mail client, with the bot in Cc.
-    pipeline.clock.set(at("2026-11-05T10:00:00+01:00"))
+    services.clock.set(at("2026-11-05T10:00:00+01:00"))
     reply = compose_mail(
         "medewerker1@example.nl",
         customer,
@@ -144,41 +147,41 @@ def test_a_due_interim_update_moves_to_the_span_after_the_last_mail_the_customer
         in_reply_to=ack["message_id"],
         cc=BOT,
     )
-    pipeline.handle(reply, Source("INBOX"), pipeline.clock.now())
+    services.pipeline.handle(reply, Source("INBOX"), services.clock.now())
 
     # Monday 9 November: the update is not sent, but moved to five working days after Thursday.
-    pipeline.clock.set(at("2026-11-09T08:30:00+01:00"))
-    pipeline.timers.run_due(pipeline.clock.now())
-    assert kinds_to(pipeline, customer) == ["ack"]
-    moved = [d for k, d in pending_timers(pipeline, case.id) if k == "interim-update"]
+    services.clock.set(at("2026-11-09T08:30:00+01:00"))
+    services.timers.run_due(services.clock.now())
+    assert kinds_to(services, customer) == ["ack"]
+    moved = [d for k, d in pending_timers(services, case.id) if k == "interim-update"]
     assert moved == [iso(at("2026-11-12T08:30:00+01:00"))]
-    assert any(e["kind"] == "interim-update-moved" for e in pipeline.store.events(case.id))
+    assert any(e["kind"] == "interim-update-moved" for e in services.store.events(case.id))
 
     # Thursday 12 November: five working days since the last mail, so it goes.
-    pipeline.clock.set(at("2026-11-12T08:30:00+01:00"))
-    pipeline.timers.run_due(pipeline.clock.now())
-    assert kinds_to(pipeline, customer) == ["ack", "interim-update"]
+    services.clock.set(at("2026-11-12T08:30:00+01:00"))
+    services.timers.run_due(services.clock.now())
+    assert kinds_to(services, customer) == ["ack", "interim-update"]
 
 
 # --- deadlines that passed before mailbot saw the mail --------------------------------------------
 
 
-def test_deadlines_passed_before_the_mail_was_seen_give_one_summary_and_no_reminders(pipeline: Pipeline) -> None:
-    now = pipeline.clock.now()
+def test_deadlines_passed_before_the_mail_was_seen_give_one_summary_and_no_reminders(services: Services) -> None:
+    now = services.clock.now()
     customers = [f"oud{i}@example.net" for i in range(5)]
-    cases = [receive(pipeline, mail_of(c, now - THREE_WEEKS), now - THREE_WEEKS) for c in customers]
-    fresh = receive(pipeline, mail_of("nieuw@example.net", now), now)
+    cases = [receive(services, mail_of(c, now - THREE_WEEKS), now - THREE_WEEKS) for c in customers]
+    fresh = receive(services, mail_of("nieuw@example.net", now), now)
     assert all(c.ack_due < now and c.solution_due < now for c in cases)
 
-    fired = pipeline.timers.run_due(now)
+    fired = services.timers.run_due(now)
 
     assert fired == 2 * len(cases)  # both deadlines of each old case, gathered
     for customer in customers:
-        assert kinds_to(pipeline, customer) == ["ack"]
-    summaries = [row for row in outbox(pipeline) if row["kind"] == "deadline-late"]
+        assert kinds_to(services, customer) == ["ack"]
+    summaries = [row for row in outbox(services) if row["kind"] == "deadline-late"]
     assert len(summaries) == 1 and summaries[0]["recipients"] == [COORDINATOR]
     assert str(len(cases)) in summaries[0]["subject"]
-    raw = pipeline.store.db.execute("SELECT raw FROM outbox WHERE kind = 'deadline-late'").fetchone()[0]
+    raw = services.store.db.execute("SELECT raw FROM outbox WHERE kind = 'deadline-late'").fetchone()[0]
     body = email.message_from_bytes(raw, policy=default).get_body(("plain",)).get_content()
     for case in cases:
         assert case.ref in body
@@ -187,91 +190,91 @@ def test_deadlines_passed_before_the_mail_was_seen_give_one_summary_and_no_remin
     assert "De e-mail lag al in de mailbox voordat mailbot die kon lezen (5)" in body
     assert "terwijl mailbot niet draaide" not in body
     assert "Wat gebeurt er nu?" in body
-    assert not [row for row in outbox(pipeline) if row["kind"] in ("deadline-reminder", "deadline-passed")]
+    assert not [row for row in outbox(services) if row["kind"] in ("deadline-reminder", "deadline-passed")]
     for case in cases:
-        assert pending_timers(pipeline, case.id) == []  # no reminder, alert or update left to go off
-        passed = [e["detail"] for e in pipeline.store.events(case.id) if e["kind"] == "deadline-passed"]
+        assert pending_timers(services, case.id) == []  # no reminder, alert or update left to go off
+        passed = [e["detail"] for e in services.store.events(case.id) if e["kind"] == "deadline-passed"]
         assert [d["deadline"] for d in passed] == ["ack", "solution"] and all(d["unseen"] for d in passed)
-    assert {k for k, _ in pending_timers(pipeline, fresh.id)} >= {"ack-reminder", "solution-passed", "interim-update"}
+    assert {k for k, _ in pending_timers(services, fresh.id)} >= {"ack-reminder", "solution-passed", "interim-update"}
 
     # The next pass gathers nothing more: the summary went once.
-    pipeline.timers.run_due(now + timedelta(minutes=5))
-    assert len([row for row in outbox(pipeline) if row["kind"] == "deadline-late"]) == 1
+    services.timers.run_due(now + timedelta(minutes=5))
+    assert len([row for row in outbox(services) if row["kind"] == "deadline-late"]) == 1
 
 
 def test_a_reminder_whose_time_passed_before_the_mail_was_seen_is_left_to_the_new_case_notice(
-    pipeline: Pipeline,
+    services: Services,
 ) -> None:
     # Arrived Tuesday 20 October: the solution is due Tuesday 3 November, the day after mailbot
     # reads it; its reminder time (two working days before) has passed already.
     arrived = at("2026-10-20T09:00:00+02:00")
-    case = receive(pipeline, mail_of("bijna@example.net", arrived), arrived)
-    now = pipeline.clock.now()
+    case = receive(services, mail_of("bijna@example.net", arrived), arrived)
+    now = services.clock.now()
     assert now < case.solution_due < now + timedelta(days=2)
-    assert [k for k, _ in pending_timers(pipeline, case.id) if k.startswith("solution")] == ["solution-passed"]
-    pipeline.timers.run_due(now)
-    kinds = [row["kind"] for row in outbox(pipeline)]
+    assert [k for k, _ in pending_timers(services, case.id) if k.startswith("solution")] == ["solution-passed"]
+    services.timers.run_due(now)
+    kinds = [row["kind"] for row in outbox(services)]
     assert "deadline-reminder" not in kinds and kinds.count("notify") == 1
     assert kinds.count("deadline-late") == 1  # the acknowledgement's term had passed: the summary
 
 
 def test_while_the_daemon_was_down_no_reminder_goes_and_a_passed_deadline_joins_the_summary(
-    pipeline: Pipeline,
+    services: Services,
 ) -> None:
-    now = pipeline.clock.now()
-    away = receive(pipeline, mail_of("vakantie@example.net", now), now)  # solution due Monday 16 November
-    pipeline.clock.advance(timedelta(days=1))
-    punctual = receive(pipeline, mail_of("optijd@example.net", pipeline.clock.now()), pipeline.clock.now())
+    now = services.clock.now()
+    away = receive(services, mail_of("vakantie@example.net", now), now)  # solution due Monday 16 November
+    services.clock.advance(timedelta(days=1))
+    punctual = receive(services, mail_of("optijd@example.net", services.clock.now()), services.clock.now())
     for case in (away, punctual):
-        pipeline.store.update_case(case.id, now, ack_sent_at=now)
+        services.store.update_case(case.id, now, ack_sent_at=now)
     # The daemon was down from before both reminders (12 and 13 November) until just after the
     # second deadline (Tuesday 17 November, 17.00 uur): that alert is on time, the first is a day late.
-    pipeline.clock.set(at("2026-11-17T17:10:00+01:00"))
-    pipeline.timers.run_due(pipeline.clock.now())
-    kinds = [row["kind"] for row in outbox(pipeline)]
+    services.clock.set(at("2026-11-17T17:10:00+01:00"))
+    services.timers.run_due(services.clock.now())
+    kinds = [row["kind"] for row in outbox(services)]
     assert "deadline-reminder" not in kinds
-    alerts = [row for row in outbox(pipeline) if row["kind"] == "deadline-passed"]
+    alerts = [row for row in outbox(services) if row["kind"] == "deadline-passed"]
     assert [row["case_id"] for row in alerts] == [punctual.id]
-    (summary,) = [row for row in outbox(pipeline) if row["kind"] == "deadline-late"]
-    raw = pipeline.store.db.execute("SELECT raw FROM outbox WHERE id = ?", [summary["id"]]).fetchone()[0]
+    (summary,) = [row for row in outbox(services) if row["kind"] == "deadline-late"]
+    raw = services.store.db.execute("SELECT raw FROM outbox WHERE id = ?", [summary["id"]]).fetchone()[0]
     body = email.message_from_bytes(raw, policy=default).get_body(("plain",)).get_content()
     assert away.ref in body and punctual.ref not in body
     assert "De termijn verliep terwijl mailbot niet draaide (1)" in body and "voordat mailbot" not in body
-    statuses = {t["kind"]: t["status"] for t in pipeline.store.timers(away.id)}
+    statuses = {t["kind"]: t["status"] for t in services.store.timers(away.id)}
     assert statuses["solution-reminder"] == "skipped" and statuses["solution-passed"] == "fired"
-    passed = [e["detail"] for e in pipeline.store.events(away.id) if e["kind"] == "deadline-passed"]
+    passed = [e["detail"] for e in services.store.events(away.id) if e["kind"] == "deadline-passed"]
     assert passed == [{"deadline": "solution", "due": iso(away.solution_due), "unseen": False, "late": True}]
 
 
 # --- the first start's backfill --------------------------------------------------------------------
 
 
-def test_quiet_registration_mails_nobody_and_the_coordinator_gets_one_list(pipeline: Pipeline) -> None:
-    now = pipeline.clock.now()
+def test_quiet_registration_mails_nobody_and_the_coordinator_gets_one_list(services: Services) -> None:
+    now = services.clock.now()
     old = [
-        receive(pipeline, mail_of(f"stil{i}@example.net", now - THREE_WEEKS), now - THREE_WEEKS, quiet=True)
+        receive(services, mail_of(f"stil{i}@example.net", now - THREE_WEEKS), now - THREE_WEEKS, quiet=True)
         for i in range(3)
     ]
-    assert outbox(pipeline) == []
+    assert outbox(services) == []
     for case in old:
         assert case.status == "open" and case.ack_sent_at is None
-        assert pending_timers(pipeline, case.id) == [("backfill-registered", iso(now))]
-        held = [e["detail"]["kind"] for e in pipeline.store.events(case.id) if e["kind"] == "held-back"]
+        assert pending_timers(services, case.id) == [("backfill-registered", iso(now))]
+        held = [e["detail"]["kind"] for e in services.store.events(case.id) if e["kind"] == "held-back"]
         assert held[:2] == ["ack", "notify"]
 
-    pipeline.timers.run_due(now)
+    services.timers.run_due(now)
 
-    rows = outbox(pipeline)
+    rows = outbox(services)
     assert [(r["kind"], r["recipients"]) for r in rows] == [("backfill-registered", [COORDINATOR])]
     body = (
-        email.message_from_bytes(pipeline.store.db.execute("SELECT raw FROM outbox").fetchone()[0], policy=default)
+        email.message_from_bytes(services.store.db.execute("SELECT raw FROM outbox").fetchone()[0], policy=default)
         .get_body(("plain",))
         .get_content()
     )
     for case in old:
         assert case.ref in body
     assert "ouder zijn dan 14 dagen" in body and "#sluiten" in body and BOT in body
-    assert all(pending_timers(pipeline, c.id) == [] for c in old)
+    assert all(pending_timers(services, c.id) == [] for c in old)
 
 
 def test_the_backfill_plan_applies_only_to_old_mail_of_the_first_start_and_outlives_a_restart(tmp_path: Path) -> None:

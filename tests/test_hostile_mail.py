@@ -31,6 +31,7 @@ from mailbot.charsets import decode_bytes, decode_header_value
 from mailbot.clock import FrozenClock
 from mailbot.config import load_rules
 from mailbot.htmltext import html_to_text
+from mailbot.ops.wiring import build_services
 from mailbot.pipeline import Handled, Pipeline, Source
 from mailbot.store import Store
 from mailbot.thread import ids_in_raw
@@ -46,7 +47,8 @@ NOTICE_SUBJECT = "Bericht in quarantaine"
 def make_pipeline(folder: Path) -> Pipeline:
     rules = load_rules(REPO / "rules.yaml")
     clock = FrozenClock(datetime.fromisoformat(START))
-    return Pipeline(rules, Store(folder / "mailbot.sqlite"), clock, rules.template_dir, folder / "data")
+    store = Store(folder / "mailbot.sqlite")
+    return build_services(rules, store, clock, rules.template_dir, folder / "data").pipeline
 
 
 @pytest.fixture

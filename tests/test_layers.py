@@ -33,7 +33,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
         "ops",
         (
             "daemon", "outbox", "sender", "sentcheck", "parseahead", "reload", "heartbeat", "sdnotify", "runlock",
-            "progress", "failures", "status", "auth.login",
+            "progress", "failures", "status", "auth.login", "ops",
         ),
     ),
     # The demo's servers (testing/) sit on top: nothing of the product may need them.

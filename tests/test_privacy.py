@@ -248,7 +248,7 @@ def test_retention_anonymises_ended_cases_once_a_day(dovecot, smtp_sink, tmp_pat
     daemon = bot.daemon()
     try:
         daemon.run(once=True)
-        assert daemon.purged_on == bot.clock.now().astimezone(daemon.pipeline.calendar.zone).date()
+        assert daemon.purged_on == bot.clock.now().astimezone(daemon.services.calendar.zone).date()
         # Once a day: the same daemon does not look again until tomorrow.
         monkeypatch.setattr("mailbot.privacy.purge_expired", lambda *a, **k: pytest.fail("purged twice a day"))
         daemon.run(once=True)

@@ -19,7 +19,7 @@ from test_faults import served, wait_until
 from mailbot.clock import FrozenClock
 from mailbot.config import load_rules
 from mailbot.demo import compose_mail
-from mailbot.pipeline import Pipeline
+from mailbot.ops.wiring import Services, build_services
 from mailbot.reload import RulesWatch
 from mailbot.store import Store
 from mailbot.testing.servers import Dovecot, SmtpSink
@@ -61,26 +61,26 @@ def errors(caplog: pytest.LogCaptureFixture) -> list[str]:
 
 
 @pytest.fixture
-def pipeline(tmp_path: Path) -> Iterator[Pipeline]:
+def services(tmp_path: Path) -> Iterator[Services]:
     rules_path, templates = own_rules(tmp_path)
     rules = load_rules(rules_path)
     store = Store(tmp_path / "data" / "mailbot.db")
-    yield Pipeline(rules, store, FrozenClock(datetime.fromisoformat(START)), templates, tmp_path / "data")
+    yield build_services(rules, store, FrozenClock(datetime.fromisoformat(START)), templates, tmp_path / "data")
     store.close()
 
 
-def test_a_good_edit_gives_a_new_pipeline_and_the_watch_rests_after_it(
-    pipeline: Pipeline, tmp_path: Path, caplog: pytest.LogCaptureFixture
+def test_a_good_edit_gives_new_services_and_the_watch_rests_after_it(
+    services: Services, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.INFO, logger="mailbot.reload")
-    watch = RulesWatch(pipeline.rules, pipeline.template_dir)
+    watch = RulesWatch(services.rules, services.template_dir)
     assert not watch.due()
     edit(tmp_path / "rules.yaml", COMPLIMENT_RULE, f"      phrases: [{WORD}, compliment, complimenten, bedankt,")
     assert watch.due()
-    new = watch.reload(pipeline)
-    assert new is not None and new is not pipeline
+    new = watch.reload(services)
+    assert new is not None and new is not services
     assert WORD in new.rules.classification.rules[0].phrases
-    assert new.store is pipeline.store and new.template_dir == pipeline.template_dir
+    assert new.store is services.store and new.template_dir == services.template_dir
     assert not watch.due()
     assert "rules reloaded from" in caplog.text
     watch.request()  # SIGHUP: reload even though nothing changed
@@ -97,46 +97,46 @@ def test_a_good_edit_gives_a_new_pipeline_and_the_watch_rests_after_it(
     ],
 )
 def test_a_broken_rules_file_is_refused_once_with_file_line_and_reason(
-    pipeline: Pipeline, tmp_path: Path, caplog: pytest.LogCaptureFixture, old: str, new: str, reason: str
+    services: Services, tmp_path: Path, caplog: pytest.LogCaptureFixture, old: str, new: str, reason: str
 ) -> None:
     path = tmp_path / "rules.yaml"
-    watch = RulesWatch(pipeline.rules, pipeline.template_dir)
+    watch = RulesWatch(services.rules, services.template_dir)
     line = edit(path, old, new)
-    assert watch.reload(pipeline) is None
+    assert watch.reload(services) is None
     [error] = errors(caplog)
     assert f"{path}:{line}: " in error and reason in error, error
     assert not watch.due()  # reported once, not every few seconds while the file stays broken
     edit(path, new, old)
-    assert watch.due() and watch.reload(pipeline) is not None
+    assert watch.due() and watch.reload(services) is not None
 
 
 def test_a_broken_template_is_refused_with_its_file_and_line(
-    pipeline: Pipeline, tmp_path: Path, caplog: pytest.LogCaptureFixture
+    services: Services, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     template = tmp_path / "templates" / "ack_complaint.j2"
-    watch = RulesWatch(pipeline.rules, pipeline.template_dir)
+    watch = RulesWatch(services.rules, services.template_dir)
     line = edit(template, THANKS, "{% sluit %}" + THANKS)
-    assert watch.due() and watch.reload(pipeline) is None
+    assert watch.due() and watch.reload(services) is None
     [error] = errors(caplog)
     assert f"template error: {template}:{line}: " in error and "unknown tag 'sluit'" in error, error
 
 
 def test_folder_names_wait_for_a_restart_while_the_rest_changes(
-    pipeline: Pipeline, tmp_path: Path, caplog: pytest.LogCaptureFixture
+    services: Services, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     path = tmp_path / "rules.yaml"
     edit(path, "  processed: Verwerkt\n", "  processed: Afgehandeld\n")
     edit(path, "  keepalive_seconds: 120\n", "  keepalive_seconds: 30\n")
-    new = RulesWatch(pipeline.rules, pipeline.template_dir).reload(pipeline)
+    new = RulesWatch(services.rules, services.template_dir).reload(services)
     assert new is not None
     assert new.rules.mailbox.processed == "Verwerkt" and new.rules.mailbox.keepalive_seconds == 30
     assert "mailbox processed changed; that takes a restart" in caplog.text
 
 
-def test_a_template_folder_given_on_the_command_line_stays(pipeline: Pipeline, tmp_path: Path) -> None:
+def test_a_template_folder_given_on_the_command_line_stays(services: Services, tmp_path: Path) -> None:
     other = tmp_path / "other-templates"
-    shutil.copytree(pipeline.template_dir, other)
-    pinned = Pipeline(pipeline.rules, pipeline.store, pipeline.clock, other, pipeline.data_dir)
+    shutil.copytree(services.template_dir, other)
+    pinned = build_services(services.rules, services.store, services.clock, other, services.data_dir)
     watch = RulesWatch(pinned.rules, other)
     edit(tmp_path / "rules.yaml", COMPLIMENT_RULE, f"      phrases: [{WORD}, compliment, complimenten, bedankt,")
     new = watch.reload(pinned)

@@ -345,10 +345,10 @@ def test_status_reads_what_a_real_pipeline_left(bot) -> None:
     daemon = bot.daemon()
     store = daemon.store
     try:
-        daemon.pipeline.handle(
+        daemon.services.pipeline.handle(
             compose_mail("k@example.net", "beveiliging@example.nl", "Klacht", "Kapot."), Source("INBOX")
         )
-        daemon.pipeline.handle(b"Subject: groot\r\n\r\n", Source("INBOX"), header_only_of=10**9)  # quarantined
+        daemon.services.pipeline.handle(b"Subject: groot\r\n\r\n", Source("INBOX"), header_only_of=10**9)  # quarantined
         start = bot.clock.now()
         figures = gather(store, bot.rules, start)
         assert figures.queue.unsent == 3  # acknowledgement, team notification, quarantine notice

@@ -1,0 +1,1 @@
+"""Running mailbot: its services built in one place (wiring.py)."""
