@@ -64,13 +64,7 @@ class _RulesReader(SectionReader):
             raise ConfigError(self.source, 1, "the file must hold a mapping (key: value lines)")
         self.mapping(doc, None, "the top level", _TOP_KEYS)
         org = self.mapping(doc, "organisation", "organisation", {"name", "domain", "signature"})
-        addresses = self.mapping(doc, "addresses", "addresses")
-        roles: dict[str, str] = {}
-        for addr in addresses:
-            email = str(addr).lower()
-            if not EMAIL_RE.match(email):
-                raise self.fail(addresses, addr, f"addresses: {addr!r} is not a mail address")
-            roles[email] = self.choice(addresses, addr, f"the role of {addr}", ROLES)
+        roles = self.addresses(doc)
         bot_address = self.email(doc, "bot_address", "bot_address")
         if bot_address not in roles:
             raise self.fail(doc, "bot_address", f"bot_address {bot_address} must be one of the addresses")
@@ -78,16 +72,7 @@ class _RulesReader(SectionReader):
         routing = self.mapping(doc, "routing", "routing", {"default_team", "by_type", "compliments_team"})
         by_type_node = self.mapping(routing, "by_type", "routing.by_type", {t.value for t in SubjectType})
         calendar = self.calendar(self.mapping(doc, "calendar", "calendar", keys_of(CalendarRules)))
-        deadlines = self.mapping(doc, "deadlines", "deadlines", keys_of(Deadlines))
-        ack = self.span(deadlines, "acknowledge", "deadlines.acknowledge")
-        solve = self.span(deadlines, "solve", "deadlines.solve")
-        solve_appeal = (
-            self.span(deadlines, "solve_appeal", "deadlines.solve_appeal") if "solve_appeal" in deadlines else solve
-        )
-        if rough_days(solve) < rough_days(ack):
-            raise self.fail(
-                deadlines, "solve", f"deadlines.solve ({solve}) cannot end before deadlines.acknowledge ({ack})"
-            )
+        deadlines = self.deadlines(doc)
         return Rules(
             source=self.source,
             organisation=self.string(org, "name", "organisation.name"),
@@ -101,7 +86,7 @@ class _RulesReader(SectionReader):
             default_team=self.team_ref(routing, "default_team", teams),
             by_type={SubjectType(k): self.team_ref(by_type_node, k, teams) for k in by_type_node},
             compliments_team=self.team_ref(routing, "compliments_team", teams),
-            deadlines=Deadlines(acknowledge=ack, solve=solve, solve_appeal=solve_appeal),
+            deadlines=deadlines,
             calendar=calendar,
             mailbox=self.mailbox(doc),
             cases=self.cases(doc),
@@ -111,6 +96,27 @@ class _RulesReader(SectionReader):
             privacy=self.privacy(doc),
             template_dir=self.template_dir(doc),
         )
+
+    def addresses(self, doc: Any) -> dict[str, str]:
+        """The organisation's own addresses with their role (formal or first_line)."""
+        addresses = self.mapping(doc, "addresses", "addresses")
+        roles: dict[str, str] = {}
+        for addr in addresses:
+            email = str(addr).lower()
+            if not EMAIL_RE.match(email):
+                raise self.fail(addresses, addr, f"addresses: {addr!r} is not a mail address")
+            roles[email] = self.choice(addresses, addr, f"the role of {addr}", ROLES)
+        return roles
+
+    def deadlines(self, doc: Any) -> Deadlines:
+        """The policy's deadlines; an appeal has the time of a first complaint unless given its own."""
+        node = self.mapping(doc, "deadlines", "deadlines", keys_of(Deadlines))
+        ack = self.span(node, "acknowledge", "deadlines.acknowledge")
+        solve = self.span(node, "solve", "deadlines.solve")
+        solve_appeal = self.span(node, "solve_appeal", "deadlines.solve_appeal") if "solve_appeal" in node else solve
+        if rough_days(solve) < rough_days(ack):
+            raise self.fail(node, "solve", f"deadlines.solve ({solve}) cannot end before deadlines.acknowledge ({ack})")
+        return Deadlines(acknowledge=ack, solve=solve, solve_appeal=solve_appeal)
 
     def template_dir(self, doc: Any) -> Path:
         folder = (
