@@ -129,7 +129,9 @@ def test_our_answer_attached_as_a_message_counts_as_quoted() -> None:
 )
 def test_urgent_sounding_is_not_urgent(body: str) -> None:
     verdict = classify(mail(body, "Verzoek", to=FIRST_LINE), CLASSIFICATION, ROLES)
-    assert verdict.category in (Category.COMPLAINT, Category.ESCALATION)
+    # Never a confident compliment; a mail that is half report, half "solved" may go to a person.
+    sure = verdict.confidence >= CLASSIFICATION.min_confidence
+    assert verdict.category in (Category.COMPLAINT, Category.ESCALATION) or not sure
     assert verdict.urgent is False
 
 

@@ -148,7 +148,7 @@ def judge(signals: Signals, outcome: RuleOutcome, model: Model | None, min_score
     serious = category in (Category.COMPLAINT, Category.ESCALATION)
     p_urgent = urgent_probability(model, feats, outcome)
     # Urgency needs a reason a person can check: a danger word or an urgent rule, not word statistics alone.
-    grounded = outcome.urgent or signals.count("urgency") > 0
+    grounded = outcome.urgent or signals.count("urgency", negated=False) > 0
     urgent = serious and grounded and p_urgent >= model.mix.get("urgent_threshold", DEFAULT_MIX["urgent_threshold"])
     named = bool(
         signals.count("product")
@@ -283,7 +283,7 @@ def explain(
     text = f"Herkend als {CATEGORY_NL[category]}: {'; '.join(_reasons(category, s, outcome))}."
     if category in (Category.COMPLAINT, Category.ESCALATION):
         if urgent:
-            spoed = [h for h in s.hits if h.group == "urgency"]
+            spoed = [h for h in s.hits if h.group == "urgency" and not h.negated]
             text += f" Spoed{f' ({_quote(spoed, 3)})' if spoed else ''}."
         typed = [h for h in s.hits if h.group == subject_type.value]
         text += f" Onderwerp: {TYPE_NL[subject_type]}{f' ({_quote(typed)})' if typed else ''}."

@@ -27,7 +27,8 @@ REPLY_PREFIX = re.compile(r"^\s*((re|antw|aw|fw|fwd|doorst|tr|wg)\s*(\[\d+\])?\s
 # Any case reference in brackets, whatever the prefix: it came from our own mail.
 CASE_TAG = re.compile(r"\[\s*[A-Z]{1,6}-\d{4}-\d{4,}\s*\]", re.IGNORECASE)
 # Flips polarity but is not in the negator list because it carries its own meaning: "allesbehalve blij".
-_POLAR = ("praise", "dissatisfaction")
+# Danger can be denied as well: "geen gevaar", "zonder letsel", "niet gewond".
+_POLAR = ("praise", "dissatisfaction", "urgency")
 
 
 def normalise(text: str) -> str:
