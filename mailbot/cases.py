@@ -10,6 +10,7 @@ from mailbot.answers import DISPUTE, Answer, Reading, dispute_mentions, read_ans
 from mailbot.casework import LEVEL_NAMES, CaseWork, next_level, reminder_moment
 from mailbot.classify import normalise
 from mailbot.clock import iso
+from mailbot.commands.category import DUTCH_CATEGORIES
 from mailbot.config import Person, Rules
 from mailbot.idn import lookalike
 from mailbot.lifecycle import AWAITING_ANSWER, FINAL, Status
@@ -30,8 +31,8 @@ from mailbot.staff import StaffDesk
 from mailbot.store import MailLogEntry
 from mailbot.thread import ThreadMatch, clean_subject
 
-# What a person calls each category in a #soort command and in mail to staff.
-CATEGORY_NAMES_NL = {Category.COMPLIMENT: "compliment", Category.COMPLAINT: "klacht", Category.ESCALATION: "escalatie"}
+# What a person calls each category in mail to staff: the words of the #soort command.
+CATEGORY_NAMES_NL = {category: word for word, category in DUTCH_CATEGORIES.items()}
 # Statuses in which a customer's mail answers a question of ours (or comes after the end).
 ANSWERABLE = AWAITING_ANSWER | {Status.SOLUTION_PROPOSED, Status.CLOSED}
 # The customer mail a complaint gets and a compliment does not.

@@ -12,14 +12,17 @@ import pytest
 from mailbot.commands import (
     ALIASES,
     COMMANDS,
+    REGISTRY,
     Agreement,
     Command,
     CommandBlock,
     describe,
     help_text,
+    in_order,
     parse_commands,
 )
 from mailbot.config import load_rules
+from mailbot.lifecycle import BY_NAME
 from mailbot.models import Address, Category, SubjectType
 
 RULES = load_rules(Path(__file__).resolve().parent.parent / "rules.yaml")
@@ -306,3 +309,21 @@ def test_a_category_must_be_one_of_three_and_contradictions_are_refused() -> Non
     assert "gaan niet samen" in error("#tevreden\n#escaleren")
     assert "gaan niet samen" in error("#escaleren\n#sluiten")
     assert describe(only("#soort compliment")) == "Soort: compliment"
+
+
+def test_the_registry_is_the_one_list_of_commands() -> None:
+    # Every command is one class of mailbot/commands/, listed once; names and aliases never clash.
+    names = [c.name for c in REGISTRY]
+    assert len(set(names)) == len(names) and list(COMMANDS) == names
+    written = [a for c in REGISTRY for a in (c.name, *c.aliases)]
+    assert len(set(written)) == len(written) and set(ALIASES) == set(written)
+    assert all(c.step is None or c.step in BY_NAME for c in REGISTRY)  # a step the lifecycle knows
+    assert {c.name for c in REGISTRY if c.registers} == {"telefonisch", "post"}
+    assert all(other in COMMANDS and other != c.name for c in REGISTRY for other in c.conflicts)
+    rows = help_text().splitlines()[2:]
+    assert [row.split()[0].lstrip("#") for row in rows] == names  # the help lists them in the registry's order
+
+
+def test_the_commands_a_note_holds_are_applied_facts_first() -> None:
+    block = parse("#opgelost Klaar\n#soort klacht\n#verbeter Sneller bellen\n#urgent")
+    assert [c.name for c in in_order(block.commands)] == ["verbeter", "urgent", "soort", "opgelost"]
