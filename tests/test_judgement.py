@@ -257,7 +257,7 @@ def test_eval_scores_any_labelled_set() -> None:
 
 # What the held-out part showed when the model was committed (README, How mailbot decides): a
 # change that makes any of these worse fails here, whatever the targets still ask.
-HELD_OUT_FLOOR = {"category_accuracy": 0.85, "urgent_recall": 0.70, "subject_type_accuracy": 0.73}
+HELD_OUT_FLOOR = {"category_accuracy": 0.85, "urgent_recall": 0.70, "subject_type_accuracy": 0.75}
 
 
 @needs_corpus

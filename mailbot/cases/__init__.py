@@ -1,0 +1,1 @@
+"""Cases: the desk that opens and updates cases, the lifecycle, staff mail, timers, the dossier and the archive."""

@@ -1,0 +1,1 @@
+"""Mail in and out: the mailbox over IMAP, parsing and decoding a message, composing and sending over SMTP."""
