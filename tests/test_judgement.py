@@ -207,6 +207,33 @@ def test_confidence_is_low_when_rules_and_model_disagree() -> None:
     assert disputed.confidence < 0.75
 
 
+@pytest.mark.parametrize(
+    ("category", "subject", "body", "doubtful"),
+    [
+        # Nothing negative is said: a story of what a guard did is more likely thanks than a complaint.
+        (Category.COMPLAINT, "Gisteravond", "Uw beveiliger heeft gisteravond onze moeder naar huis gebracht.", True),
+        # Praise and dissatisfaction side by side.
+        (Category.COMPLIMENT, "Beveiliger", "Erg blij met de beveiliger, maar de rapportage was weer te laat.", True),
+        # A reply about our handling may be an escalation.
+        (Category.COMPLAINT, "Re: Uw klacht", "Het probleem is nog steeds niet opgelost.", True),
+        (Category.COMPLIMENT, "Dank", "Dank u wel, wat een snelle en vriendelijke hulp!", False),
+        (Category.COMPLAINT, "Camera", "De camera is kapot en niemand reageert. Ik ben zeer ontevreden.", False),
+    ],
+)
+def test_verdicts_the_words_do_not_carry_go_to_a_person(
+    category: Category, subject: str, body: str, doubtful: bool
+) -> None:
+    from mailbot.classify import read_mail
+    from mailbot.judgement.decide import doubtful as doubt
+
+    _, signals = read_mail(mail(body, subject, to=FIRST_LINE), CLASSIFICATION, ROLES)
+    assert (doubt(category, signals) is not None) is doubtful
+    verdict = classify(mail(body, subject, to=FIRST_LINE), CLASSIFICATION, ROLES)
+    if doubtful and verdict.category == category:
+        assert verdict.confidence < CLASSIFICATION.min_confidence
+        assert "Twijfel:" in verdict.explanation
+
+
 def test_strong_rules_still_decide() -> None:
     verdict = classify(mail("Ik ga in beroep tegen uw beslissing.", "Beslissing", to=FORMAL), CLASSIFICATION, ROLES)
     assert verdict.category == Category.ESCALATION and "appeal" in verdict.rules
