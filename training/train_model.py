@@ -10,6 +10,8 @@ labels.json format). Features are the ones mailbot computes at run time (mailbot
 model.py), so training and inference cannot drift. The mixing weights for rules.yaml's scores
 and the urgency threshold are chosen on out-of-fold predictions (5-fold, stratified, fixed seed).
 The output holds vocabulary and weights only, no text, and is byte-identical on a rerun.
+training/crossval.py estimates the whole decision (rules, signals, model, confidence) on mail it
+did not learn from: 5-fold and across writers.
 """
 
 from __future__ import annotations
