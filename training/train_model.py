@@ -44,6 +44,7 @@ OWN_MAILS = ROOT / "tests" / "mails" / "judgement"
 CATS = sorted(["compliment", "complaint", "escalation"])  # the order of LogisticRegression.classes_
 TYPES = sorted(["service", "product", "behaviour"])
 SEED = 0
+URGENT_RECALL = 0.95  # the urgency threshold is chosen to reach this out-of-fold recall first
 
 
 @dataclass
@@ -210,8 +211,10 @@ def tune(data: list[Example], quiet: bool = False) -> tuple[dict[str, float], di
             tp = int(np.sum(pred & truth))
             recall = tp / max(1, int(truth.sum()))
             precision = tp / max(1, int(pred.sum()))
-            # The issue's target: recall >= 90 % first, then the best precision.
-            scored_u.append((min(recall, 0.9) + precision / 10, c, beta, threshold, recall, precision))
+            # Recall first, up to 95 % (the issue asks >= 90 %; the margin is for what the whole decision
+            # adds: urgency also needs a danger word a person can check), then the best precision. A
+            # missed urgent mail can cost someone's safety, a false alarm costs the director a look.
+            scored_u.append((min(recall, URGENT_RECALL) + precision / 10, c, beta, threshold, recall, precision))
     top_u = max(scored_u, key=lambda s: (s[0], -s[2]))
     best_c["urgent"], mix["urgent_rule"], mix["urgent_threshold"] = top_u[1], top_u[2], top_u[3]
     say(
