@@ -26,8 +26,8 @@ def main() -> None:
     import mailparser  # noqa: F401
 
     import mailbot.cli
-    import mailbot.daemon
-    import mailbot.send
+    import mailbot.mail.send
+    import mailbot.ops.daemon
 
     command = ["run", "--once"]
     started = time.perf_counter()

@@ -230,17 +230,17 @@ def _templates(args: argparse.Namespace, rules: Rules) -> Path:
 
 def _run(args: argparse.Namespace, settings: Settings, rules: Rules) -> int:
     from mailbot.clock import SystemClock
-    from mailbot.daemon import Daemon
+    from mailbot.ops.daemon import Daemon
     from mailbot.store import Store
 
     if settings.imap is None or settings.smtp is None:
         print("mailbot: set MAILBOT_IMAP_URL and MAILBOT_SMTP_URL (see README)", file=sys.stderr)
         return 2
     from mailbot.auth.settings import OAuthError
-    from mailbot.compose import TemplateError
+    from mailbot.mail.compose import TemplateError
+    from mailbot.ops.progress import NoProgress, progress_for
+    from mailbot.ops.runlock import AlreadyRunning, RunLock
     from mailbot.ops.wiring import build_services
-    from mailbot.progress import NoProgress, progress_for
-    from mailbot.runlock import AlreadyRunning, RunLock
 
     lock = RunLock(settings.db_path)
     try:
@@ -263,7 +263,7 @@ def _run(args: argparse.Namespace, settings: Settings, rules: Rules) -> int:
         print(f"mailbot: sign-in failed: {exc}", file=sys.stderr)
         return 1
     except Exception as exc:
-        from mailbot.daemon import is_connection_error
+        from mailbot.ops.daemon import is_connection_error
 
         if not is_connection_error(exc):
             raise
@@ -287,7 +287,7 @@ def _run(args: argparse.Namespace, settings: Settings, rules: Rules) -> int:
 def _cases(args: argparse.Namespace, settings: Settings, rules: Rules) -> int:
     from zoneinfo import ZoneInfo
 
-    from mailbot.dossier import case_dict, dossier, render_dossier, render_table
+    from mailbot.cases.dossier import case_dict, dossier, render_dossier, render_table
     from mailbot.store import Store
 
     store = Store(settings.db_path)
@@ -317,7 +317,7 @@ def _export(args: argparse.Namespace, settings: Settings, rules: Rules, store: S
     from datetime import UTC, datetime
     from zoneinfo import ZoneInfo
 
-    from mailbot.archive import ArchiveError, archive_case
+    from mailbot.cases.archive import ArchiveError, archive_case
     from mailbot.ops.wiring import archive_dir, blob_store
 
     root = args.to or archive_dir(settings.data_dir)
@@ -459,8 +459,8 @@ def _classify(args: argparse.Namespace, settings: Settings, rules: Rules) -> int
     from datetime import UTC, datetime
 
     from mailbot.classify import classify
-    from mailbot.parse import ParseError, parse_mail
-    from mailbot.quotes import strip_quoted
+    from mailbot.mail.parse import ParseError, parse_mail
+    from mailbot.mail.quotes import strip_quoted
 
     try:
         raw = args.file.read_bytes()
@@ -526,7 +526,7 @@ def _status(args: argparse.Namespace, settings: Settings, rules: Rules) -> int:
     from datetime import UTC, datetime, timedelta
     from zoneinfo import ZoneInfo
 
-    from mailbot.status import CONFIG_ERROR, assess, gather, health_dict, render
+    from mailbot.ops.status import CONFIG_ERROR, assess, gather, health_dict, render
     from mailbot.store import Store
 
     if not settings.db_path.exists():  # opening it would create an empty one
@@ -547,7 +547,7 @@ def _status(args: argparse.Namespace, settings: Settings, rules: Rules) -> int:
 
 
 def _check_config(args: argparse.Namespace, settings: Settings, rules: Rules) -> int:
-    from mailbot.compose import TemplateError
+    from mailbot.mail.compose import TemplateError
     from mailbot.ops.wiring import checked_composer
 
     try:

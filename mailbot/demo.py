@@ -12,10 +12,10 @@ from email.utils import format_datetime, make_msgid
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from mailbot.cases.dossier import dossier, render_dossier, render_table
 from mailbot.clock import SystemClock
 from mailbot.config import Rules, Settings, load_rules, load_settings, parse_imap_url, parse_smtp_url
-from mailbot.daemon import Daemon, RunReport
-from mailbot.dossier import dossier, render_dossier, render_table
+from mailbot.ops.daemon import Daemon, RunReport
 from mailbot.ops.wiring import build_services
 from mailbot.store import Store
 from mailbot.testing.servers import Dovecot, SmtpSink, find_dovecot

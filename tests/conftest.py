@@ -85,7 +85,7 @@ class Bot:
         self.dovecot.append(self.user, raw, folder, arrived=self.clock.now())
 
     def daemon(self):
-        from mailbot.daemon import Daemon
+        from mailbot.ops.daemon import Daemon
         from mailbot.ops.wiring import build_services
         from mailbot.store import Store
 
@@ -135,7 +135,7 @@ class Bot:
 def run_once_dying_after_the_250(bot: Bot, monkeypatch: pytest.MonkeyPatch) -> None:
     """`run --once` that dies (as by SIGKILL) right after the SMTP server took the first mail,
     before its result is committed; the outbox is whole again afterwards."""
-    from mailbot.outbox import Outbox
+    from mailbot.ops.outbox import Outbox
 
     class Crash(BaseException):
         pass

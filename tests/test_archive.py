@@ -16,13 +16,13 @@ import pytest
 from conftest import mode, run_mailbot, with_attachment
 from markupsafe import escape
 
-from mailbot.archive import ArchiveError, ArchiveQueue, archive_case
-from mailbot.blobs import BlobStore
+from mailbot.cases.archive import ArchiveError, ArchiveQueue, archive_case
+from mailbot.cases.dossier import dossier
 from mailbot.clock import iso
 from mailbot.demo import compose_mail
-from mailbot.dossier import dossier
 from mailbot.models import Address, Case, Category, Level, OutgoingMail, SubjectType
 from mailbot.store import Store
+from mailbot.store.blobs import BlobStore
 
 REPO = Path(__file__).resolve().parent.parent
 TEMPLATES = REPO / "templates"

@@ -15,14 +15,14 @@ from zoneinfo import ZoneInfo
 import pytest
 from conftest import REPO, START, Bot, rules_copy, run_mailbot
 
-from mailbot.backlog import Backfill, BackfillPlan, Outlook, make_plan, outlook, outlook_line
+from mailbot.cases.timers import interim_update_moment
 from mailbot.clock import FrozenClock, iso
 from mailbot.config import BackfillRules, Span, load_rules
 from mailbot.demo import compose_mail
+from mailbot.intake.backlog import Backfill, BackfillPlan, Outlook, make_plan, outlook, outlook_line
+from mailbot.intake.pipeline import Source
 from mailbot.ops.wiring import Services, build_services
-from mailbot.pipeline import Source
 from mailbot.store import Store
-from mailbot.timers import interim_update_moment
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 FIRST_LINE = "beveiliging@example.nl"

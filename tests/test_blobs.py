@@ -1,4 +1,4 @@
-"""Tests for the content-addressed blob store (mailbot.blobs)."""
+"""Tests for the content-addressed blob store (mailbot.store.blobs)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from mailbot.blobs import BlobStore
+from mailbot.store.blobs import BlobStore
 
 PDF = b"%PDF-1.4\n% klachtformulier Veilig & Zeker\n" * 50
 
@@ -107,7 +107,7 @@ def test_a_failed_write_leaves_neither_blob_nor_temp_file(store: BlobStore, monk
 def test_parsed_attachment_is_stored_by_digest_not_by_its_name(store: BlobStore) -> None:
     from datetime import UTC, datetime
 
-    from mailbot.parse import parse_mail
+    from mailbot.mail.parse import parse_mail
 
     raw = (
         b"From: Petra de Vries <petra@example.com>\r\n"

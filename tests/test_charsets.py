@@ -1,4 +1,4 @@
-"""Tests for charset and header decoding (mailbot.charsets), through parse_mail as mail arrives."""
+"""Tests for charset and header decoding (mailbot.mail.charsets), through parse_mail as mail arrives."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 
 import pytest
 
+from mailbot.mail.parse import ParseResult, parse_mail
+from mailbot.mail.quotes import strip_quoted
 from mailbot.models import Address
-from mailbot.parse import ParseResult, parse_mail
-from mailbot.quotes import strip_quoted
 
 RECEIVED = datetime(2026, 11, 24, 9, 30, tzinfo=UTC)
 

@@ -10,9 +10,9 @@ import pytest
 
 from mailbot.classify import auto_reason, classify, normalise
 from mailbot.config import load_rules
+from mailbot.mail.parse import parse_mail
+from mailbot.mail.quotes import strip_quoted
 from mailbot.models import CaseHistory, Category, Level, ParsedMail, SubjectType, Verdict
-from mailbot.parse import parse_mail
-from mailbot.quotes import strip_quoted
 
 RULES = load_rules(Path(__file__).resolve().parent.parent / "rules.yaml")
 CLASSIFICATION = RULES.classification

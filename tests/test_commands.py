@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from mailbot.cases.lifecycle import BY_NAME
 from mailbot.commands import (
     ALIASES,
     COMMANDS,
@@ -22,7 +23,6 @@ from mailbot.commands import (
     parse_commands,
 )
 from mailbot.config import load_rules
-from mailbot.lifecycle import BY_NAME
 from mailbot.models import Address, Category, SubjectType
 
 RULES = load_rules(Path(__file__).resolve().parent.parent / "rules.yaml")

@@ -1,4 +1,4 @@
-"""Tests for rendering templates into outgoing Dutch mail (mailbot.compose)."""
+"""Tests for rendering templates into outgoing Dutch mail (mailbot.mail.compose)."""
 
 from __future__ import annotations
 
@@ -16,12 +16,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from jinja2.exceptions import SecurityError
 
-from mailbot.casework import template_context
-from mailbot.compose import Composer, TemplateError, clean_header, to_html
+from mailbot.cases.work import template_context
 from mailbot.config import load_rules
+from mailbot.mail.compose import Composer, TemplateError, clean_header, to_html
+from mailbot.mail.parse import parse_mail
+from mailbot.mail.quotes import strip_quoted
 from mailbot.models import Address, Case, Category, Level, OutgoingMail, SubjectType
-from mailbot.parse import parse_mail
-from mailbot.quotes import strip_quoted
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES = load_rules(ROOT / "rules.yaml")
@@ -725,7 +725,7 @@ def test_a_word_too_long_to_fold_is_encoded_rather_than_overlong(composer: Compo
 
 
 def test_a_text_part_without_a_final_line_break_still_has_only_crlf() -> None:
-    from mailbot.compose import _text_part
+    from mailbot.mail.compose import _text_part
 
     data = _text_part("=_grens", "plain", "é" * 200)
     assert b"\n" not in data.replace(b"\r\n", b"") and max(len(line) for line in data.split(b"\r\n")) <= 76

@@ -29,8 +29,8 @@ from conftest import REPO, Bot, rules_copy, run_mailbot
 from tcp_proxy import TcpProxy
 
 from mailbot.config import ConfigError, load_rules, load_settings
-from mailbot.daemon import Daemon
 from mailbot.demo import compose_mail
+from mailbot.ops.daemon import Daemon
 from mailbot.testing.servers import Dovecot, SmtpSink
 
 pytestmark = pytest.mark.faults
@@ -278,7 +278,7 @@ def test_fault_bench_at_ci_size_loses_nothing_answers_no_machine_and_lets_no_str
 def test_commits_are_synchronous_full_and_a_mail_moves_only_after_its_commit(
     dovecot: Dovecot, sink: SmtpSink, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from mailbot.mailbox import Mailbox
+    from mailbot.mail.mailbox import Mailbox
 
     bot = fast_bot(dovecot, sink, tmp_path)
     store = bot.store()
@@ -441,7 +441,7 @@ def test_smtp_outage_sends_everything_once_when_back(
 
 @pytest.mark.integration
 def test_a_two_day_smtp_outage_parks_nothing(dovecot: Dovecot, sink: SmtpSink, tmp_path: Path) -> None:
-    from mailbot.outbox import GIVE_UP_AFTER, Outbox
+    from mailbot.ops.outbox import GIVE_UP_AFTER, Outbox
 
     bot = fast_bot(dovecot, sink, tmp_path)
     bot.deliver(complaint("geduld@example.net"))
@@ -563,7 +563,7 @@ def test_copy_done_but_expunge_never_sent_processes_nothing_twice_and_deletes_no
 ) -> None:
     from imapclient import IMAPClient
 
-    from mailbot.mailbox import Mailbox
+    from mailbot.mail.mailbox import Mailbox
 
     real_connect = Mailbox.connect
 
@@ -664,7 +664,7 @@ def test_uidvalidity_change_under_a_running_daemon(
 def test_mail_announced_in_the_reply_to_the_last_search_before_idle_is_not_left_waiting(
     dovecot: Dovecot, sink: SmtpSink, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from mailbot.mailbox import Mailbox
+    from mailbot.mail.mailbox import Mailbox
 
     bot = fast_bot(dovecot, sink, tmp_path)
     real_uids_after = Mailbox.uids_after

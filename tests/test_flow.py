@@ -218,7 +218,7 @@ def test_staff_reply_with_bot_in_cc_then_dissatisfied_reply_escalates(bot) -> No
 
 
 def test_restart_after_crash_before_move_processes_nothing_twice(bot, monkeypatch) -> None:
-    from mailbot.mailbox import Mailbox
+    from mailbot.mail.mailbox import Mailbox
 
     for i in range(6):
         bot.deliver(compose_mail(f"k{i}@example.net", FIRST_LINE, f"Klacht {i}", "Het alarm is weer kapot."))
@@ -247,7 +247,7 @@ def test_restart_after_crash_before_move_processes_nothing_twice(bot, monkeypatc
 
 
 def test_crash_inside_a_transaction_rolls_back_and_loses_nothing(bot, monkeypatch) -> None:
-    from mailbot.cases import CaseDesk
+    from mailbot.cases.desk import CaseDesk
 
     for i in range(4):
         bot.deliver(compose_mail(f"t{i}@example.net", FIRST_LINE, f"Klacht {i}", "De camera is kapot."))
@@ -334,8 +334,8 @@ def test_malformed_mail_is_quarantined_and_the_rest_goes_on(bot) -> None:
 def test_a_backlog_is_sent_while_it_is_handled_and_every_customer_hears_once(bot, monkeypatch) -> None:
     import time
 
-    from mailbot.daemon import SYNC_BATCH
-    from mailbot.pipeline import Pipeline
+    from mailbot.intake.pipeline import Pipeline
+    from mailbot.ops.daemon import SYNC_BATCH
 
     customers = [f"achterstand{i}@example.net" for i in range(2 * SYNC_BATCH + 10)]
     for customer in customers:
@@ -368,8 +368,7 @@ def test_a_backlog_is_sent_while_it_is_handled_and_every_customer_hears_once(bot
 def test_a_backlog_of_large_mail_is_downloaded_a_bounded_number_of_bytes_at_a_time(bot, monkeypatch) -> None:
     from imapclient import IMAPClient
 
-    from mailbot import mailbox
-
+    from mailbot.mail import mailbox
     monkeypatch.setattr(mailbox, "FETCH_BYTES", 1_000_000)
     downloads: list[int] = []
     real_fetch = IMAPClient.fetch
@@ -395,7 +394,7 @@ def test_a_backlog_of_large_mail_is_downloaded_a_bounded_number_of_bytes_at_a_ti
 
 
 def test_copy_and_expunge_when_the_server_has_no_move(bot, monkeypatch) -> None:
-    from mailbot.mailbox import Mailbox
+    from mailbot.mail.mailbox import Mailbox
 
     real_connect = Mailbox.connect
 
@@ -484,7 +483,7 @@ def test_without_idle_the_daemon_polls_at_the_configured_interval(dovecot, smtp_
 
     from conftest import Bot, rules_copy
 
-    from mailbot.mailbox import Mailbox
+    from mailbot.mail.mailbox import Mailbox
 
     real_connect = Mailbox.connect
 
@@ -584,7 +583,7 @@ def test_one_automatic_reply_per_address_per_window(bot) -> None:
 
 
 def test_mail_arriving_during_a_batch_is_not_left_waiting_for_the_next_idle(bot, monkeypatch) -> None:
-    from mailbot.mailbox import Mailbox
+    from mailbot.mail.mailbox import Mailbox
 
     real_move = Mailbox.move
     late = compose_mail("laat@example.net", FIRST_LINE, "Klacht", "De camera is kapot.")

@@ -26,15 +26,15 @@ from conftest import REPO, START, Bot, rules_copy
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mailbot.blobs import BlobStore
-from mailbot.charsets import decode_bytes, decode_header_value
 from mailbot.clock import FrozenClock
 from mailbot.config import load_rules
-from mailbot.htmltext import html_to_text
+from mailbot.intake.pipeline import Handled, Pipeline, Source
+from mailbot.intake.thread import ids_in_raw
+from mailbot.mail.charsets import decode_bytes, decode_header_value
+from mailbot.mail.htmltext import html_to_text
 from mailbot.ops.wiring import build_services
-from mailbot.pipeline import Handled, Pipeline, Source
 from mailbot.store import Store
-from mailbot.thread import ids_in_raw
+from mailbot.store.blobs import BlobStore
 
 CORPUS = REPO / "tests" / "mails" / "hostile"
 OUTCOMES = {"case", "auto", "duplicate", "quarantine"}
@@ -419,12 +419,12 @@ def test_a_notice_that_cannot_be_made_does_not_stop_the_quarantine(
 
 
 def test_a_long_reason_is_cut_short(pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch) -> None:
-    import mailbot.pipeline
+    import mailbot.intake.pipeline
 
     def explode(*args: object, **kwargs: object) -> None:
         raise ValueError("x" * 2000)
 
-    monkeypatch.setattr(mailbot.pipeline, "classify", explode)
+    monkeypatch.setattr(mailbot.intake.pipeline, "classify", explode)
     entry = pipeline.handle(corpus_mail("ids-missing-date"), Source("INBOX")).entry
     assert entry.outcome == "quarantine" and entry.reason and len(entry.reason) == 500
     assert pending_notices(pipeline.store)[entry.raw_sha256] == entry.reason

@@ -1,8 +1,8 @@
-"""Tests for turning HTML bodies into readable plain text (mailbot.htmltext)."""
+"""Tests for turning HTML bodies into readable plain text (mailbot.mail.htmltext)."""
 
 from __future__ import annotations
 
-from mailbot.htmltext import html_to_text
+from mailbot.mail.htmltext import html_to_text
 
 
 def test_html_to_text_handles_nesting_lists_pre_and_entities() -> None:

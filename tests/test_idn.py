@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from mailbot.compose import _address_field
-from mailbot.idn import AddressError, envelope_address, lookalike
+from mailbot.mail.compose import _address_field
+from mailbot.mail.idn import AddressError, envelope_address, lookalike
+from mailbot.mail.send import envelope
 from mailbot.models import Address
-from mailbot.send import envelope
 from mailbot.store import QueuedMail
 
 

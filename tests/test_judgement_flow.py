@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 import pytest
 from test_lifecycle import BOT, FIRST_LINE, command, customer_says, last, plain
 
-from mailbot.casework import next_level
+from mailbot.cases.work import next_level
 from mailbot.demo import compose_mail
 from mailbot.models import Level
 from mailbot.reports.kpi import load_report

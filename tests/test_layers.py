@@ -17,25 +17,14 @@ PACKAGE = Path(__file__).resolve().parent.parent / "mailbot"
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("base", ("", "models", "clock", "logs", "files", "errors")),
     ("config", ("config", "auth.settings", "workdays")),
-    ("store", ("store", "blobs", "dossier")),
+    ("store", ("store",)),
     ("auth", ("auth",)),
-    ("mail", ("mailbox", "parse", "charsets", "htmltext", "quotes", "msgid", "replyaddress", "authentication", "idn")),
-    ("mail out", ("compose", "send")),
-    (
-        "intake and cases",
-        (
-            "pipeline", "classify", "judgement", "thread", "backlog", "cases", "casework", "lifecycle", "staff",
-            "commands", "answers", "timers", "archive",
-        ),
-    ),
+    ("mail", ("mail",)),
+    ("mail out", ("mail.compose", "mail.send")),
+    # classify, answers and judgement/ belong in intake/: the next move (issue 11), held back while they are edited.
+    ("intake and cases", ("intake", "classify", "judgement", "answers", "cases", "commands")),
     ("privacy and reports", ("privacy", "reports")),
-    (
-        "ops",
-        (
-            "daemon", "outbox", "sender", "sentcheck", "parseahead", "reload", "heartbeat", "sdnotify", "runlock",
-            "progress", "failures", "status", "auth.login", "ops",
-        ),
-    ),
+    ("ops", ("ops", "auth.login")),
     # The demo's servers (testing/) sit on top: nothing of the product may need them.
     ("commands", ("cli", "__main__", "demo", "testing")),
 )
@@ -146,8 +135,8 @@ def test_the_rule_sees_function_level_and_type_checking_imports() -> None:
     # The checks above are only as good as the import finder: it must see every kind of import.
     edges = graph()
     assert "mailbot.demo" in edges["mailbot.cli"]  # inside main()
-    assert "mailbot.auth.tokens" in edges["mailbot.mailbox"]  # under TYPE_CHECKING
-    assert "mailbot.privacy" in edges["mailbot.daemon"]  # inside a method
+    assert "mailbot.auth.tokens" in edges["mailbot.mail.mailbox"]  # under TYPE_CHECKING
+    assert "mailbot.privacy" in edges["mailbot.ops.daemon"]  # inside a method
     assert "mailbot.privacy" in edges["mailbot.cli"]  # `from mailbot import privacy`
 
 

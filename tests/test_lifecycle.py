@@ -11,8 +11,8 @@ from datetime import datetime, timedelta
 import pytest
 from attacks import SPOOFS, Spoof, staff_answer, vouched
 
+from mailbot.cases.lifecycle import TRANSITIONS, Status, Trigger, describe
 from mailbot.demo import compose_mail
-from mailbot.lifecycle import TRANSITIONS, Status, Trigger, describe
 
 BOT = "klacht@example.nl"
 FIRST_LINE = "beveiliging@example.nl"

@@ -64,7 +64,7 @@ def test_our_own_mail_coming_back_is_recognised(bot) -> None:
 
 
 def test_a_forged_reference_to_our_mail_does_not_open_a_case(bot) -> None:
-    from mailbot.msgid import is_forged
+    from mailbot.mail.msgid import is_forged
 
     bot.deliver(compose_mail("eigenaar@example.net", FIRST_LINE, "Klacht", "Mijn pas is kapot."))
     bot.run_once()

@@ -32,8 +32,8 @@ from mailbot.auth.settings import OAuthError, OAuthSettings, OAuthUnavailable
 from mailbot.auth.tokens import AccessToken, Tokens, token_file
 from mailbot.clock import FrozenClock
 from mailbot.config import ConfigError, load_settings
-from mailbot.daemon import Daemon
 from mailbot.demo import compose_mail
+from mailbot.ops.daemon import Daemon
 from mailbot.testing.servers import Dovecot, SmtpSink, free_port
 
 # The SMTP sink offers AUTH without TLS: on loopback only, as aiosmtpd warns for every connection.

@@ -128,7 +128,7 @@ def test_a_recipient_refused_among_good_ones_is_parked_and_the_rest_get_it(bot) 
     body = failure_notices(bot)[0].get_body(("plain",)).get_content()
     assert gone in body and "Ontvanger geweigerd" in body and "De mailserver weigert dit adres" in body
     # `mailbot status` names it too.
-    from mailbot.status import assess, gather
+    from mailbot.ops.status import assess, gather
 
     health = assess(gather(store, bot.rules, bot.clock.now()), bot.clock.now())
     assert health.queue.refused == len(refused)
@@ -209,7 +209,7 @@ def test_crash_after_the_server_took_a_mail_does_not_send_it_twice(dovecot, smtp
 def test_crash_before_the_server_took_a_mail_sends_it_after_the_check(
     dovecot, smtp_sink, tmp_path, monkeypatch
 ) -> None:
-    import mailbot.send
+    import mailbot.mail.send
 
     bot = Bot(dovecot, smtp_sink, tmp_path / "data", sent_copies="bcc")
     bot.deliver(compose_mail("s@example.net", FIRST_LINE, "Klacht", "Het hek staat open."))
@@ -220,7 +220,7 @@ def test_crash_before_the_server_took_a_mail_sends_it_after_the_check(
     async def crash_before_data(*args, **kwargs):
         raise Crash()
 
-    monkeypatch.setattr(mailbot.send, "_send_one", crash_before_data)
+    monkeypatch.setattr(mailbot.mail.send, "_send_one", crash_before_data)
     with pytest.raises(Crash):
         bot.run_once()  # claimed, then the process died before the server heard of it
     monkeypatch.undo()

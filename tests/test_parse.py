@@ -1,4 +1,4 @@
-"""Tests for decoding raw messages into ParsedMail (mailbot.parse)."""
+"""Tests for decoding raw messages into ParsedMail (mailbot.mail.parse)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from mailbot.models import Address
-from mailbot.parse import (
+from mailbot.mail.parse import (
     ParseError,
     ParseResult,
     message_ids,
@@ -17,7 +16,8 @@ from mailbot.parse import (
     parse_mail,
     safe_filename,
 )
-from mailbot.quotes import strip_quoted
+from mailbot.mail.quotes import strip_quoted
+from mailbot.models import Address
 
 RECEIVED = datetime(2026, 11, 24, 9, 30, tzinfo=UTC)
 

@@ -18,10 +18,10 @@ from pathlib import Path
 import pytest
 from conftest import REPO, Bot, mode, rules_copy, with_attachment
 
+from mailbot.cases.dossier import dossier
 from mailbot.cli import main
 from mailbot.config import ConfigError, load_rules
 from mailbot.demo import compose_mail
-from mailbot.dossier import dossier
 from mailbot.privacy.pseudonyms import ERASED, Pseudonyms, scrub_detail
 
 BOT = "klacht@example.nl"

@@ -1,10 +1,10 @@
-"""Tests for stripping quoted history from replies (mailbot.quotes)."""
+"""Tests for stripping quoted history from replies (mailbot.mail.quotes)."""
 
 from __future__ import annotations
 
 import pytest
 
-from mailbot.quotes import split_quoted, strip_quoted
+from mailbot.mail.quotes import split_quoted, strip_quoted
 
 NEW_NL = """Geachte heer/mevrouw,
 

@@ -19,8 +19,8 @@ from test_faults import served, wait_until
 from mailbot.clock import FrozenClock
 from mailbot.config import load_rules
 from mailbot.demo import compose_mail
+from mailbot.ops.reload import RulesWatch
 from mailbot.ops.wiring import Services, build_services
-from mailbot.reload import RulesWatch
 from mailbot.store import Store
 from mailbot.testing.servers import Dovecot, SmtpSink
 

@@ -12,10 +12,10 @@ import pytest
 from conftest import START, Bot, rules_copy
 
 from mailbot.demo import compose_mail
+from mailbot.mail.parse import parse_mail
+from mailbot.mail.quotes import strip_quoted
+from mailbot.mail.replyaddress import ReplyToken, make_reply_address, read_reply_address
 from mailbot.models import Address
-from mailbot.parse import parse_mail
-from mailbot.quotes import strip_quoted
-from mailbot.replyaddress import ReplyToken, make_reply_address, read_reply_address
 
 SECRET = b"0123456789abcdef" * 4
 OURS = {"klacht@example.nl": "formal", "beveiliging@example.nl": "first_line"}
@@ -133,8 +133,8 @@ def test_a_command_to_the_staff_reply_address_counts_as_authenticated(reply_bot:
 
 
 def test_reply_to_is_written_only_when_switched_on(tmp_path: Path) -> None:
-    from mailbot.compose import Composer
     from mailbot.config import load_rules
+    from mailbot.mail.compose import Composer
 
     rules = load_rules(rules_copy(tmp_path, "  reply_addresses: false\n", "  reply_addresses: true\n"))
     (tmp_path / "kort.j2").write_text("{% block subject %}Ontvangen{% endblock %}Wij hebben uw bericht.")

@@ -13,16 +13,16 @@ from pathlib import Path
 import pytest
 from conftest import REPO, run_mailbot
 
+from mailbot.cases.timers import deadlines_at_risk
 from mailbot.clock import FrozenClock, span_text
 from mailbot.config import load_rules
 from mailbot.demo import compose_mail
-from mailbot.heartbeat import Heartbeat, safe_error
 from mailbot.models import Address, Case, Category, Level, SubjectType
-from mailbot.progress import LineProgress, progress_line
-from mailbot.sdnotify import notify, watchdog_seconds
-from mailbot.status import CONFIG_ERROR, HEALTHY, UNHEALTHY, Facts, assess, gather, health_dict, render
+from mailbot.ops.heartbeat import Heartbeat, safe_error
+from mailbot.ops.progress import LineProgress, progress_line
+from mailbot.ops.sdnotify import notify, watchdog_seconds
+from mailbot.ops.status import CONFIG_ERROR, HEALTHY, UNHEALTHY, Facts, assess, gather, health_dict, render
 from mailbot.store import Beat, ParkedItem, QueueFigures, Store
-from mailbot.timers import deadlines_at_risk
 from mailbot.workdays import WorkCalendar
 
 NOW = datetime(2026, 11, 4, 10, 0, tzinfo=UTC)  # a Wednesday
@@ -340,7 +340,7 @@ def test_progress_line_says_rate_and_time_left() -> None:
 
 @pytest.mark.integration
 def test_status_reads_what_a_real_pipeline_left(bot) -> None:
-    from mailbot.pipeline import Source
+    from mailbot.intake.pipeline import Source
 
     daemon = bot.daemon()
     store = daemon.store

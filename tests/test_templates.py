@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from conftest import run_mailbot
 
+from mailbot.cases.lifecycle import BY_NAME, mail_templates
 from mailbot.commands import REGISTRY
-from mailbot.compose import Composer, TemplateError
 from mailbot.config import load_rules
-from mailbot.lifecycle import BY_NAME, mail_templates
-from mailbot.pipeline import TEMPLATES
+from mailbot.intake.pipeline import TEMPLATES
+from mailbot.mail.compose import Composer, TemplateError
 
 REPO = Path(__file__).resolve().parent.parent
 SHIPPED = REPO / "templates"

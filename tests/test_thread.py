@@ -1,4 +1,4 @@
-"""Tests for finding the case a message belongs to (mailbot.thread)."""
+"""Tests for finding the case a message belongs to (mailbot.intake.thread)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 
 import pytest
 
+from mailbot.intake.thread import ThreadMatch, find_thread, ids_in_raw, tag_in_subject
 from mailbot.models import Address, Case, Category, Level, ParsedMail, SubjectType
-from mailbot.thread import ThreadMatch, find_thread, ids_in_raw, tag_in_subject
 
 PREFIX = "KL"
 STAFF = frozenset({"medewerker1@example.nl", "coordinator@example.nl", "klacht@example.nl"})

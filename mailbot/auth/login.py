@@ -169,7 +169,7 @@ def _prove_smtp(smtp: SmtpSettings | None, token: AccessToken, kind: str) -> Non
         return
     import aiosmtplib
 
-    from mailbot.send import connection
+    from mailbot.mail.send import connection
 
     async def check() -> None:
         client = connection(smtp)

@@ -18,13 +18,13 @@ from zoneinfo import ZoneInfo
 from jinja2 import FileSystemLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
-from mailbot.blobs import BlobStore
+from mailbot.cases.dossier import dossier, own_mail_text
 from mailbot.clock import iso
-from mailbot.dossier import dossier, own_mail_text
 from mailbot.files import create_private, fsync_dir, private_dir
 from mailbot.logs import about, redacted
 from mailbot.models import Case
 from mailbot.store import Store
+from mailbot.store.blobs import BlobStore
 
 log = logging.getLogger("mailbot.archive")
 TEMPLATE = "dossier.html.j2"

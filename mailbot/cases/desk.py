@@ -7,13 +7,15 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from mailbot.answers import DISPUTE, Answer, Reading, dispute_mentions, read_answer
-from mailbot.casework import LEVEL_NAMES, CaseWork, next_level, reminder_moment
+from mailbot.cases.lifecycle import AWAITING_ANSWER, FINAL, Status
+from mailbot.cases.staff import StaffDesk
+from mailbot.cases.work import LEVEL_NAMES, CaseWork, next_level, reminder_moment
 from mailbot.classify import normalise
 from mailbot.clock import iso
 from mailbot.commands.category import DUTCH_CATEGORIES
 from mailbot.config import Person, Rules
-from mailbot.idn import lookalike
-from mailbot.lifecycle import AWAITING_ANSWER, FINAL, Status
+from mailbot.intake.thread import ThreadMatch, clean_subject
+from mailbot.mail.idn import lookalike
 from mailbot.models import (
     Address,
     Case,
@@ -27,9 +29,7 @@ from mailbot.models import (
     SubjectType,
     Verdict,
 )
-from mailbot.staff import StaffDesk
 from mailbot.store import MailLogEntry
-from mailbot.thread import ThreadMatch, clean_subject
 
 # What a person calls each category in mail to staff: the words of the #soort command.
 CATEGORY_NAMES_NL = {category: word for word, category in DUTCH_CATEGORIES.items()}

@@ -7,8 +7,8 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from mailbot.authentication import AuthVerdict, authenticate
-from mailbot.casework import CaseWork
+from mailbot.cases.lifecycle import NotAllowed, Status, transition
+from mailbot.cases.work import CaseWork
 from mailbot.commands import (
     COMMANDS,
     Act,
@@ -21,9 +21,9 @@ from mailbot.commands import (
     parse_commands,
 )
 from mailbot.config import Person
-from mailbot.lifecycle import NotAllowed, Status, transition
+from mailbot.intake.thread import STAFF_REPLY_ADDRESS, ThreadMatch
+from mailbot.mail.authentication import AuthVerdict, authenticate
 from mailbot.models import Address, Case, Direction, ParsedMail, Quarantine, Role, Verdict
-from mailbot.thread import STAFF_REPLY_ADDRESS, ThreadMatch
 
 FORM_FIELDS = {
     "afhandeling": "handling",

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from mailbot.casework import CaseWork, reminder_moment
+from mailbot.cases.lifecycle import ACTIVE, Status, staff_mail
+from mailbot.cases.work import CaseWork, reminder_moment
 from mailbot.clock import iso
 from mailbot.config import PolicyRules, Span
-from mailbot.lifecycle import ACTIVE, Status, staff_mail
 from mailbot.logs import log_failure
 from mailbot.models import Address, Case, Category, Timer
 from mailbot.workdays import WorkCalendar, format_date_nl, format_datetime_nl

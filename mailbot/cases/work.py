@@ -8,11 +8,11 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from mailbot.archive import ArchiveQueue
+from mailbot.cases.archive import ArchiveQueue
+from mailbot.cases.lifecycle import STATUS_NAMES_NL, Status, Transition, next_status, transition
 from mailbot.clock import iso
-from mailbot.compose import Composer
 from mailbot.config import Person, PolicyRules, Rules, Span
-from mailbot.lifecycle import STATUS_NAMES_NL, Status, Transition, next_status, transition
+from mailbot.mail.compose import Composer
 from mailbot.models import Address, Case, Category, Direction, Level, ParsedMail, Role, SubjectType, Verdict
 from mailbot.store import Store
 from mailbot.workdays import WorkCalendar, format_date_nl, format_datetime_nl

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ClassVar
 
-from mailbot.casework import CaseWork
+from mailbot.cases.lifecycle import BY_NAME, Status, Transition, next_status
+from mailbot.cases.work import CaseWork
 from mailbot.commands.values import CommandValue, ParseContext, text
-from mailbot.lifecycle import BY_NAME, Status, Transition, next_status
 from mailbot.models import Case, Category
 
 Settle = Callable[[Case, Category, str, datetime], Case]

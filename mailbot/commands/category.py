@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from mailbot.cases.lifecycle import Status
 from mailbot.commands.base import Act, Command, Phase, StaffCommand
 from mailbot.commands.values import CommandValue, ParseContext, choice
-from mailbot.lifecycle import Status
 from mailbot.models import Case, Category
 
 DUTCH_CATEGORIES = {"klacht": Category.COMPLAINT, "compliment": Category.COMPLIMENT, "escalatie": Category.ESCALATION}

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from mailbot.cases.lifecycle import Status
 from mailbot.commands.base import Act, Command, Phase, StaffCommand
 from mailbot.commands.values import CommandValue
-from mailbot.lifecycle import Status
 from mailbot.models import Case, Level
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from mailbot.cases.lifecycle import Status
 from mailbot.commands.base import Act, Phase, StaffCommand
 from mailbot.commands.values import CommandValue, ParseContext, choice
-from mailbot.lifecycle import Status
 from mailbot.models import Case
 
 DUTCH_STATUSES = {"in behandeling": "in_progress", "wacht op klant": "waiting", "open": "open"}

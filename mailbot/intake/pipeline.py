@@ -9,22 +9,22 @@ from concurrent.futures import BrokenExecutor, CancelledError, Future
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from mailbot.archive import ArchiveQueue
-from mailbot.blobs import BlobStore
-from mailbot.cases import CaseDesk
+from mailbot.cases.archive import ArchiveQueue
+from mailbot.cases.desk import CaseDesk
+from mailbot.cases.lifecycle import mail_templates
 from mailbot.classify import auto_reason, classify
 from mailbot.clock import Clock
-from mailbot.compose import Composer
 from mailbot.config import Rules
-from mailbot.lifecycle import mail_templates
+from mailbot.intake.thread import find_thread, ids_in_raw
 from mailbot.logs import about, log_failure, redacted
+from mailbot.mail.compose import Composer
+from mailbot.mail.msgid import is_forged
+from mailbot.mail.parse import ParseError, ParseResult, header_hint, normalise_message_id, parse_mail
+from mailbot.mail.quotes import strip_quoted
+from mailbot.mail.replyaddress import read_reply_address
 from mailbot.models import Address, OutgoingMail, Quarantine
-from mailbot.msgid import is_forged
-from mailbot.parse import ParseError, ParseResult, header_hint, normalise_message_id, parse_mail
-from mailbot.quotes import strip_quoted
-from mailbot.replyaddress import read_reply_address
 from mailbot.store import MailLogEntry, Store
-from mailbot.thread import find_thread, ids_in_raw
+from mailbot.store.blobs import BlobStore
 from mailbot.workdays import WorkCalendar, format_datetime_nl
 
 log = logging.getLogger("mailbot.pipeline")

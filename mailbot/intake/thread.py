@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from mailbot.classify import REPLY_PREFIX
+from mailbot.mail.replyaddress import ReplyToken
 from mailbot.models import Case, ParsedMail
-from mailbot.replyaddress import ReplyToken
 
 # Our own outgoing Message-IDs name the case; a bounce quotes them in its body. Only spaces and
 # tabs, and one folded line break, may surround the name: with "\s*" a run of blank lines made

@@ -66,8 +66,8 @@ class Report:
 
 def load_mail(folder: Path, label: Label) -> ParsedMail:
     """Parse one labelled file as the daemon would; the mailbox it reached (``to``) is a recipient."""
-    from mailbot.parse import parse_mail
-    from mailbot.quotes import strip_quoted
+    from mailbot.mail.parse import parse_mail
+    from mailbot.mail.quotes import strip_quoted
 
     raw = (folder / label.file).read_bytes()
     mail = parse_mail(raw, received_at=RECEIVED, strip=strip_quoted).mail

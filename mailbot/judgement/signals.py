@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from mailbot.mail.quotes import split_quoted
 from mailbot.models import CaseHistory, ParsedMail
-from mailbot.quotes import split_quoted
 
 LEXICON_FILE = Path(__file__).with_name("lexicon.json")
 # A negator reaches this many words ahead, within its clause ("niet erg tevreden", "geen enkele klacht").

@@ -20,9 +20,9 @@ from jinja2 import ChainableUndefined, Environment, FileSystemLoader, StrictUnde
 from jinja2.sandbox import SandboxedEnvironment
 
 from mailbot.config import Rules
-from mailbot.idn import AddressError, envelope_address
+from mailbot.mail.idn import AddressError, envelope_address
+from mailbot.mail.replyaddress import make_reply_address
 from mailbot.models import Address, OutgoingMail
-from mailbot.replyaddress import make_reply_address
 
 # Only for addresses the fast path below leaves alone (non-ASCII, quoted local parts).
 # Folding at 78 puts a break right after "To:", which some clients show as a leading space.
@@ -175,7 +175,7 @@ class Composer:
 
     def new_message_id(self, ref: str) -> str:
         """A fresh Message-ID of ours that names the case and carries an HMAC (see msgid.py)."""
-        from mailbot.msgid import new_message_id
+        from mailbot.mail.msgid import new_message_id
 
         return new_message_id(ref, self.rules.domain, self.secret)
 

@@ -15,8 +15,15 @@ from zoneinfo import ZoneInfo
 
 import mailparser
 
-from mailbot.charsets import clean_text, decode_bytes, decode_header_value, decode_headers, recover_8bit, single_line
-from mailbot.htmltext import html_to_text
+from mailbot.mail.charsets import (
+    clean_text,
+    decode_bytes,
+    decode_header_value,
+    decode_headers,
+    recover_8bit,
+    single_line,
+)
+from mailbot.mail.htmltext import html_to_text
 from mailbot.models import Address, Attachment, ParsedMail
 
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from mailbot.auth.settings import OAuthError
 from mailbot.config import SmtpSettings
-from mailbot.idn import AddressError, envelope_address
+from mailbot.mail.idn import AddressError, envelope_address
 from mailbot.models import QueuedMail
 
 if TYPE_CHECKING:

@@ -12,20 +12,20 @@ from datetime import date, datetime, timedelta
 from types import FrameType
 
 from mailbot.auth.providers import daemon_tokens
-from mailbot.backlog import Backfill, outlook, outlook_line
 from mailbot.config import Rules, Settings, SmtpSettings
-from mailbot.heartbeat import Heartbeat
+from mailbot.intake.backlog import Backfill, outlook, outlook_line
+from mailbot.intake.pipeline import Source
 from mailbot.logs import log_failure
-from mailbot.mailbox import Fetched, Mailbox
+from mailbot.mail.mailbox import Fetched, Mailbox
+from mailbot.mail.parse import ParseResult
+from mailbot.ops.heartbeat import Heartbeat
+from mailbot.ops.outbox import Outbox
+from mailbot.ops.parseahead import ParseAhead
+from mailbot.ops.progress import NoProgress, Progress
+from mailbot.ops.reload import RulesWatch
+from mailbot.ops.sender import BackgroundSender
+from mailbot.ops.sentcheck import resolve_in_doubt
 from mailbot.ops.wiring import Services, archive_dir
-from mailbot.outbox import Outbox
-from mailbot.parse import ParseResult
-from mailbot.parseahead import ParseAhead
-from mailbot.pipeline import Source
-from mailbot.progress import NoProgress, Progress
-from mailbot.reload import RulesWatch
-from mailbot.sender import BackgroundSender
-from mailbot.sentcheck import resolve_in_doubt
 
 log = logging.getLogger("mailbot.daemon")
 MAX_BACKOFF = 300.0

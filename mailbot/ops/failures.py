@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from mailbot.compose import Composer
 from mailbot.config import Rules
 from mailbot.logs import log_failure
+from mailbot.mail.compose import Composer
 from mailbot.models import Address
 from mailbot.store import Store
 from mailbot.workdays import WorkCalendar, format_datetime_nl

@@ -17,7 +17,7 @@ from datetime import datetime
 
 from mailbot.clock import Clock, iso
 from mailbot.logs import redacted
-from mailbot.sdnotify import notify, watchdog_seconds
+from mailbot.ops.sdnotify import notify, watchdog_seconds
 from mailbot.store import Store
 
 log = logging.getLogger("mailbot.heartbeat")

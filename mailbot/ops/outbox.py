@@ -12,7 +12,7 @@ from mailbot.auth.tokens import Tokens
 from mailbot.clock import Clock
 from mailbot.config import SmtpSettings
 from mailbot.logs import about, redacted
-from mailbot.send import SendResult, deliver
+from mailbot.mail.send import SendResult, deliver
 from mailbot.store import Store
 
 log = logging.getLogger("mailbot.outbox")

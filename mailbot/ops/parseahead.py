@@ -15,9 +15,9 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import datetime
 
-from mailbot.mailbox import FETCH_BYTES, Fetched
-from mailbot.parse import ParseResult, parse_mail
-from mailbot.quotes import strip_quoted
+from mailbot.mail.mailbox import FETCH_BYTES, Fetched
+from mailbot.mail.parse import ParseResult, parse_mail
+from mailbot.mail.quotes import strip_quoted
 
 # Messages parsed ahead of the one being handled: enough to keep the worker busy.
 AHEAD = 8

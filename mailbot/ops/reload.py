@@ -13,9 +13,9 @@ import os
 from dataclasses import replace
 from pathlib import Path
 
-from mailbot.compose import TemplateError
 from mailbot.config import ConfigError, Rules, load_rules
 from mailbot.logs import log_failure
+from mailbot.mail.compose import TemplateError
 from mailbot.ops.wiring import Services, build_services
 
 log = logging.getLogger("mailbot.reload")

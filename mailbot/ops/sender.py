@@ -17,7 +17,7 @@ from mailbot.auth.tokens import Tokens
 from mailbot.clock import Clock
 from mailbot.config import SmtpSettings
 from mailbot.logs import log_failure
-from mailbot.outbox import Outbox, SendReport
+from mailbot.ops.outbox import Outbox, SendReport
 from mailbot.store import Store
 
 log = logging.getLogger("mailbot.sender")

@@ -26,8 +26,8 @@ from typing import Protocol
 
 from mailbot.config import MailboxRules
 from mailbot.logs import about
-from mailbot.outbox import Outbox, SendReport
-from mailbot.send import SendResult
+from mailbot.mail.send import SendResult
+from mailbot.ops.outbox import Outbox, SendReport
 
 log = logging.getLogger("mailbot.sentcheck")
 

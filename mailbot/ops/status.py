@@ -15,11 +15,11 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from mailbot.cases.lifecycle import ACTIVE
+from mailbot.cases.timers import DeadlineRisk, deadlines_at_risk
 from mailbot.clock import iso, span_text
 from mailbot.config import Rules
-from mailbot.lifecycle import ACTIVE
 from mailbot.store import Beat, QueueFigures, Store
-from mailbot.timers import DeadlineRisk, deadlines_at_risk
 from mailbot.workdays import WorkCalendar
 
 # Exit codes, Nagios-style: monitoring reads only these.

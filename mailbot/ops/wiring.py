@@ -11,18 +11,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from mailbot.archive import ArchiveQueue
-from mailbot.blobs import BlobStore
-from mailbot.cases import CaseDesk
-from mailbot.casework import CaseWork
+from mailbot.cases.archive import ArchiveQueue
+from mailbot.cases.desk import CaseDesk
+from mailbot.cases.timers import TimerDesk
+from mailbot.cases.work import CaseWork
 from mailbot.clock import Clock
-from mailbot.compose import Composer
 from mailbot.config import Rules
-from mailbot.failures import FailureNotices
-from mailbot.msgid import load_secret
-from mailbot.pipeline import TEMPLATES, Pipeline
+from mailbot.intake.pipeline import TEMPLATES, Pipeline
+from mailbot.mail.compose import Composer
+from mailbot.mail.msgid import load_secret
+from mailbot.ops.failures import FailureNotices
 from mailbot.store import Store
-from mailbot.timers import TimerDesk
+from mailbot.store.blobs import BlobStore
 from mailbot.workdays import WorkCalendar
 
 

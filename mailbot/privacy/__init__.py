@@ -19,14 +19,14 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from mailbot.blobs import BlobStore
+from mailbot.cases.dossier import dossier, message_fields, own_mail_text
 from mailbot.clock import iso
 from mailbot.config import Rules
-from mailbot.dossier import dossier, message_fields, own_mail_text
 from mailbot.privacy.erasure import Erasure, erase
 from mailbot.privacy.footprint import Footprint, find_expired, find_person
 from mailbot.privacy.pseudonyms import Pseudonyms
 from mailbot.store import Store
+from mailbot.store.blobs import BlobStore
 
 log = logging.getLogger("mailbot.privacy")
 EXPORT_FORMAT = "mailbot-privacy-export/1"

@@ -10,11 +10,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from mailbot.blobs import BlobStore
 from mailbot.models import Case
 from mailbot.privacy.footprint import Footprint
 from mailbot.privacy.pseudonyms import ERASED, Pseudonyms, scrub_detail, scrub_message, scrub_outgoing, scrub_timer
 from mailbot.store import Store
+from mailbot.store.blobs import BlobStore
 
 _SAFE_REF = re.compile(r"[A-Z0-9][A-Z0-9-]{0,63}")
 

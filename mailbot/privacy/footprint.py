@@ -8,9 +8,9 @@ from email.parser import BytesHeaderParser
 from email.utils import getaddresses
 from typing import Any
 
-from mailbot.blobs import BlobStore
 from mailbot.models import Agreement
 from mailbot.store import Store
+from mailbot.store.blobs import BlobStore
 
 _ADDRESS_HEADERS = ("from", "sender", "reply-to", "to", "cc", "bcc", "delivered-to", "return-path")
 _ALWAYS = datetime.max.replace(tzinfo=UTC)
@@ -89,7 +89,7 @@ def _loose_blobs(blobs: BlobStore, row: dict[str, Any], now: datetime, address: 
         return None if address else set()
     if address is not None and not names_address(raw, address):
         return None
-    from mailbot.parse import parse_mail
+    from mailbot.mail.parse import parse_mail
 
     try:  # the pipeline stored its attachments too, under the same digests
         return set(parse_mail(raw, received_at=now, strip=lambda text: text).blobs)

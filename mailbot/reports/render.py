@@ -77,7 +77,7 @@ def render_html(report: Report, template_dir: Path, organisation: str = "") -> s
     from jinja2 import FileSystemLoader, StrictUndefined, TemplateNotFound
     from jinja2.sandbox import SandboxedEnvironment
 
-    from mailbot.casework import TYPE_NAMES
+    from mailbot.cases.work import TYPE_NAMES
     from mailbot.workdays import format_date_nl, format_datetime_nl
 
     zone = ZoneInfo(report.timezone)

@@ -1,4 +1,4 @@
-"""The daemon's heartbeat (mailbot/heartbeat.py) and the figures of its health (mailbot/status.py)."""
+"""The daemon's heartbeat (mailbot/ops/heartbeat.py) and the figures of its health (mailbot/ops/status.py)."""
 
 from __future__ import annotations
 

@@ -157,7 +157,7 @@ MIGRATIONS: list[tuple[str, str]] = [
         """,
     ),
     (
-        # The running daemon's heartbeat (mailbot/heartbeat.py), read by `mailbot status`: one
+        # The running daemon's heartbeat (mailbot/ops/heartbeat.py), read by `mailbot status`: one
         # row, overwritten in place, so a beat costs one small write and the table never grows.
         "0004_heartbeat",
         """
