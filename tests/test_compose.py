@@ -131,7 +131,7 @@ def make_case(
 
 
 def context(case: Case, excerpt: str = "De monteur is niet gekomen. Niemand heeft gebeld.") -> dict[str, Any]:
-    """The context cases.py gives templates, with every template's own extras filled in."""
+    """The context cases/work.py gives templates, with every template's own extras filled in."""
     from mailbot.models import Agreement
 
     return template_context(

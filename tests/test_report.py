@@ -84,7 +84,7 @@ def ev(case_id: int, at: str, kind: str, /, **detail: object) -> EventRow:
 
 
 def opened(case_id: int, at: str, ack_due: str, solution_due: str, level: str = "first_line") -> EventRow:
-    """The `opened` event as cases.py writes it: the deadlines stored in UTC ISO form."""
+    """The `opened` event as cases/desk.py writes it: the deadlines stored in UTC ISO form."""
     return ev(
         case_id, at, "opened", level=level, ack_due=t(ack_due).isoformat(), solution_due=t(solution_due).isoformat()
     )

@@ -67,7 +67,7 @@ def archive_case(
 class ArchiveQueue:
     """The cases to archive once the transaction that finished them has committed.
 
-    A step that ends a case (closed or referred, casework.py) or adds to its archived dossier (an
+    A step that ends a case (closed or referred, cases/work.py) or adds to its archived dossier (an
     improvement form, staff.py) adds the case here; the pipeline that owns the transaction calls
     `archive_pending` after its commit, so no archive shows a state that was rolled back.
     """

@@ -1,7 +1,7 @@
 """A case's life as an explicit state machine: states, transitions, who triggers each, what mail it sends.
 
 This module is the policy's one description of what may happen to a case. It holds no I/O:
-``cases.py`` asks it whether a step is allowed and what follows from it, then writes the
+``cases/work.py`` asks it whether a step is allowed and what follows from it, then writes the
 change, the event and the outgoing mail in one transaction.
 """
 

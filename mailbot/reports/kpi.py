@@ -20,7 +20,7 @@ from mailbot.reports.model import EventRow, Period, Report, Round, Score, Sugges
 if TYPE_CHECKING:
     from mailbot.store import Store
 
-# The event kinds the figures are made of (see lifecycle.py, cases.py, outbox.py, staff.py).
+# The event kinds the figures are made of (see cases/lifecycle.py, cases/desk.py, ops/outbox.py, cases/staff.py).
 EVENT_KINDS = (
     "opened",
     "sent",

@@ -195,7 +195,7 @@ MIGRATIONS: list[tuple[str, str]] = [
         """,
     ),
     (
-        # Judgement (cases.py): a case the classifier was unsure of waits for a person's verdict
+        # Judgement (cases/desk.py): a case the classifier was unsure of waits for a person's verdict
         # (#soort); a customer naming a lawyer, court or outside body flags the case with the words.
         "0006_judgement",
         """
