@@ -20,6 +20,7 @@ from mailbot.reports.kpi import load_report
 from mailbot.reports.model import Period
 
 COORDINATOR = "coordinator@example.nl"
+DIRECTOR = "directeur@example.nl"
 UNSURE = "  min_confidence: 1\n"  # every new mail waits for a person's #soort
 SURE = "  min_confidence: 0\n"
 
@@ -475,3 +476,15 @@ def test_a_compliment_verdict_withdraws_the_acknowledgement_still_waiting_for_se
     assert [m["Subject"].split("] ", 1)[-1] for m in bot.received(customer)] == ["Bedankt voor uw compliment"]
     kinds = {row["kind"]: row["status"] for row in bot.store().outbox(case.id) if row["kind"] in ("ack", "thanks")}
     assert kinds == {"ack": "cancelled", "thanks": "sent"}
+
+
+def test_an_urgent_mail_that_waits_for_a_choice_alerts_the_director_at_once(unsure_bot) -> None:
+    bot = unsure_bot
+    bot.deliver(
+        compose_mail("dirk@example.net", FIRST_LINE, "Inbraak", "Er is vannacht ingebroken, het alarm ging niet af.")
+    )
+    bot.run_once()
+    (case,) = bot.store().cases()
+    assert case.awaiting_verdict and case.urgent
+    (alert,) = [m for m in bot.received(DIRECTOR) if case.ref in str(m["Subject"])]
+    assert "URGENT" in str(alert["Subject"]) and "krijgt de directeur dit bericht ook" in plain(alert)

@@ -469,8 +469,12 @@ def test_unknown_format_missing_template_and_the_command_stays_light() -> None:
 
 
 @pytest.mark.integration
-def test_report_over_a_realistic_period(bot, tmp_path) -> None:
-    from conftest import run_mailbot
+def test_report_over_a_realistic_period(dovecot, smtp_sink, tmp_path) -> None:
+    from conftest import Bot, rules_copy, run_mailbot
+
+    # The period's story is the report's subject, not the classifier's doubts: mailbot decides alone.
+    rules = rules_copy(tmp_path, "  min_confidence: 0.6\n", "  min_confidence: 0.0\n")
+    bot = Bot(dovecot, smtp_sink, tmp_path / "data", rules_path=rules)
     from test_lifecycle import BOT, FIRST_LINE, command, customer_says, last
 
     from mailbot.demo import compose_mail

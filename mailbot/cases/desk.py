@@ -187,12 +187,15 @@ class CaseDesk:
         warning = lookalike(case.customer.email.rpartition("@")[2], self.rules.known_domains)
         if unsure:
             work.to_customer(case, "ack", "ack_neutral", now, reply_to=reply_to)
+            # Urgent and unsure: the director is told at once too, as with any urgent case; the
+            # choice of category must not hold up the alert.
+            triage_people = [self.rules.coordinator, *([self.rules.director] if case.urgent else [])]
             work.to_staff(
                 case,
                 "triage",
                 "triage_request",
                 now,
-                [self.rules.coordinator],
+                triage_people,
                 excerpt=mail.stripped,
                 guess=CATEGORY_NAMES_NL.get(verdict.category, verdict.category.value),
                 confidence=f"{round(verdict.confidence * 100)} %",
