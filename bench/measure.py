@@ -294,11 +294,11 @@ def startup(lab: Lab, sizes: Sizes) -> dict[str, Any]:
 
 def classification(lab: Lab, sizes: Sizes) -> dict[str, Any]:
     """Milliseconds per classify() call over a labelled corpus, in process (parsing not timed), model loaded."""
-    from mailbot.classify import classify
     from mailbot.config import load_rules
-    from mailbot.judgement.corpus import default_corpus, load_labels
-    from mailbot.judgement.evaluate import load_mail
-    from mailbot.judgement.model import load_model
+    from mailbot.intake.classify import classify
+    from mailbot.intake.judgement.corpus import default_corpus, load_labels
+    from mailbot.intake.judgement.evaluate import load_mail
+    from mailbot.intake.judgement.model import load_model
 
     folder = default_corpus()
     if not (folder / "labels.json").exists():  # no development corpus beside the repository: our own mails

@@ -458,7 +458,7 @@ def _report(args: argparse.Namespace, settings: Settings, rules: Rules) -> int:
 def _classify(args: argparse.Namespace, settings: Settings, rules: Rules) -> int:
     from datetime import UTC, datetime
 
-    from mailbot.classify import classify
+    from mailbot.intake.classify import classify
     from mailbot.mail.parse import ParseError, parse_mail
     from mailbot.mail.quotes import strip_quoted
 
@@ -482,10 +482,10 @@ def _classify(args: argparse.Namespace, settings: Settings, rules: Rules) -> int
 
 
 def _eval(args: argparse.Namespace, settings: Settings, rules: Rules) -> int:
-    from mailbot.classify import classify
     from mailbot.config import load_rules
-    from mailbot.judgement.corpus import Label, default_corpus, load_labels, split
-    from mailbot.judgement.evaluate import render, run
+    from mailbot.intake.classify import classify
+    from mailbot.intake.judgement.corpus import Label, default_corpus, load_labels, split
+    from mailbot.intake.judgement.evaluate import render, run
     from mailbot.models import ParsedMail, Verdict
 
     folder = args.dir or default_corpus()

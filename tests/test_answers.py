@@ -1,4 +1,4 @@
-"""Reading a customer's answer to the satisfaction check or a solution proposal (mailbot/answers.py).
+"""Reading a customer's answer to the satisfaction check or a solution proposal (mailbot/intake/answers.py).
 
 The answers below are written for these tests, in the ways customers answer: one word, "ja, maar",
 "nee hoor", a question back, "deels", negations, thanks, sarcasm, a lawyer named.
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from mailbot.answers import Answer, dispute_mentions, read_answer
+from mailbot.intake.answers import Answer, dispute_mentions, read_answer
 
 S, D, U = Answer.SATISFIED, Answer.DISSATISFIED, Answer.UNCLEAR
 

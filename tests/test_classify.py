@@ -1,4 +1,4 @@
-"""Tests for classifying mail with the sample rules.yaml (mailbot.classify)."""
+"""Tests for classifying mail with the sample rules.yaml (mailbot.intake.classify)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from mailbot.classify import auto_reason, classify, normalise
 from mailbot.config import load_rules
+from mailbot.intake.classify import auto_reason, classify, normalise
 from mailbot.mail.parse import parse_mail
 from mailbot.mail.quotes import strip_quoted
 from mailbot.models import CaseHistory, Category, Level, ParsedMail, SubjectType, Verdict

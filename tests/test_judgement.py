@@ -12,10 +12,10 @@ import pytest
 from conftest import run_mailbot
 from test_classify import CLASSIFICATION, FIRST_LINE, FORMAL, ROLES, mail, parse_raw
 
-from mailbot.classify import auto_reason, classify
-from mailbot.judgement.corpus import default_corpus, derive_heldout, heldout_names, load_labels, split
-from mailbot.judgement.evaluate import Targets, load_mail
-from mailbot.judgement.signals import find_hits, normalise
+from mailbot.intake.classify import auto_reason, classify
+from mailbot.intake.judgement.corpus import default_corpus, derive_heldout, heldout_names, load_labels, split
+from mailbot.intake.judgement.evaluate import Targets, load_mail
+from mailbot.intake.judgement.signals import find_hits, normalise
 from mailbot.models import Category, SubjectType
 
 REPO = Path(__file__).resolve().parent.parent
@@ -223,8 +223,8 @@ def test_confidence_is_low_when_rules_and_model_disagree() -> None:
 def test_verdicts_the_words_do_not_carry_go_to_a_person(
     category: Category, subject: str, body: str, doubtful: bool
 ) -> None:
-    from mailbot.classify import read_mail
-    from mailbot.judgement.decide import doubtful as doubt
+    from mailbot.intake.classify import read_mail
+    from mailbot.intake.judgement.decide import doubtful as doubt
 
     _, signals = read_mail(mail(body, subject, to=FIRST_LINE), CLASSIFICATION, ROLES)
     assert (doubt(category, signals) is not None) is doubtful
@@ -309,8 +309,8 @@ def test_heldout_automatic_mail_is_all_found_and_nothing_got_worse() -> None:
 
 @pytest.mark.parametrize("name", ["j001.eml", "j020.eml", "j040.eml", "j060.eml", "j090.eml"])
 def test_fast_logits_equal_the_plain_sum(name: str) -> None:
-    from mailbot.classify import read_mail
-    from mailbot.judgement.model import features, load_model
+    from mailbot.intake.classify import read_mail
+    from mailbot.intake.judgement.model import features, load_model
 
     label = next(lab for lab in load_labels(OWN) if lab.file == name)
     _, signals = read_mail(load_mail(OWN, label), CLASSIFICATION, ROLES)
@@ -322,7 +322,7 @@ def test_fast_logits_equal_the_plain_sum(name: str) -> None:
 
 
 def test_model_file_holds_weights_not_texts() -> None:
-    data = json.loads((REPO / "mailbot" / "judgement" / "model.json").read_text(encoding="utf-8"))
+    data = json.loads((REPO / "mailbot" / "intake" / "judgement" / "model.json").read_text(encoding="utf-8"))
     assert set(data["heads"]) == {"category", "category_signals", "urgent", "subject_type"}
     for head in data["heads"].values():
         assert len(head["intercept"]) == len(head["classes"])

@@ -21,8 +21,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("auth", ("auth",)),
     ("mail", ("mail",)),
     ("mail out", ("mail.compose", "mail.send")),
-    # classify, answers and judgement/ belong in intake/: the next move (issue 11), held back while they are edited.
-    ("intake and cases", ("intake", "classify", "judgement", "answers", "cases", "commands")),
+    ("intake and cases", ("intake", "cases", "commands")),
     ("privacy and reports", ("privacy", "reports")),
     ("ops", ("ops", "auth.login")),
     # The demo's servers (testing/) sit on top: nothing of the product may need them.

@@ -1,4 +1,4 @@
-"""Estimate how the WHOLE decision (rules.yaml + signals + model, mailbot/judgement/decide.py) does on unseen mail.
+"""Estimate how the WHOLE decision (rules.yaml + signals + model, intake/judgement/decide.py) does on unseen mail.
 
     python training/crossval.py            # 5-fold and cross-writer figures
     python training/crossval.py --quick    # hyperparameters tuned once on all data (faster, a little optimistic)
@@ -29,8 +29,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import train_model
 
-from mailbot.judgement.decide import Judgement, judge
-from mailbot.judgement.model import Model, parse_model
+from mailbot.intake.judgement.decide import Judgement, judge
+from mailbot.intake.judgement.model import Model, parse_model
 
 THRESHOLD = 0.6  # rules.yaml's min_confidence
 

@@ -1,12 +1,12 @@
-"""Train mailbot's small classification model and write mailbot/judgement/model.json.
+"""Train mailbot's small classification model and write mailbot/intake/judgement/model.json.
 
     pip install -e '.[train]'
     python training/train_model.py            # cross-validate on the development part, then train and write
     python training/train_model.py --cv-only   # only print the cross-validated figures
 
 Data: the development part of ../shared/corpus-nl (never the held-out third, see
-mailbot/judgement/corpus.py) plus our own labelled mails under tests/mails/judgement/ (same
-labels.json format). Features are the ones mailbot computes at run time (mailbot/judgement/
+mailbot/intake/judgement/corpus.py) plus our own labelled mails under tests/mails/judgement/ (same
+labels.json format). Features are the ones mailbot computes at run time (mailbot/intake/judgement/
 model.py), so training and inference cannot drift. The mixing weights for rules.yaml's scores
 and the urgency threshold are chosen on out-of-fold predictions (5-fold, stratified, fixed seed).
 The output holds vocabulary and weights only, no text, and is byte-identical on a rerun.
@@ -31,13 +31,13 @@ from sklearn.model_selection import StratifiedKFold
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from mailbot.classify import auto_reason, read_mail  # noqa: E402
 from mailbot.config import load_rules  # noqa: E402
-from mailbot.judgement.corpus import default_corpus, load_labels, split  # noqa: E402
-from mailbot.judgement.decide import RuleOutcome  # noqa: E402
-from mailbot.judgement.evaluate import load_mail  # noqa: E402
-from mailbot.judgement.model import MODEL_FILE, features  # noqa: E402
-from mailbot.judgement.signals import Signals  # noqa: E402
+from mailbot.intake.classify import auto_reason, read_mail  # noqa: E402
+from mailbot.intake.judgement.corpus import default_corpus, load_labels, split  # noqa: E402
+from mailbot.intake.judgement.decide import RuleOutcome  # noqa: E402
+from mailbot.intake.judgement.evaluate import load_mail  # noqa: E402
+from mailbot.intake.judgement.model import MODEL_FILE, features  # noqa: E402
+from mailbot.intake.judgement.signals import Signals  # noqa: E402
 from mailbot.models import SubjectType  # noqa: E402
 
 OWN_MAILS = ROOT / "tests" / "mails" / "judgement"

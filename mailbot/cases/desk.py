@@ -6,14 +6,14 @@ import re
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from mailbot.answers import DISPUTE, Answer, Reading, dispute_mentions, read_answer
 from mailbot.cases.lifecycle import AWAITING_ANSWER, FINAL, Status
 from mailbot.cases.staff import StaffDesk
 from mailbot.cases.work import LEVEL_NAMES, CaseWork, next_level, reminder_moment
-from mailbot.classify import normalise
 from mailbot.clock import iso
 from mailbot.commands.category import DUTCH_CATEGORIES
 from mailbot.config import Person, Rules
+from mailbot.intake.answers import DISPUTE, Answer, Reading, dispute_mentions, read_answer
+from mailbot.intake.classify import normalise
 from mailbot.intake.thread import ThreadMatch, clean_subject
 from mailbot.mail.idn import lookalike
 from mailbot.models import (

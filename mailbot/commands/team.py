@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from mailbot.classify import normalise
 from mailbot.commands.base import Act, Phase, StaffCommand
 from mailbot.commands.values import CommandValue, Invalid, ParseContext
+from mailbot.intake.classify import normalise
 from mailbot.models import Case
 
 

@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import get_day_names
 
-from mailbot.classify import normalise
 from mailbot.config import EMAIL_RE, Rules
+from mailbot.intake.classify import normalise
 from mailbot.models import Address, Category, SubjectType
 from mailbot.workdays import format_date_nl
 

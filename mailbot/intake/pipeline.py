@@ -12,9 +12,9 @@ from datetime import datetime, timedelta
 from mailbot.cases.archive import ArchiveQueue
 from mailbot.cases.desk import CaseDesk
 from mailbot.cases.lifecycle import mail_templates
-from mailbot.classify import auto_reason, classify
 from mailbot.clock import Clock
 from mailbot.config import Rules
+from mailbot.intake.classify import auto_reason, classify
 from mailbot.intake.thread import find_thread, ids_in_raw
 from mailbot.logs import about, log_failure, redacted
 from mailbot.mail.compose import Composer

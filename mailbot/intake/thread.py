@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from mailbot.classify import REPLY_PREFIX
+from mailbot.intake.classify import REPLY_PREFIX
 from mailbot.mail.replyaddress import ReplyToken
 from mailbot.models import Case, ParsedMail
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from mailbot.judgement.corpus import Label
+from mailbot.intake.judgement.corpus import Label
 from mailbot.models import Address, ParsedMail, Verdict
 
 CATEGORIES = ("compliment", "complaint", "escalation", "auto")

@@ -33,7 +33,7 @@ def default_corpus() -> Path:
     """The development corpus: $MAILBOT_CORPUS, else ../shared/corpus-nl beside the repository."""
     if os.environ.get(CORPUS_ENV):
         return Path(os.environ[CORPUS_ENV])
-    return Path(__file__).resolve().parents[2].parent / "shared" / "corpus-nl"
+    return Path(__file__).resolve().parents[3].parent / "shared" / "corpus-nl"
 
 
 def load_labels(folder: Path) -> list[Label]:
@@ -88,7 +88,8 @@ def split(labels: list[Label], part: str) -> list[Label]:
 if __name__ == "__main__":  # pragma: no cover - rewrites heldout.txt from the corpus labels
     names = derive_heldout(load_labels(default_corpus()))
     header = (
-        "# Held-out part of ../shared/corpus-nl: never read while tuning. Rebuild: python -m mailbot.judgement.corpus\n"
+        "# Held-out part of ../shared/corpus-nl: never read while tuning."
+        " Rebuild: python -m mailbot.intake.judgement.corpus\n"
     )
     HELDOUT_FILE.write_text(header + "\n".join(names) + "\n", encoding="utf-8")
     print(f"{len(names)} held-out files written to {HELDOUT_FILE}")

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from mailbot.judgement.signals import Signals
+from mailbot.intake.judgement.signals import Signals
 
 MODEL_FILE = Path(__file__).with_name("model.json")
 SIGNAL_PREFIX = "f:"

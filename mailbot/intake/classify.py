@@ -1,4 +1,4 @@
-"""Decide what a mail is: signs of automatic mail, rules.yaml's rules, the judgement (mailbot/judgement)."""
+"""Decide what a mail is: signs of automatic mail, rules.yaml's rules, the judgement (mailbot/intake/judgement)."""
 
 from __future__ import annotations
 
@@ -7,13 +7,13 @@ from collections.abc import Mapping
 from functools import lru_cache
 
 from mailbot.config import Classification, Rule
-from mailbot.judgement.decide import RuleOutcome, judge
-from mailbot.judgement.model import load_model
+from mailbot.intake.judgement.decide import RuleOutcome, judge
+from mailbot.intake.judgement.model import load_model
 
 # normalise, is_reply, REPLY_PREFIX and CASE_TAG live with the other signals; imported from here too.
-from mailbot.judgement.signals import CASE_TAG as CASE_TAG
-from mailbot.judgement.signals import REPLY_PREFIX as REPLY_PREFIX
-from mailbot.judgement.signals import Signals, is_reply, normalise, read_signals
+from mailbot.intake.judgement.signals import CASE_TAG as CASE_TAG
+from mailbot.intake.judgement.signals import REPLY_PREFIX as REPLY_PREFIX
+from mailbot.intake.judgement.signals import Signals, is_reply, normalise, read_signals
 from mailbot.models import CaseHistory, Category, ParsedMail, SubjectType, Verdict
 
 # Words that turn "tevreden" into its opposite when they come just before it.
@@ -40,7 +40,7 @@ def classify(
     it does not count for ``to_role``. Only the new text of a reply counts for the words;
     the quoted part counts only as structure (it quotes our answer: an escalation sign).
     rules.yaml's rules fire as before and their scores are added to the model's (see
-    mailbot/judgement/decide.py); ``use_model=False`` leaves the rules alone.
+    mailbot/intake/judgement/decide.py); ``use_model=False`` leaves the rules alone.
     """
     auto = auto_reason(mail, rules, frozenset(roles))
     if auto is not None:

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from mailbot.classify import normalise
+from mailbot.intake.classify import normalise
 
 
 class Answer(enum.StrEnum):

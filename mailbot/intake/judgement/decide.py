@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from mailbot.judgement.model import Model, features, softmax
-from mailbot.judgement.signals import Hit, Signals
+from mailbot.intake.judgement.model import Model, features, softmax
+from mailbot.intake.judgement.signals import Hit, Signals
 from mailbot.models import Category, Level, SubjectType
 
 CATEGORY_NL = {
