@@ -7,9 +7,9 @@ server knows, so it is asked: with ``mailbox.sent_copies``
 
 - ``bcc``: every mail also goes to the bot's own address, delivered by the server the moment it
   takes the mail; the copy is filed in the Sent folder (pipeline.py), where staff see it too.
-  Works with any server that delivers to the watched mailbox (Dovecot behind Postfix, Microsoft 365).
-- ``server``: the server files mail sent over SMTP in the Sent folder itself (Gmail does; a Bcc
-  would store it twice there).
+  Works with any server that delivers to the watched mailbox (Dovecot behind Postfix).
+- ``server``: the server files mail sent over SMTP in the Sent folder itself (Gmail does, and
+  Exchange Online keeps SMTP-submitted mail in Sent Items; a Bcc would store it twice there).
 - ``none``: nothing to ask; the mail is resent (at least once, the old promise).
 
 A copy can take a moment to arrive, so a mail is looked for only ``sent_check_after_seconds`` after
