@@ -313,3 +313,32 @@ def test_a_lookalike_sender_domain_is_flagged_in_the_new_case_mail(
     }
     flagged = [body for body in notices.values() if "Let op:" in body]
     assert len(flagged) == 1 and "lijkt op example.nl" in flagged[0] and "exаmple.nl" in flagged[0]
+
+
+def test_a_result_the_database_cannot_take_yet_is_written_later_not_sent_again(bot, monkeypatch) -> None:
+    # Another writer (a backup, sqlite3 by hand) holds the database just after the server's 250:
+    # the result waits for the lock; given up, the mail would stay 'sending' and go out twice.
+    import sqlite3
+
+    from mailbot.ops.outbox import Outbox
+
+    real = Outbox._record
+    busy = {"left": 3}
+
+    def locked_at_first(self, result, report):
+        if busy["left"]:
+            busy["left"] -= 1
+            raise sqlite3.OperationalError("database is locked")
+        return real(self, result, report)
+
+    monkeypatch.setattr(Outbox, "_record", locked_at_first)
+    deliver_complaints(bot, ["wacht@example.net"])
+    report = bot.run_once()
+    assert busy["left"] == 0
+    acks = [m for m in bot.sink.messages if "wacht@example.net" in m.rcpt_tos]
+    assert len(acks) == 1
+    store = bot.store()
+    (case,) = store.cases()
+    assert case.ack_sent_at is not None
+    assert {row["status"] for row in store.outbox(case.id)} == {"sent"}
+    assert report.sent == len(store.outbox(case.id))  # each counted once, the retried one too

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -21,6 +23,10 @@ ACKNOWLEDGING = frozenset({"ack", "thanks"})
 FIRST_RETRY = timedelta(minutes=1)
 MAX_RETRY = timedelta(hours=1)
 GIVE_UP_AFTER = 48  # attempts: about two days at the capped interval
+# A result the server gave is written however long another writer holds the database: given up,
+# the mail would be left 'sending' and be sent again (at best checked at the server first).
+RECORD_WAIT_MAX = 5.0  # seconds between tries
+RECORD_GIVE_UP = 3600.0  # seconds; past this the database is broken rather than busy
 
 
 @dataclass
@@ -31,6 +37,11 @@ class SendReport:
     retried: int = 0
     parked: int = 0
     errors: list[str] = field(default_factory=list)
+
+
+def is_busy(exc: sqlite3.OperationalError) -> bool:
+    """True when another connection holds the database (waiting cures it), not when it is broken."""
+    return "locked" in str(exc) or "busy" in str(exc)
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -97,7 +108,29 @@ class Outbox:
         mail = result.mail
         ref = self.store.case(mail.case_id).ref if mail.case_id is not None else None
         with about(case=ref, message_id=mail.message_id):
-            self._record(result, report)
+            waited, pause = 0.0, 0.05
+            while True:
+                this = SendReport()  # counted only once written: a rolled-back try must not count
+                try:
+                    self._record(result, this)
+                except sqlite3.OperationalError as exc:
+                    if not is_busy(exc) or waited >= RECORD_GIVE_UP:
+                        raise
+                    if waited == 0.0:
+                        log.warning(
+                            "%s %s: the server answered; the database is busy, writing the result as soon as it is free",
+                            mail.kind,
+                            mail.message_id,
+                        )
+                    time.sleep(pause)
+                    waited += pause
+                    pause = min(pause * 2, RECORD_WAIT_MAX)
+                    continue
+                report.sent += this.sent
+                report.retried += this.retried
+                report.parked += this.parked
+                report.errors.extend(this.errors)
+                return
 
     def _record(self, result: SendResult, report: SendReport) -> None:
         now = self.clock.now()
