@@ -118,7 +118,7 @@ class Outbox:
                         raise
                     if waited == 0.0:
                         log.warning(
-                            "%s %s: the server answered; the database is busy, writing the result as soon as it is free",
+                            "%s %s: the server answered; the database is busy, recording the result once it is free",
                             mail.kind,
                             mail.message_id,
                         )
