@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -176,6 +176,11 @@ def format_date_nl(d: date | datetime) -> str:
     return format_date(d, format="EEEE d MMMM y", locale="nl")
 
 
+def format_time_nl(moment: datetime | time) -> str:
+    """A time as Dutch text writes it, e.g. ``10.15 uur`` (a point, not a colon; "uur" after it)."""
+    return f"{moment.hour}.{moment.minute:02d} uur"
+
+
 def format_datetime_nl(dt: datetime) -> str:
-    """Format a datetime in Dutch in its own zone, e.g. ``dinsdag 24 november 2026 om 14:00``."""
-    return f"{format_date_nl(dt.date())} om {dt:%H:%M}"
+    """Format a datetime in Dutch in its own zone, e.g. ``dinsdag 24 november 2026 om 14.00 uur``."""
+    return f"{format_date_nl(dt.date())} om {format_time_nl(dt)}"

@@ -181,7 +181,7 @@ def test_meeting_dates(text: str, expected: datetime) -> None:
 
 
 def test_meeting_is_confirmed_with_the_exact_date() -> None:
-    assert describe(only("#gesprek dinsdag 14:00")) == "Gesprek gepland op dinsdag 24 november 2026 om 14:00"
+    assert describe(only("#gesprek dinsdag 14:00")) == "Gesprek gepland op dinsdag 24 november 2026 om 14.00 uur"
 
 
 def test_meeting_mistakes() -> None:

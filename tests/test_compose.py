@@ -38,7 +38,7 @@ TEAM = Address("klantenservice@example.nl", "Team Klantenservice")
 RECEIVED = datetime(2026, 12, 7, 10, 15, tzinfo=AMSTERDAM)
 ACK_DUE = datetime(2026, 12, 10, 17, 0, tzinfo=AMSTERDAM)
 SOLUTION_DUE = datetime(2026, 12, 21, 17, 0, tzinfo=AMSTERDAM)
-RECEIVED_NL = "maandag 7 december 2026 om 10:15"
+RECEIVED_NL = "maandag 7 december 2026 om 10.15 uur"
 ACK_DUE_NL = "donderdag 10 december 2026"
 SOLUTION_DUE_NL = "maandag 21 december 2026"
 
@@ -145,7 +145,7 @@ def context(case: Case, excerpt: str = "De monteur is niet gekomen. Niemand heef
         meeting=case.subject_type == SubjectType.BEHAVIOUR,
         channel="telefonisch",
         solution="Wij vervangen de camera kosteloos.",
-        meeting_at="dinsdag 8 december 2026 om 14:00",
+        meeting_at="dinsdag 8 december 2026 om 14.00 uur",
         agreements=[Agreement(1, case.id, "Nieuwe camera plaatsen", "2026-12-15", "medewerker1@example.nl")],
         deadline_name="oplossing",
         deadline=SOLUTION_DUE_NL,

@@ -123,7 +123,7 @@ def test_a_formal_complaint_from_acknowledgement_to_the_disputes_committee(bot) 
     assert (case.level.label, case.status, case.owner_email) == ("appeal", "open", "directeur@example.nl")
     appeal_ack = last(bot, customer, "beroep")
     assert f"{bot.rules.director.name} beoordeelt uw beroep" in plain(appeal_ack)
-    assert "ontvangen op donderdag 12 november 2026 om 10:00" in plain(appeal_ack)
+    assert "ontvangen op donderdag 12 november 2026 om 10.00 uur" in plain(appeal_ack)
     director_notice = last(bot, "directeur@example.nl", "Escalatie")
 
     # The director's decision is the final answer: it names the disputes committee.
@@ -206,11 +206,11 @@ def test_behaviour_complaint_meeting_and_agreements_are_watched(bot) -> None:
     )
     bot.run_once()
     invite = plain(last(bot, customer, "Uitnodiging"))
-    assert "dinsdag 3 november 2026 om 10:30" in invite and "hoor en wederhoor" in invite
+    assert "dinsdag 3 november 2026 om 10.30 uur" in invite and "hoor en wederhoor" in invite
     letter = plain(last(bot, customer, "Afsprakenbrief"))
     assert "Excuses van de medewerker, uiterlijk vrijdag 13 november 2026" in letter
     assert "Extra training klantcontact, uiterlijk vrijdag 20 november 2026" in letter
-    assert "Gesprek gepland op dinsdag 3 november 2026 om 10:30" in plain(
+    assert "Gesprek gepland op dinsdag 3 november 2026 om 10.30 uur" in plain(
         last(bot, "medewerker3@example.nl", "Uitgevoerd")
     )
 
@@ -379,7 +379,7 @@ def test_municipal_policy_from_config_alone(dovecot, smtp_sink, tmp_path) -> Non
     notice = last(bot, "teamleider.wi@gemeente.example.nl", case.ref)
     command(bot, "teamleider.wi@gemeente.example.nl", notice, "#gesprek donderdag 10:00")
     bot.run_once()
-    assert "donderdag 5 november 2026 om 10:00" in plain(last(bot, customer, "Uitnodiging"))
+    assert "donderdag 5 november 2026 om 10.00 uur" in plain(last(bot, customer, "Uitnodiging"))
     bot.clock.set(datetime.fromisoformat("2026-11-05T12:00:00+01:00"))
     command(
         bot,

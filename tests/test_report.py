@@ -442,7 +442,7 @@ def test_html_is_dutch_self_contained_and_escaped() -> None:
     for title in ("Klachten per maand", "Binnen termijn bevestigd", "Binnen termijn opgelost", "Verbetervoorstellen"):
         assert title in page
     assert "donderdag 1 januari 2026 t/m donderdag 31 december 2026" in page
-    assert "vrijdag 20 november 2026 om 12:00" in page
+    assert "vrijdag 20 november 2026 om 12.00 uur" in page
     assert "Veilig &amp; Zeker" in page and "Alarm &lt;eerder&gt; opvolgen &amp; melden" in page
     assert "<eerder>" not in page
     assert "50,0%" in page and "2 <small>dagen</small>" in page  # Dutch decimal comma

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import pytest
 
 from mailbot.config import CalendarRules, Span
-from mailbot.workdays import WorkCalendar, format_date_nl, format_datetime_nl
+from mailbot.workdays import WorkCalendar, format_date_nl, format_datetime_nl, format_time_nl
 
 AMS = ZoneInfo("Europe/Amsterdam")
 
@@ -363,10 +363,17 @@ def test_format_date_nl_accepts_datetime() -> None:
 
 
 def test_format_datetime_nl() -> None:
-    assert format_datetime_nl(at(2026, 11, 30, 14)) == "maandag 30 november 2026 om 14:00"
+    assert format_datetime_nl(at(2026, 11, 30, 14)) == "maandag 30 november 2026 om 14.00 uur"
+
+
+def test_format_time_nl_writes_a_point_and_uur() -> None:
+    # Dutch writes "10.15 uur", never "10:15"; the hour without a leading nought ("8.30 uur").
+    assert format_time_nl(time(10, 15)) == "10.15 uur"
+    assert format_time_nl(time(8, 5)) == "8.05 uur"
+    assert format_time_nl(at(2026, 11, 30, 0)) == "0.00 uur"
 
 
 def test_format_datetime_nl_keeps_own_zone() -> None:
     # 23:30 UTC is already Wednesday in Amsterdam, but the text follows the value's own zone.
     dt = at(2026, 11, 24, 23, 30, tz=UTC)
-    assert format_datetime_nl(dt) == "dinsdag 24 november 2026 om 23:30"
+    assert format_datetime_nl(dt) == "dinsdag 24 november 2026 om 23.30 uur"
