@@ -70,34 +70,67 @@ def _cell(text: str) -> str:
     return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def render_html(report: Report, template_dir: Path, organisation: str = "") -> str:
-    """The report for a manager: one self-contained Dutch HTML page with the charts embedded as PNG."""
+def report_environment(template_dir: Path, timezone: str) -> Any:
+    """The sandboxed Jinja2 environment both reports render in, with their Dutch filters."""
     from babel.dates import format_date
     from babel.numbers import format_decimal
-    from jinja2 import FileSystemLoader, StrictUndefined, TemplateNotFound
+    from jinja2 import FileSystemLoader, StrictUndefined
     from jinja2.sandbox import SandboxedEnvironment
 
-    from mailbot.cases.work import TYPE_NAMES
     from mailbot.workdays import format_date_nl, format_datetime_nl
 
-    zone = ZoneInfo(report.timezone)
+    zone = ZoneInfo(timezone)
     env = SandboxedEnvironment(loader=FileSystemLoader(str(template_dir)), undefined=StrictUndefined, autoescape=True)
     env.filters["date_nl"] = format_date_nl
     env.filters["moment_nl"] = lambda m: format_datetime_nl(m.astimezone(zone))
     env.filters["month_nl"] = lambda ym: format_date(date.fromisoformat(f"{ym}-01"), "LLLL y", locale="nl")
     env.filters["number"] = lambda n: "-" if n is None else format_decimal(n, locale="nl")
-    env.filters["pct"] = lambda p: "-" if p is None else f"{format_decimal(p, format='#,##0.0', locale='nl')}%"
-    env.filters["name"] = lambda key: report.names.get(key) or key or "(geen team)"
+    env.filters["pct"] = lambda p, total=None: _percent(p, total)
+    return env
+
+
+def _percent(value: float | None, total: int | None = None) -> str:
+    """A Dutch percentage: of ``total`` when given (``value`` a count), else ``value`` is the percentage."""
+    from babel.numbers import format_decimal
+
+    if total is not None:
+        value = 100 * value / total if total and value is not None else None
+    return "-" if value is None else f"{format_decimal(value, format='#,##0.0', locale='nl')}%"
+
+
+def render_template(
+    template_dir: Path, timezone: str, name: str, filters: dict[str, Any] | None = None, **context: Any
+) -> str:
+    """Render one report template (``filters`` added to the shared ones); ReportError when it is
+    missing or does not render."""
+    from jinja2 import TemplateNotFound
+
+    env = report_environment(template_dir, timezone)
+    env.filters.update(filters or {})
+    try:
+        return str(env.get_template(name).render(**context))
+    except TemplateNotFound:
+        raise ReportError(f"no template {name} in {template_dir} (the shipped one is in templates/)") from None
+    except Exception as exc:
+        raise ReportError(f"template {name} in {template_dir} does not render: {exc}") from exc
+
+
+def render_html(report: Report, template_dir: Path, organisation: str = "") -> str:
+    """The report for a manager: one self-contained Dutch HTML page with the charts embedded as PNG."""
+    from mailbot.cases.work import TYPE_NAMES
+
     labels = {
         "types": {t.value: name for t, name in TYPE_NAMES.items()},
         "levels": {"formal": "formele klacht", "appeal": "beroep", "dispute": "geschil (doorverwezen)"},
         "satisfaction": {"satisfied": "tevreden", "not_satisfied": "niet tevreden", "no_answer": "geen antwoord"},
     }
-    try:
-        return env.get_template(TEMPLATE).render(
-            report=report, charts=charts(report, labels), labels=labels, organisation=organisation
-        )
-    except TemplateNotFound:
-        raise ReportError(f"no template {TEMPLATE} in {template_dir} (the shipped one is in templates/)") from None
-    except Exception as exc:
-        raise ReportError(f"template {TEMPLATE} in {template_dir} does not render: {exc}") from exc
+    return render_template(
+        template_dir,
+        report.timezone,
+        TEMPLATE,
+        {"name": lambda key: report.names.get(key) or key or "(geen team)"},
+        report=report,
+        charts=charts(report, labels),
+        labels=labels,
+        organisation=organisation,
+    )
