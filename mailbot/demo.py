@@ -14,9 +14,10 @@ from zoneinfo import ZoneInfo
 
 from mailbot.cases.dossier import dossier, render_dossier, render_table
 from mailbot.clock import SystemClock
-from mailbot.config import Rules, Settings, load_rules, load_settings, parse_imap_url, parse_smtp_url
+from mailbot.config import Rules, Settings, load_rules, parse_imap_url, parse_smtp_url
 from mailbot.ops.daemon import Daemon, RunReport
 from mailbot.ops.wiring import build_services
+from mailbot.shipped import SAMPLE_RULES
 from mailbot.store import Store
 from mailbot.testing.servers import Dovecot, SmtpSink, find_dovecot
 from mailbot.workdays import format_datetime_nl
@@ -108,7 +109,8 @@ def run_demo(keep: bool = False) -> int:
     if find_dovecot() is None:
         print("mailbot demo needs Dovecot: apt-get install dovecot-imapd (the README's demo command does this)")
         return 2
-    rules_path = load_settings().rules_path
+    # The sample rules name the demo's addresses (example.nl), wherever mailbot is run from.
+    rules_path = SAMPLE_RULES
     rules = load_rules(rules_path)
     root = Path(tempfile.mkdtemp(prefix="mailbot-demo-"))
     try:

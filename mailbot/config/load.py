@@ -22,7 +22,10 @@ def load_rules(path: Path) -> Rules:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise ConfigError(source, None, f"cannot read the file: {exc.strerror}") from None
+        from mailbot.shipped import SAMPLE_RULES
+
+        start = f" (a sample to start from: {SAMPLE_RULES.resolve()})" if isinstance(exc, FileNotFoundError) else ""
+        raise ConfigError(source, None, f"cannot read the file: {exc.strerror}{start}") from None
     try:
         doc = YAML(typ="rt").load(text)
     except MarkedYAMLError as exc:
