@@ -20,7 +20,7 @@ import pytest
 from mailbot.models import Address, Case, Category, Level, SubjectType
 from mailbot.reports.kpi import build_report, complaint_rounds, judge, satisfaction_outcomes
 from mailbot.reports.model import EventRow, Period, ReportError, Score
-from mailbot.reports.render import csv_rows, render, render_html
+from mailbot.reports.render import csv_rows, render, render_html, render_template
 
 REPO = Path(__file__).resolve().parent.parent
 TEMPLATES = REPO / "templates"
@@ -454,8 +454,9 @@ def test_html_is_dutch_self_contained_and_escaped() -> None:
 def test_unknown_format_missing_template_and_the_command_stays_light() -> None:
     with pytest.raises(ReportError, match="unknown format"):
         render(sample_report(), "pdf", TEMPLATES)
-    with pytest.raises(ReportError, match=r"no template report\.html\.j2"):
-        render(sample_report(), "html", REPO / "tests")
+    # A folder without the page renders the shipped one (tests/test_shipped.py); a page that is nowhere fails.
+    with pytest.raises(ReportError, match=r"no template rapport\.html\.j2"):
+        render_template(REPO / "tests", "Europe/Amsterdam", "rapport.html.j2")
     probe = (
         "import sys; from mailbot.cli import build_parser; build_parser(); "
         "import mailbot.reports.kpi, mailbot.reports.render; "

@@ -84,11 +84,11 @@ def test_a_broken_template_stops_check_config_with_its_name(
     assert "template error" in result.stderr and said in result.stderr
 
 
-def test_a_missing_template_stops_the_check(tmp_path: Path) -> None:
+def test_a_template_neither_the_folder_nor_the_shipped_ones_hold_stops_the_check(tmp_path: Path) -> None:
+    # One the folder lacks is the shipped one (tests/test_shipped.py); one that is nowhere stops start-up.
     folder = copy_of_templates(tmp_path)
-    (folder / "meeting_invitation.j2").unlink()
-    with pytest.raises(TemplateError, match=r"meeting_invitation\.j2"):
-        Composer(folder, RULES).check(TEMPLATES)
+    with pytest.raises(TemplateError, match=r"meeting_invitatie\.j2"):
+        Composer(folder, RULES).check((*TEMPLATES, "meeting_invitatie"))
 
 
 def test_an_edited_template_is_checked_again(tmp_path: Path) -> None:

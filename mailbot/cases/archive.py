@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from jinja2 import FileSystemLoader, StrictUndefined
+from jinja2 import StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
 from mailbot.cases.dossier import dossier, own_mail_text
@@ -23,6 +23,7 @@ from mailbot.clock import iso
 from mailbot.files import create_private, fsync_dir, private_dir
 from mailbot.logs import about, redacted
 from mailbot.models import Case
+from mailbot.shipped import template_loader
 from mailbot.store import Store
 from mailbot.store.blobs import BlobStore
 
@@ -159,8 +160,8 @@ def _described(about: dict[str, Any]) -> dict[str, Any]:
 
 
 def _render(template_dir: Path, zone: ZoneInfo, data: dict[str, Any], mails: list[dict[str, Any]], **extra: Any) -> str:
-    """The HTML dossier from the admin's template, every value escaped."""
-    env = SandboxedEnvironment(loader=FileSystemLoader(str(template_dir)), undefined=StrictUndefined, autoescape=True)
+    """The HTML dossier from the admin's template (else the shipped one), every value escaped."""
+    env = SandboxedEnvironment(loader=template_loader(template_dir), undefined=StrictUndefined, autoescape=True)
     env.filters["local"] = lambda text: _local(text, zone)
     env.filters["shown"] = lambda value: _shown(value, zone)
     # Lists aligned with case.messages and case.outgoing: the .eml file (None when missing), the text sent.

@@ -126,7 +126,7 @@ class _RulesReader(SectionReader):
             Path(self.source).parent
             / self.string(doc, "templates", "templates", default=str(default_of(Rules, "template_dir")))
         ).resolve()
-        # Without the key the default is only a guess; the template check at start-up reports it.
+        # Without the key the folder need not be there: a template it lacks is the shipped one (mailbot/shipped/).
         if "templates" in doc and not folder.is_dir():
             raise self.fail(doc, "templates", f"templates: no such folder {folder}")
         return folder

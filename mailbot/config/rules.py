@@ -236,6 +236,7 @@ class Rules:
     security: SecurityRules = SecurityRules()
     privacy: PrivacyRules = PrivacyRules()
     # The admin's mail templates: `templates:` in rules.yaml, relative to the file; default templates/ beside it.
+    # A template the folder lacks (or all, when there is none) is the shipped one (mailbot/shipped/).
     template_dir: Path = Path("templates")
 
     @property

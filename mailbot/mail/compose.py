@@ -16,13 +16,14 @@ from email.utils import format_datetime
 from pathlib import Path
 from typing import Any
 
-from jinja2 import ChainableUndefined, Environment, FileSystemLoader, StrictUndefined, TemplateSyntaxError, Undefined
+from jinja2 import ChainableUndefined, Environment, StrictUndefined, TemplateSyntaxError, Undefined
 from jinja2.sandbox import SandboxedEnvironment
 
 from mailbot.config import Rules
 from mailbot.mail.idn import AddressError, envelope_address
 from mailbot.mail.replyaddress import make_reply_address
 from mailbot.models import Address, OutgoingMail
+from mailbot.shipped import template_files, template_loader
 
 # Only for addresses the fast path below leaves alone (non-ASCII, quoted local parts).
 # Folding at 78 puts a break right after "To:", which some clients show as a leading space.
@@ -50,7 +51,8 @@ class TemplateError(Exception):
 
 
 class Composer:
-    """Renders templates from the admin's ``templates/`` folder into ready-to-send mail.
+    """Renders templates from the admin's ``templates/`` folder into ready-to-send mail; a template
+    the folder lacks is the shipped one (mailbot/shipped/).
 
     The Jinja2 environment is sandboxed: an admin's template cannot reach Python internals.
     """
@@ -61,7 +63,7 @@ class Composer:
         # The key that signs our Message-IDs (see msgid.py); a throw-away one when none is given.
         self.secret = secret if secret is not None else secrets.token_bytes(32)
         self.env = SandboxedEnvironment(
-            loader=FileSystemLoader(str(template_dir)),
+            loader=template_loader(template_dir),
             undefined=StrictUndefined,
             keep_trailing_newline=False,
             autoescape=False,  # plain text; the HTML part is built and escaped by to_html()
@@ -71,7 +73,7 @@ class Composer:
         self.env.filters["capitalize_first"] = lambda text: str(text)[:1].upper() + str(text)[1:]
 
     def check(self, names: Sequence[str] = ()) -> None:
-        """Render every template in the folder now, and load each of ``names``: a broken or missing
+        """Render every template in force now, and load each of ``names``: a broken or missing
         template stops start-up, `mailbot check-config` and a reload, not a send.
 
         Each ``*.j2`` is rendered with a sample context in which any value a caller would pass
@@ -79,11 +81,11 @@ class Composer:
         ``{% include %}`` of a file that is not there, a mail template without its subject),
         whether or not the code sends it yet.
         """
-        folder = self.template_dir
+        files = template_files(self.template_dir)  # the admin's, and the shipped ones it does not override
         # The dossier and report pages (*.html.j2) are rendered by archive.py and reports/, with their own filters.
-        found = sorted(p.name for p in folder.glob("*.j2") if not p.name.endswith(".html.j2"))
+        found = sorted(name for name in files if not name.endswith(".html.j2"))
         # A folder that passed as it is now need not be rendered again (tests and reloads build many composers).
-        key = (str(folder), tuple(_stamp(folder / f) for f in found), tuple(names))
+        key = (str(self.template_dir), tuple(_stamp(files[f]) for f in found), tuple(names))
         if key in _CHECKED:
             return
         sample = _sample_environment(self.env)

@@ -74,13 +74,15 @@ def report_environment(template_dir: Path, timezone: str) -> Any:
     """The sandboxed Jinja2 environment both reports render in, with their Dutch filters."""
     from babel.dates import format_date
     from babel.numbers import format_decimal
-    from jinja2 import FileSystemLoader, StrictUndefined
+    from jinja2 import StrictUndefined
     from jinja2.sandbox import SandboxedEnvironment
 
+    from mailbot.shipped import template_loader
     from mailbot.workdays import format_date_nl, format_datetime_nl
 
     zone = ZoneInfo(timezone)
-    env = SandboxedEnvironment(loader=FileSystemLoader(str(template_dir)), undefined=StrictUndefined, autoescape=True)
+    # The admin's template, else the shipped one.
+    env = SandboxedEnvironment(loader=template_loader(template_dir), undefined=StrictUndefined, autoescape=True)
     env.filters["date_nl"] = format_date_nl
     env.filters["moment_nl"] = lambda m: format_datetime_nl(m.astimezone(zone))
     env.filters["month_nl"] = lambda ym: format_date(date.fromisoformat(f"{ym}-01"), "LLLL y", locale="nl")
@@ -110,7 +112,7 @@ def render_template(
     try:
         return str(env.get_template(name).render(**context))
     except TemplateNotFound:
-        raise ReportError(f"no template {name} in {template_dir} (the shipped one is in templates/)") from None
+        raise ReportError(f"no template {name} in {template_dir}, nor a shipped one") from None
     except Exception as exc:
         raise ReportError(f"template {name} in {template_dir} does not render: {exc}") from exc
 
