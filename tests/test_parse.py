@@ -8,15 +8,10 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from mailbot.mail.parse import (
-    ParseError,
-    ParseResult,
-    message_ids,
-    normalise_message_id,
-    parse_mail,
-    safe_filename,
-)
+from mailbot.mail.parse import ParseError, ParseResult, parse_mail
+from mailbot.mail.parts import safe_filename
 from mailbot.mail.quotes import strip_quoted
+from mailbot.mail.references import message_ids, normalise_message_id
 from mailbot.models import Address
 
 RECEIVED = datetime(2026, 11, 24, 9, 30, tzinfo=UTC)

@@ -25,7 +25,6 @@ KNOWN_LONG_MODULES: dict[str, int] = {
     "mailbot/intake/pipeline.py": 351,
     "mailbot/mail/compose.py": 408,
     "mailbot/mail/mailbox.py": 365,
-    "mailbot/mail/parse.py": 429,
     "mailbot/ops/daemon.py": 365,
 }
 
@@ -43,7 +42,6 @@ KNOWN_LONG_FUNCTIONS: dict[str, int] = {
     "mailbot/intake/judgement/model.py::signal_features": 77,
     "mailbot/intake/pipeline.py::Pipeline._process": 61,
     "mailbot/mail/compose.py::Composer.build": 56,
-    "mailbot/mail/parse.py::parse_mail": 68,
     "mailbot/mail/send.py::deliver": 52,
     "mailbot/ops/daemon.py::Daemon._sync_batches": 57,
     "mailbot/ops/outbox.py::Outbox._record": 76,
