@@ -50,6 +50,7 @@ CUSTOMER_TEMPLATES = (
     "referral",
     "solution_proposal",
     "solution_confirmed",
+    "appeal_decision",
     "satisfaction_check",
     "meeting_invitation",
     "agreements_letter",
@@ -242,7 +243,9 @@ def test_customer_mail_addresses_the_customer_as_u(composer: Composer, template:
 
     assert body.startswith("Geachte Petra de Vries,\n")
     assert "u" in words or "uw" in words
-    assert body.rstrip().endswith(RULES.signature.rstrip().splitlines()[-1])
+    # The decision on an appeal is the director's letter, signed as the director (test_decisions.py).
+    signed = RULES.organisation if template == "appeal_decision" else RULES.signature.rstrip().splitlines()[-1]
+    assert body.rstrip().endswith(signed)
     assert "Met vriendelijke groet," in body
 
 
@@ -291,8 +294,9 @@ def test_acknowledgement_mentions_urgency_and_behaviour(composer: Composer) -> N
     ("level", "expected"),
     [
         (Level.FORMAL, "Team Klantenservice bekijkt uw klacht opnieuw."),
-        (Level.APPEAL, f"{RULES.director.name} beoordeelt uw beroep."),
-        (Level.DISPUTE, "onafhankelijke geschillencommissie"),
+        # The appeal's handler as the policy names it (next_steps.appeal), with its article.
+        (Level.APPEAL, "De directeur van bedrijfsonderdeel Beveiliging beoordeelt uw beroep."),
+        (Level.DISPUTE, "onafhankelijke instantie"),
     ],
 )
 def test_escalation_acknowledgement_per_level(composer: Composer, level: Level, expected: str) -> None:

@@ -216,7 +216,8 @@ def test_escalating_by_command_climbs_one_rung_at_a_time_with_its_mails(unsure_b
     bot.run_once()
     after = bot.store().case(case.id)
     assert (after.level.label, after.status) == ("dispute", "referred")
-    assert "www.degeschillencommissie.nl" in plain(last(bot, customer, "onafhankelijke"))
+    # The shipped policy names no outside body: the customer hears the procedure has ended.
+    assert "geen volgende stap" in plain(last(bot, customer, "klachtenprocedure is afgerond"))
     figures = report(bot)
     assert (figures.escalations, figures.referrals, figures.levels_reached["appeal"]) == (2, 1, 1)
 

@@ -122,22 +122,25 @@ def test_a_formal_complaint_from_acknowledgement_to_the_disputes_committee(bot) 
     case = store.case(case.id)
     assert (case.level.label, case.status, case.owner_email) == ("appeal", "open", "directeur@example.nl")
     appeal_ack = last(bot, customer, "beroep")
-    assert f"{bot.rules.director.name} beoordeelt uw beroep" in plain(appeal_ack)
+    assert "De directeur van bedrijfsonderdeel Beveiliging beoordeelt uw beroep" in plain(appeal_ack)
     assert "ontvangen op donderdag 12 november 2026 om 10.00 uur" in plain(appeal_ack)
     director_notice = last(bot, "directeur@example.nl", "Escalatie")
 
-    # The director's decision is the final answer: it names the disputes committee.
+    # The director's decision is a letter of its own, signed as the director, with no satisfaction
+    # check after it; the shipped policy names no outside body, so it ends the procedure.
     command(bot, "directeur@example.nl", director_notice, "#opgelost Wij betalen het abonnement over november terug.")
     bot.run_once()
-    final = plain(last(bot, customer, "opgelost"))
-    assert "Wij betalen het abonnement" in final and "De Geschillencommissie" in final
+    final = plain(last(bot, customer, "Beslissing op uw beroep"))
+    assert "Wij betalen het abonnement" in final and "klachtenprocedure afgerond" in final
+    assert bot.rules.director.title in final and "tevreden" not in final
+    assert not any("Geschillencommissie" in plain(m) for m in bot.received(customer))
 
-    # Still not satisfied: referral to the disputes committee; the case is done for us.
+    # Still not satisfied: the case leaves the internal procedure, and the customer is told so.
     customer_says(bot, customer, appeal_ack, "Ik leg mijn klacht voor aan de geschillencommissie.")
     bot.run_once()
     case = store.case(case.id)
     assert (case.level.label, case.status) == ("dispute", "referred")
-    assert "www.degeschillencommissie.nl" in plain(last(bot, customer, "onafhankelijke"))
+    assert "geen volgende stap" in plain(last(bot, customer, "klachtenprocedure is afgerond"))
     assert statuses(store, case.id) == [
         "personal-contact",
         "interim-update",

@@ -45,6 +45,7 @@ class Transition:
 
     ``to`` None keeps the status. ``customer_mail`` and ``staff_mail`` name templates: the code
     that takes the step sends them (casework, commands/, timers), reading them from here.
+    ``appeal_mail`` replaces the customer mail on an appeal: the decision is the director's letter.
     """
 
     name: str
@@ -54,6 +55,7 @@ class Transition:
     how: str
     customer_mail: str | None = None
     staff_mail: str | None = None
+    appeal_mail: str | None = None
 
 
 TRANSITIONS: tuple[Transition, ...] = (
@@ -83,7 +85,16 @@ TRANSITIONS: tuple[Transition, ...] = (
         "#oplossing <text>",
         customer_mail="solution_proposal",
     ),
-    Transition("solve", ACTIVE, Status.SOLVED, Trigger.STAFF, "#opgelost [text]", customer_mail="solution_confirmed"),
+    Transition(
+        "solve",
+        ACTIVE,
+        Status.SOLVED,
+        Trigger.STAFF,
+        "#opgelost [text]; on an appeal the director's decision letter, and no satisfaction check",
+        customer_mail="solution_confirmed",
+        appeal_mail="appeal_decision",
+    ),
+    Transition("outcome", frozenset(Status), None, Trigger.STAFF, "#oordeel gegrond | deels gegrond | ongegrond"),
     Transition(
         "satisfaction-check",
         frozenset({Status.SOLVED}),
@@ -169,7 +180,7 @@ def transition(name: str, status: Status) -> Transition:
 
 def mail_templates() -> frozenset[str]:
     """Every template the table names, for the check at start-up."""
-    return frozenset(m for t in TRANSITIONS for m in (t.customer_mail, t.staff_mail) if m)
+    return frozenset(m for t in TRANSITIONS for m in (t.customer_mail, t.staff_mail, t.appeal_mail) if m)
 
 
 def staff_mail(name: str) -> str:
@@ -192,7 +203,7 @@ STATUS_NAMES_NL = {
     Status.SOLUTION_PROPOSED: "oplossing voorgesteld",
     Status.SOLVED: "opgelost",
     Status.SATISFACTION_CHECK: "tevredenheid gevraagd",
-    Status.REFERRED: "doorverwezen naar de geschillencommissie",
+    Status.REFERRED: "doorverwezen (na het beroep)",
     Status.CLOSED: "gesloten",
 }
 
@@ -204,7 +215,11 @@ def describe() -> str:
         sources = ", ".join(sorted(s.value for s in t.sources)) if t.sources != frozenset(Status) else "any"
         mails = ", ".join(
             m
-            for m in (t.customer_mail and f"customer: {t.customer_mail}", t.staff_mail and f"staff: {t.staff_mail}")
+            for m in (
+                t.customer_mail and f"customer: {t.customer_mail}",
+                t.appeal_mail and f"on an appeal: {t.appeal_mail}",
+                t.staff_mail and f"staff: {t.staff_mail}",
+            )
             if m
         )
         to = t.to.value if t.to else "(same)"

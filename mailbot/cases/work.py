@@ -9,6 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from mailbot.cases.archive import ArchiveQueue
+from mailbot.cases.decision import decision_context
 from mailbot.cases.lifecycle import STATUS_NAMES_NL, Status, Transition, next_status, transition
 from mailbot.clock import iso
 from mailbot.config import Person, PolicyRules, Rules, Span
@@ -414,13 +415,12 @@ def template_context(
         "solution_due": format_date_nl(case.solution_due.astimezone(zone)) if case.solution_due else None,
         "team_name": team.name if team else rules.organisation,
         "owner_name": rules.person_name(case.owner_email) if case.owner_email else None,
-        "director_name": rules.director.name,
         "coordinator_name": rules.coordinator.name,
         "level_name": LEVEL_NAMES[case.level],
         "kind_name": kind,
         "type_name": TYPE_NAMES[case.subject_type],
         "status_name": STATUS_NAMES_NL.get(Status(case.status), case.status),
-        "disputes_committee": rules.policy.disputes_committee,
+        **decision_context(case.level, rules),
         "meeting": False,
         "solution": case.solution or "",
         "excerpt": mail.stripped[:EXCERPT_CHARS] if mail else "",

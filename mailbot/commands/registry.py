@@ -11,6 +11,7 @@ from mailbot.commands.improve import Improve
 from mailbot.commands.letter import Letter
 from mailbot.commands.meeting import Meeting
 from mailbot.commands.owner import Owner
+from mailbot.commands.outcome import OutcomeCommand
 from mailbot.commands.phone import Phone
 from mailbot.commands.satisfied import Satisfied
 from mailbot.commands.solution import Solution
@@ -31,6 +32,7 @@ REGISTRY: tuple[StaffCommand, ...] = (
     StatusCommand(),
     Solution(),
     Solved(),
+    OutcomeCommand(),
     Meeting(),
     AgreementCommand(),
     Improve(),

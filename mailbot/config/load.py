@@ -9,6 +9,7 @@ from typing import Any
 from mailbot.config.reader import default_of, keys_of, rough_days
 from mailbot.config.rules import EMAIL_RE, ROLES, CalendarRules, Deadlines, Person, Rules, Team
 from mailbot.config.sections import SectionReader
+from mailbot.config.steps import check_reminder_lead, read_next_steps
 from mailbot.errors import ConfigError
 from mailbot.models import SubjectType
 
@@ -56,6 +57,7 @@ _TOP_KEYS = {
     "mailbox",
     "cases",
     "classification",
+    "next_steps",
 }
 
 
@@ -76,6 +78,8 @@ class _RulesReader(SectionReader):
         by_type_node = self.mapping(routing, "by_type", "routing.by_type", {t.value for t in SubjectType})
         calendar = self.calendar(self.mapping(doc, "calendar", "calendar", keys_of(CalendarRules)))
         deadlines = self.deadlines(doc)
+        policy = self.policy(doc)
+        check_reminder_lead(self.source, doc, policy, deadlines)
         return Rules(
             source=self.source,
             organisation=self.string(org, "name", "organisation.name"),
@@ -94,7 +98,8 @@ class _RulesReader(SectionReader):
             mailbox=self.mailbox(doc),
             cases=self.cases(doc),
             classification=self.classification(doc),
-            policy=self.policy(doc),
+            policy=policy,
+            next_steps=read_next_steps(self, doc),
             security=self.security(doc),
             privacy=self.privacy(doc),
             template_dir=self.template_dir(doc),
@@ -134,7 +139,9 @@ class _RulesReader(SectionReader):
     def person(self, node: Any, key: str) -> Person:
         value = self.mapping(node, key, key, keys_of(Person))
         email = self.email(value, "email", f"{key}.email")
-        return Person(email=email, name=self.string(value, "name", f"{key}.name", default=email))
+        name = self.string(value, "name", f"{key}.name", default=email)
+        title = self.string(value, "title", f"{key}.title") if value.get("title") is not None else ""
+        return Person(email=email, name=name, title=title)
 
     def teams(self, doc: Any) -> dict[str, Team]:
         node = self.mapping(doc, "teams", "teams")

@@ -65,10 +65,26 @@ class Span:
 
 @dataclass(frozen=True)
 class Person:
-    """A named member of staff."""
+    """A named member of staff; ``title`` is how a letter they sign names their office."""
 
     email: str
     name: str
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """Whom the customer can turn to after a decision at the rung below ``level`` (rules.yaml's next_steps).
+
+    ``name`` has its article; ``term`` completes "Doe dat ..."; an empty field: the policy names none.
+    """
+
+    level: Level
+    name: str
+    address: str = ""
+    url: str = ""
+    phone: str = ""
+    term: str = ""
 
 
 @dataclass(frozen=True)
@@ -199,7 +215,6 @@ class PolicyRules:
     digest_time: time | None = time(8, 0)
     satisfied_phrases: tuple[str, ...] = ("ja", "tevreden", "opgelost", "prima", "akkoord", "yes")
     dissatisfied_phrases: tuple[str, ...] = ("nee", "niet tevreden", "ontevreden", "niet opgelost", "no")
-    disputes_committee: str = ""
     behaviour_meeting: bool = True
 
 
@@ -250,6 +265,7 @@ class Rules:
             if team.manager:
                 emails.add(team.manager)
         return frozenset(emails)
+    next_steps: tuple[NextStep, ...] = ()  # what decision mails name as the customer's next step
 
     @property
     def known_domains(self) -> tuple[str, ...]:

@@ -28,6 +28,7 @@ from mailbot.errors import ConfigError
 from mailbot.models import SubjectType
 
 _WINDOW_KEY = "auto_reply_window_minutes"
+_MOVED = "policy.disputes_committee has moved: name the outside body under next_steps.dispute (name, address, term)"
 
 
 class SectionReader(YamlReader):
@@ -68,6 +69,8 @@ class SectionReader(YamlReader):
     def policy(self, doc: Any) -> PolicyRules:
         if "policy" not in doc:
             return PolicyRules()
+        if isinstance(doc.get("policy"), dict) and "disputes_committee" in doc["policy"]:
+            raise self.fail(doc["policy"], "disputes_committee", _MOVED)
         node = self.mapping(doc, "policy", "policy", keys_of(PolicyRules))
         default = PolicyRules()
         spans = {
@@ -88,7 +91,6 @@ class SectionReader(YamlReader):
             or default.satisfied_phrases,
             dissatisfied_phrases=self.strings(node, "dissatisfied_phrases", "policy.dissatisfied_phrases")
             or default.dissatisfied_phrases,
-            disputes_committee=str(node.get("disputes_committee") or default.disputes_committee).strip(),
             behaviour_meeting=self.boolean(
                 node, "behaviour_meeting", "policy.behaviour_meeting", default.behaviour_meeting
             ),
