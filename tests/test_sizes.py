@@ -24,7 +24,6 @@ KNOWN_LONG_MODULES: dict[str, int] = {
     "mailbot/intake/answers.py": 311,
     "mailbot/intake/pipeline.py": 351,
     "mailbot/mail/compose.py": 408,
-    "mailbot/mail/mailbox.py": 365,
     "mailbot/ops/daemon.py": 365,
 }
 

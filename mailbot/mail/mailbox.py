@@ -1,4 +1,7 @@
-"""IMAP via imapclient: new UIDs, UIDVALIDITY, IDLE or polling, and moving mail after commit."""
+"""IMAP via imapclient: new UIDs, UIDVALIDITY, IDLE or polling, and moving mail after commit.
+
+How a backlog is cut into downloads is planned in ``downloads.py``; an IDLE is watched in ``idle.py``.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +14,8 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from mailbot.config import ImapSettings, MailboxRules
+from mailbot.mail.downloads import plan_downloads
+from mailbot.mail.idle import IdleWatch, announced, announces_mail
 
 if TYPE_CHECKING:
     from imapclient import IMAPClient
@@ -21,15 +26,6 @@ log = logging.getLogger("mailbot.mailbox")
 FETCH_BATCH = 50
 # At most this many bytes of mail in memory per download (a message over it comes alone).
 FETCH_BYTES = 16 * 1024 * 1024
-# IDLE is watched in slices this long, to honour a stop request and the keepalive.
-IDLE_SLICE = 2.0
-# This many IDLE checks in a row that return at once and empty mean the server closed the
-# connection (imapclient swallows the EOF and the socket stays readable).
-EOF_CHECKS = 3
-
-
-class FolderReplaced(ConnectionResetError):
-    """The selected folder was replaced (new UIDVALIDITY) under the connection: connect again."""
 
 
 @dataclass(frozen=True)
@@ -179,23 +175,8 @@ class Mailbox:
             return
         imap = self._client()
         sizes = {uid: int(item.get(b"RFC822.SIZE", 0)) for uid, item in imap.fetch(list(uids), ["RFC822.SIZE"]).items()}
-        batch: list[int] = []
-        batch_bytes = 0
-        for uid in uids:
-            if uid not in sizes:
-                continue  # expunged by someone else meanwhile
-            size = sizes[uid]
-            if size > max_message_bytes:
-                yield from self._download(batch, "BODY.PEEK[]")
-                batch, batch_bytes = [], 0
-                yield from self._download([uid], "BODY.PEEK[HEADER]", size=size)
-                continue
-            if batch and (len(batch) >= FETCH_BATCH or batch_bytes + size > FETCH_BYTES):
-                yield from self._download(batch, "BODY.PEEK[]")
-                batch, batch_bytes = [], 0
-            batch.append(uid)
-            batch_bytes += size
-        yield from self._download(batch, "BODY.PEEK[]")
+        for download in plan_downloads(uids, sizes, max_message_bytes, FETCH_BATCH, FETCH_BYTES):
+            yield from self._download(download.uids, download.part, download.size)
 
     def _download(self, uids: list[int], part: str, size: int | None = None) -> Iterator[Fetched]:
         if not uids:
@@ -257,8 +238,8 @@ class Mailbox:
         # command (MOVE, FETCH) and will not be announced again in IDLE: look once more, as the
         # last command before IDLE, so that anything later is announced during IDLE itself. That
         # look is a UID SEARCH, whose result may predate a `* n EXISTS` in its own reply: heed it.
-        self._announced(imap)  # older announcements: the search sees those messages
-        if self.uids_after(after_uid) or self._announced(imap):
+        announced(imap)  # older announcements: the search sees those messages
+        if self.uids_after(after_uid) or announced(imap):
             return True
         deadline = time.monotonic() + seconds
         if not self.has(b"IDLE"):
@@ -269,88 +250,15 @@ class Mailbox:
             return False
         imap.idle()
         # Only a normal end says DONE: after trouble the connection is dropped, not talked to.
-        changed = self._idle(imap, deadline, should_stop)
+        watch = IdleWatch(imap, self.inbox, self.uidvalidity, self.folders.keepalive_seconds)
+        changed = watch.until_mail(deadline, should_stop)
         _, responses = imap.idle_done()
-        return changed or _announces_mail(responses)
-
-    def _idle(self, imap: IMAPClient, deadline: float, should_stop: Callable[[], bool]) -> bool:
-        """Watch an IDLE until mail is announced, ``deadline`` passes or ``should_stop``.
-
-        Every ``keepalive_seconds``, and at once after a warning from the server, the IDLE is
-        ended and the connection and the folder are checked (``_probe``). Returns in IDLE.
-        """
-        probe_at = time.monotonic() + self.folders.keepalive_seconds
-        quick_empty = 0
-        while not should_stop():
-            now = time.monotonic()
-            if now >= deadline:
-                return False
-            if now >= probe_at:
-                _, during = imap.idle_done()
-                announced = self._probe(imap) or _announces_mail(during)
-                imap.idle()
-                if announced:
-                    return True
-                probe_at = time.monotonic() + self.folders.keepalive_seconds
-                continue
-            wait = min(deadline - now, probe_at - now, IDLE_SLICE)
-            responses = imap.idle_check(timeout=wait)
-            if any(r and r[0] == b"BYE" for r in responses):
-                raise ConnectionAbortedError(f"IMAP server ended the connection during IDLE: {_text(responses)}")
-            quick_empty = quick_empty + 1 if not responses and time.monotonic() - now < wait / 2 else 0
-            if quick_empty >= EOF_CHECKS:
-                raise ConnectionResetError("IMAP server closed the connection during IDLE")
-            if _announces_mail(responses):
-                return True
-            if any(r and r[0] in (b"NO", b"BAD") for r in responses):
-                log.warning("IMAP server during IDLE: %s; checking the connection and the folder", _text(responses))
-                probe_at = now
-        return False
-
-    def _probe(self, imap: IMAPClient) -> bool:
-        """Prove the connection alive and the folder still the same; True when mail was announced.
-
-        A silent drop gives no error while we only listen: this asks and waits for the answer
-        (TimeoutError after the connection's timeout). A folder deleted and created again keeps
-        this session on the old one, where no new mail ever shows: its UIDVALIDITY tells, or, on
-        Dovecot, which answers STATUS on the selected folder from the session's own stale view, a
-        NO to every command ("Internal error"): a session that fails a NOOP is given up.
-        """
-        _, responses = imap.noop()
-        failures = [r for r in responses if r and r[0] in (b"NO", b"BAD")]
-        if failures:
-            raise ConnectionResetError(f"IMAP session failing even a NOOP: {_text(failures)}")
-        status = imap.folder_status(self.inbox, [b"UIDVALIDITY"])
-        now_valid = int(status[b"UIDVALIDITY"])
-        if now_valid != self.uidvalidity:
-            raise FolderReplaced(
-                f"UIDVALIDITY of {self.inbox} changed from {self.uidvalidity} to {now_valid} under this connection"
-            )
-        return _announces_mail(responses)
-
-    @staticmethod
-    def _announced(imap: IMAPClient) -> bool:
-        """Whether replies since the last call announced new messages (``* 12 EXISTS``).
-
-        imapclient does not return the untagged responses of most commands; imaplib keeps them,
-        and its IMAP4.response() hands them over and forgets them.
-        """
-        _, data = imap._imap.response("EXISTS")
-        return data != [None]
+        return changed or announces_mail(responses)
 
     def _client(self) -> IMAPClient:
         if self.client is None:
             raise ConnectionError("not connected to the IMAP server")
         return self.client
-
-
-def _announces_mail(responses: Sequence[tuple[object, ...]]) -> bool:
-    """Whether untagged responses tell of new messages (``* 12 EXISTS``, ``* 1 RECENT``)."""
-    return any(len(r) > 1 and r[1] in (b"EXISTS", b"RECENT") for r in responses)
-
-
-def _text(responses: Sequence[tuple[object, ...]]) -> str:
-    return "; ".join(b" ".join(p for p in r if isinstance(p, bytes)).decode("ascii", "replace") for r in responses)
 
 
 def _aware(moment: object) -> datetime | None:
