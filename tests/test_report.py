@@ -628,6 +628,24 @@ def test_report_over_a_realistic_period(dovecot, smtp_sink, tmp_path) -> None:
     bad = run_mailbot("report", "--from", "2026-12-31", "--to", "2026-01-01", env=env)
     assert bad.returncode == 2 and "before it begins" in bad.stderr
 
+    # The yearly report of the same year (Awb 9:12a): one outcome per complaint, nobody named.
+    result = run_mailbot("report", "--jaarverslag", "2026", "--format", "json", env=env)
+    assert result.returncode == 0, result.stderr
+    year = json.loads(result.stdout)
+    assert (year["year"]["received"], year["year"]["compliments"], year["before"]["received"]) == (5, 2, 0)
+    assert year["year"]["per_channel"] == {"email": 5}
+    # A satisfied; G closed with #sluiten; B (asked again after its second solution), D (asked) and E open.
+    assert {k: v for k, v in year["year"]["outcomes"].items() if v} == {"satisfied": 1, "handled": 1, "open": 3}
+    assert year["year"]["improvements"] == ["tarieven controleren", "Alarmmeldingen ook in het weekend opvolgen"]
+    out = tmp_path / "jaarverslag.html"
+    result = run_mailbot("report", "--jaarverslag", "2026", "--out", str(out), env=env)
+    assert result.returncode == 0, result.stderr
+    page = out.read_text(encoding="utf-8")
+    assert "Jaarverslag klachten 2026" in page and "Naar tevredenheid opgelost" in page
+    assert "example.net" not in page and anna.ref not in page
+    both = run_mailbot("report", "--jaarverslag", "2026", *period, env=env)
+    assert both.returncode == 2 and "not both" in both.stderr
+
 
 # --- the HTML report as a browser shows it -------------------------------------------------------------
 
