@@ -46,7 +46,9 @@ def test_each_complaint_has_one_outcome(kinds: list[str], status: str, expected:
 def year_of_cases():
     """Five complaints and a compliment received in 2026, in the shapes the report must tell apart."""
     cases = [
-        replace(case(1, "2026-02-02T09:00:00+01:00", status="closed"), customer=Address("a@example.net", "Petra Jansen")),
+        replace(
+            case(1, "2026-02-02T09:00:00+01:00", status="closed"), customer=Address("a@example.net", "Petra Jansen")
+        ),
         replace(case(2, "2026-03-02T09:00:00+01:00", status="closed"), channel="post"),
         replace(case(3, "2026-04-01T09:00:00+02:00", subject_type=SubjectType.BEHAVIOUR), channel="telefonisch"),
         case(4, "2026-05-04T09:00:00+02:00", status="closed"),
