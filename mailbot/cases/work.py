@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from mailbot.cases.archive import ArchiveQueue
 from mailbot.cases.decision import decision_context
 from mailbot.cases.lifecycle import STATUS_NAMES_NL, Status, Transition, next_status, transition
+from mailbot.cases.replytime import ACKNOWLEDGEMENTS, automatic_reply_time
 from mailbot.clock import iso
 from mailbot.config import Person, PolicyRules, Rules, Span
 from mailbot.mail.compose import Composer
@@ -237,7 +238,7 @@ class CaseWork:
         """Queue a mail to the customer; automatic replies respect sending hours and the per-address window."""
         if self.quiet:
             return self._held_back(case, kind, now)
-        send_at = self.automatic_reply_time(case.customer.email, now, case.ack_due) if automatic else now
+        send_at = self.automatic_reply_time(case, kind, now) if automatic else now
         if reply_to is not None:
             in_reply_to, references = reply_to.message_id or None, reply_to.references
         else:
@@ -293,21 +294,11 @@ class CaseWork:
         self.store.add_event(case.id, "held-back", "system", now, kind=kind, reason="backfill")
         return ""
 
-    def automatic_reply_time(self, email: str, now: datetime, deadline: datetime | None) -> datetime:
-        """When an automatic reply may go: sending hours, and at most one per address per window.
-
-        A reply held back by the window still goes before the deadline: the policy's promise
-        outranks the loop guard, which the auto-mail checks already cover.
-        """
-        when = self.calendar.next_sending_time(now, deadline)
-        last = self.store.last_auto_reply(email)
-        window = self.rules.cases.auto_reply_window
-        if last is not None and when < last + window:
-            when = last + window
-            if deadline is not None and when > deadline:
-                when = max(now, deadline)
-        self.store.note_auto_reply(email, when)
-        return when
+    def automatic_reply_time(self, case: Case, kind: str, now: datetime) -> datetime:
+        """When an automatic ``kind`` mail to the case's customer may go (replytime.py)."""
+        urgent_ack = case.urgent and kind in ACKNOWLEDGEMENTS
+        email, window = case.customer.email, self.rules.cases.auto_reply_window
+        return automatic_reply_time(self.store, self.calendar, window, email, now, case.ack_due, urgent_ack=urgent_ack)
 
     def first_customer_message_id(self, case: Case) -> str | None:
         """The customer's first Message-ID, so that later mail threads in their mail program."""

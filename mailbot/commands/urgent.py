@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from mailbot.cases.replytime import hurry_acknowledgement
 from mailbot.commands.base import Act, Phase, StaffCommand
 from mailbot.commands.values import CommandValue, Invalid, ParseContext
 from mailbot.models import Case
@@ -28,8 +29,10 @@ class Urgent(StaffCommand):
         return "Zaak is urgent" if value else "Zaak is niet urgent"
 
     def record(self, case: Case, value: CommandValue, act: Act) -> None:
-        """Set the flag."""
+        """Set the flag; an urgent case's acknowledgement held back by the reply window goes now."""
         act.work.store.update_case(case.id, act.now, urgent=bool(value))
+        if value is True:
+            hurry_acknowledgement(act.work.store, case.id, act.now)
 
     def follow_through(self, case: Case, value: CommandValue, act: Act) -> None:
         """Made urgent: the owner, the team and the director hear of it."""

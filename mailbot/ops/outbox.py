@@ -7,14 +7,16 @@ import logging
 import sqlite3
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from mailbot.auth.tokens import Tokens
 from mailbot.clock import Clock
 from mailbot.config import SmtpSettings
 from mailbot.logs import about, redacted
+from mailbot.mail.dateheader import with_date
 from mailbot.mail.send import SendResult, deliver
+from mailbot.models import QueuedMail
 from mailbot.store import Store
 
 log = logging.getLogger("mailbot.outbox")
@@ -85,7 +87,7 @@ class Outbox:
             # Claimed first, in one commit: a crash from here to each result leaves the mail "in
             # doubt", to be checked at the server (sentcheck.py) rather than resent blindly.
             with self.store.transaction():
-                self.store.claim([m.id for m in batch], self.clock.now())
+                batch = self.claim(batch)
             answered: set[int] = set()
 
             def record(result: SendResult, answered: set[int] = answered) -> None:
@@ -97,9 +99,22 @@ class Outbox:
             if unanswered:  # deliver() reports every mail it offered: these were never offered
                 with self.store.transaction():
                     self.store.release(unanswered)
-            if report.sent == before or len(batch) < self.batch_size:
+            # A short batch may have held back a case's next mail to someone until this one went
+            # (IN_TURN): another pass sends it, as long as passes send anything.
+            if report.sent == before:
                 return report
         return report
+
+    def claim(self, batch: list[QueuedMail]) -> list[QueuedMail]:
+        """Claim ``batch`` for sending (inside a transaction); return it as it goes.
+
+        A mail claimed for the first time gets the Date of this moment, stored with it: a mail
+        held back says when it was sent, and a resend after a crash is the same bytes."""
+        now = self.clock.now()
+        undated = self.store.undated([m.id for m in batch])
+        batch = [replace(m, raw=with_date(m.raw, now)) if m.id in undated else m for m in batch]
+        self.store.claim([m.id for m in batch], now, {m.id: m.raw for m in batch if m.id in undated})
+        return batch
 
     def record(self, result: SendResult, report: SendReport) -> None:
         """Write one send result: sent, retry later, or parked with the reason on the case.

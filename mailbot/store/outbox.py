@@ -11,6 +11,15 @@ from mailbot.clock import from_iso, iso, parse_stored
 from mailbot.models import OutgoingMail, QueuedMail
 from mailbot.store.db import StoreBase, json_list
 
+# A mail's turn has come when no earlier mail of its case to one of its recipients is still to go
+# ('pending') or in flight ('sending'): every customer hears things in the order they were written.
+# A parked mail holds nothing up: it goes only when a person decides.
+IN_TURN = (
+    "NOT EXISTS (SELECT 1 FROM outbox AS e WHERE e.case_id = o.case_id AND e.id < o.id "
+    "AND e.status IN ('pending', 'sending') AND EXISTS (SELECT 1 FROM json_each(e.recipients_json) AS a "
+    "WHERE a.value IN (SELECT value FROM json_each(o.recipients_json))))"
+)
+
 
 class OutboxStore(StoreBase):
     """The outbox and auto_replies tables."""
@@ -34,24 +43,48 @@ class OutboxStore(StoreBase):
                 iso(now),
             ],
         )
+        if case_id is not None:
+            # Earlier mail of the case to these recipients held back (the window, sending hours)
+            # goes no later than this one: it must reach them first, and need not wait longer.
+            self.db.execute(
+                "UPDATE outbox SET next_attempt_at = ? WHERE case_id = ? AND status = 'pending' AND attempts = 0 "
+                "AND next_attempt_at > ? AND EXISTS (SELECT 1 FROM json_each(recipients_json) AS r "
+                "WHERE r.value IN (SELECT value FROM json_each(?)))",
+                [iso(mail.not_before), case_id, iso(mail.not_before), json_list(mail.recipients)],
+            )
         return int(cursor.lastrowid or 0)
 
     def due_mail(self, now: datetime, limit: int = 100) -> list[QueuedMail]:
-        """Pending outbox rows whose time has come, oldest first."""
+        """Pending outbox rows whose time has come, oldest first; never one behind an earlier mail of
+        its case to one of its recipients that has not gone yet (``IN_TURN``): the next pass takes it."""
         rows = self.db.execute(
-            "SELECT id, case_id, kind, message_id, sender, recipients_json, raw, attempts FROM outbox "
-            "WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?",
+            "SELECT id, case_id, kind, message_id, sender, recipients_json, raw, attempts FROM outbox AS o "
+            f"WHERE status = 'pending' AND next_attempt_at <= ? AND {IN_TURN} ORDER BY next_attempt_at, id LIMIT ?",
             [iso(now), limit],
         ).fetchall()
         return [QueuedMail(r[0], r[1], r[2], r[3], r[4], tuple(json.loads(r[5])), bytes(r[6]), r[7]) for r in rows]
 
-    def claim(self, ids: Sequence[int], now: datetime) -> None:
-        """Mark mail as handed to the SMTP server ('sending'): after a crash its outcome is in doubt."""
+    def claim(self, ids: Sequence[int], now: datetime, dated: Mapping[int, bytes] | None = None) -> None:
+        """Mark mail as handed to the SMTP server ('sending'): after a crash its outcome is in doubt.
+
+        ``dated`` holds the bytes of mail claimed for the first time, with the Date of its sending
+        (outbox.py): stored, so that a mail resent after a crash is the same bytes."""
         self.db.execute(
             "UPDATE outbox SET status = 'sending', claimed_at = ? "
             "WHERE status = 'pending' AND id IN (SELECT value FROM json_each(?))",
             [iso(now), json_list(ids)],
         )
+        for outbox_id, raw in (dated or {}).items():
+            self.db.execute(
+                "UPDATE outbox SET raw = ?, dated_at = ? WHERE id = ? AND dated_at IS NULL", [raw, iso(now), outbox_id]
+            )
+
+    def undated(self, ids: Sequence[int]) -> set[int]:
+        """Which of ``ids`` still carry the Date of their queueing (never claimed for sending)."""
+        rows = self.db.execute(
+            "SELECT id FROM outbox WHERE dated_at IS NULL AND id IN (SELECT value FROM json_each(?))", [json_list(ids)]
+        ).fetchall()
+        return {int(r[0]) for r in rows}
 
     def mark_in_doubt(self, outbox_id: int, error: str, now: datetime) -> None:
         """The whole mail went but no reply came: left 'sending', to be looked for at the server."""
@@ -85,8 +118,10 @@ class OutboxStore(StoreBase):
         self.db.execute("UPDATE outbox SET refused_json = ? WHERE id = ?", [json.dumps(dict(refusals)), outbox_id])
 
     def next_due_at(self) -> datetime | None:
-        """When the next pending mail becomes due."""
-        row = self.db.execute("SELECT min(next_attempt_at) FROM outbox WHERE status = 'pending'").fetchone()
+        """When the next pending mail becomes due (one waiting for an earlier mail goes after that one)."""
+        row = self.db.execute(
+            f"SELECT min(next_attempt_at) FROM outbox AS o WHERE status = 'pending' AND {IN_TURN}"
+        ).fetchone()
         return parse_stored(row[0]) if row else None
 
     def mark_sent(self, outbox_id: int, now: datetime) -> None:
@@ -114,9 +149,11 @@ class OutboxStore(StoreBase):
 
     def mark_deferred(self, outbox_id: int, error: str, next_attempt: datetime) -> None:
         """Not offered to the server at all (it could not be reached): try again at ``next_attempt``,
-        without counting an attempt, so that an outage never parks mail."""
+        without counting an attempt, so that an outage never parks mail. No byte of it left, so
+        the next claim dates it anew."""
         self.db.execute(
-            "UPDATE outbox SET status = 'pending', claimed_at = NULL, last_error = ?, next_attempt_at = ? WHERE id = ?",
+            "UPDATE outbox SET status = 'pending', claimed_at = NULL, dated_at = NULL, last_error = ?, "
+            "next_attempt_at = ? WHERE id = ?",
             [error, iso(next_attempt), outbox_id],
         )
 
@@ -127,6 +164,15 @@ class OutboxStore(StoreBase):
             "WHERE id = ?",
             [error, outbox_id],
         )
+
+    def bring_forward(self, case_id: int, kinds: Sequence[str], now: datetime) -> int:
+        """A case's mail of ``kinds`` held back and never tried goes at ``now``; returns how many."""
+        cursor = self.db.execute(
+            "UPDATE outbox SET next_attempt_at = ? WHERE case_id = ? AND status = 'pending' AND attempts = 0 "
+            "AND next_attempt_at > ? AND kind IN (SELECT value FROM json_each(?))",
+            [iso(now), case_id, iso(now), json_list(kinds)],
+        )
+        return cursor.rowcount
 
     def cancel_unsent(self, case_id: int, kinds: Sequence[str], reason: str) -> int:
         """Withdraw a case's mail of ``kinds`` still waiting to go ('pending'); it stays listed as 'cancelled'."""

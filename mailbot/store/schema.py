@@ -203,6 +203,27 @@ MIGRATIONS: list[tuple[str, str]] = [
         ALTER TABLE cases ADD COLUMN dispute_flag TEXT;
         """,
     ),
+    (
+        # Order (store/outbox.py): a mail's Date is set when it is first claimed for sending and
+        # stored with it (dated_at), so a resend after a crash is the same bytes. Mail that may
+        # already have left counts as dated.
+        # Forwards (cases/forwards.py): a staff member's forward whose original sender we could
+        # not find waits for their answer to our question (ask_message_id) as its raw mail's blob.
+        "0009_order_forwards",
+        """
+        ALTER TABLE outbox ADD COLUMN dated_at TEXT;
+        UPDATE outbox SET dated_at = coalesce(claimed_at, sent_at, created_at)
+            WHERE status <> 'pending' OR attempts > 0;
+        CREATE TABLE forward_asks (
+            ask_message_id TEXT PRIMARY KEY,
+            staff_email TEXT NOT NULL,
+            raw_sha256 TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            case_id INTEGER REFERENCES cases(id),
+            answered_at TEXT
+        );
+        """,
+    ),
 ]
 
 
