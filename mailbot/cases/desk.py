@@ -6,7 +6,8 @@ import re
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from mailbot.cases.lifecycle import AWAITING_ANSWER, FINAL, Status
+from mailbot.cases.forwards import FORWARD_TEMPLATES, ForwardDesk
+from mailbot.cases.lifecycle import AWAITING_ANSWER, FINAL, Status, mail_templates
 from mailbot.cases.staff import StaffDesk
 from mailbot.cases.work import LEVEL_NAMES, CaseWork, next_level, reminder_moment
 from mailbot.clock import iso
@@ -57,6 +58,8 @@ class CaseDesk:
     mail are committed together or not at all.
     """
 
+    TEMPLATES = mail_templates() | FORWARD_TEMPLATES  # the lifecycle table's mail and forwards.py's
+
     def __init__(self, work: CaseWork) -> None:
         self.work = work
         self.rules = work.rules
@@ -85,11 +88,8 @@ class CaseDesk:
             return self._entry(mail, "auto", None, verdict.auto_reason)
         if mail.sender is None:
             raise Quarantine("no usable sender address (From missing or not understood)")
-        if mail.sender.email in self.rules.staff:
-            case_id = self.staff.new_mail(mail, verdict, received_at, now)
-            if case_id is None:
-                raise Quarantine(f"mail from staff ({mail.sender.email}) that belongs to no case and registers none")
-            return self._entry(mail, "case", case_id, "registered by staff")
+        if mail.sender.email in self.rules.staff:  # a registration, a forward (forwards.py), or quarantine
+            return ForwardDesk(self.work, self.staff, self.open).staff_mail(mail, verdict, received_at, now)
         case = self.open(mail, verdict, thread, received_at, now, flag, customer=mail.sender)
         return self._entry(mail, "case", case.id, "new case")
 

@@ -11,7 +11,6 @@ from datetime import datetime, timedelta
 
 from mailbot.cases.archive import ArchiveQueue
 from mailbot.cases.desk import CaseDesk
-from mailbot.cases.lifecycle import mail_templates
 from mailbot.clock import Clock
 from mailbot.config import Rules
 from mailbot.intake.classify import auto_reason, classify
@@ -35,7 +34,7 @@ log = logging.getLogger("mailbot.pipeline")
 # tests/test_templates.py fails when the code names a template this list lacks.
 TEMPLATES = tuple(
     sorted(
-        mail_templates()
+        CaseDesk.TEMPLATES
         | {
             "ack_complaint",
             "ack_escalation",

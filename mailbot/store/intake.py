@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from mailbot.clock import iso
+from mailbot.clock import from_iso, iso
 from mailbot.models import MailLogEntry
 from mailbot.store.db import StoreBase
 
@@ -63,4 +63,32 @@ class IntakeStore(StoreBase):
             self.db.execute(f"SELECT count(DISTINCT key) FROM mail_log WHERE key IN ({marks})", list(keys)).fetchone()[
                 0
             ]
+        )
+
+    # --- forwards waiting for their original sender (cases/forwards.py) --------------
+
+    def add_forward_ask(self, ask_message_id: str, staff_email: str, raw_sha256: str, now: datetime) -> None:
+        """Remember that our mail ``ask_message_id`` asked ``staff_email`` who wrote the mail they forwarded
+        (blob ``raw_sha256``)."""
+        self.db.execute(
+            "INSERT INTO forward_asks (ask_message_id, staff_email, raw_sha256, created_at) VALUES (?, ?, ?, ?)",
+            [ask_message_id, staff_email, raw_sha256, iso(now)],
+        )
+
+    def forward_ask(self, message_ids: Sequence[str]) -> tuple[str, str, int | None, datetime] | None:
+        """(our question's Message-ID, the forward's blob, the case its answer opened, when we asked) for
+        the first of ``message_ids`` that is one of our questions about a forward, else None."""
+        for message_id in message_ids:
+            row = self.db.execute(
+                "SELECT ask_message_id, raw_sha256, case_id, created_at FROM forward_asks WHERE ask_message_id = ?",
+                [message_id],
+            ).fetchone()
+            if row is not None:
+                return str(row[0]), str(row[1]), row[2], from_iso(row[3])
+        return None
+
+    def answer_forward_ask(self, raw_sha256: str, case_id: int, now: datetime) -> None:
+        """The forward (blob ``raw_sha256``) every question of ours was about is registered as ``case_id``."""
+        self.db.execute(
+            "UPDATE forward_asks SET case_id = ?, answered_at = ? WHERE raw_sha256 = ?", [case_id, iso(now), raw_sha256]
         )
