@@ -210,13 +210,14 @@ class Timer:
 
 @dataclass(frozen=True)
 class Agreement:
-    """An agreement made with a customer (afspraak), watched until its date."""
+    """An agreement made with a customer (afspraak), watched until its date and past it until kept."""
 
     id: int
     case_id: int
     text: str
     due_date: str
     created_by: str
+    kept_at: str | None = None  # `#afspraak nagekomen`: from then on its date passing alerts nobody
 
 
 @dataclass(frozen=True)

@@ -133,7 +133,20 @@ TRANSITIONS: tuple[Transition, ...] = (
         "meeting", NOT_FINAL, None, Trigger.STAFF, "#gesprek <date and time>", customer_mail="meeting_invitation"
     ),
     Transition(
-        "agreement", NOT_FINAL, None, Trigger.STAFF, "#afspraak <text> voor <date>", customer_mail="agreements_letter"
+        "agreement",
+        frozenset(Status),  # agreements are watched after the case is closed too
+        None,
+        Trigger.STAFF,
+        "#afspraak <text> voor <date> (all lines of one mail: one letter); #afspraak nagekomen [text]",
+        customer_mail="agreements_letter",
+    ),
+    Transition(
+        "extend",
+        ACTIVE,
+        None,
+        Trigger.STAFF,
+        "#uitstel <date> <reason> [toestemming]: a later solution date, within the policy's limits",
+        customer_mail="extension_notice",
     ),
     Transition("improvement", frozenset(Status), None, Trigger.STAFF, "#verbeter <text>"),
     Transition("close", NOT_FINAL, Status.CLOSED, Trigger.STAFF, "#sluiten", staff_mail="improvement_request"),
@@ -161,6 +174,14 @@ TRANSITIONS: tuple[Transition, ...] = (
         Trigger.TIMER,
         "the date of an agreement arrives",
         staff_mail="agreement_due",
+    ),
+    Transition(
+        "agreement-overdue",
+        frozenset(Status),
+        None,
+        Trigger.TIMER,
+        "the working day after an agreement's date, while not #afspraak nagekomen: owner and coordinator",
+        staff_mail="agreement_overdue",
     ),
 )
 BY_NAME = {t.name: t for t in TRANSITIONS}

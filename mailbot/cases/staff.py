@@ -142,6 +142,7 @@ class StaffDesk:
                 continue
             try:
                 transition(spec.transition().name, status)
+                spec.check(cmd.value, case, self.work)  # what this case can take (#uitstel's limits)
             except NotAllowed as exc:
                 errors.append(CommandError(cmd.line, cmd.raw, str(exc)))
                 continue

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from mailbot.cases.agreements import agreement_timer
 from mailbot.cases.lifecycle import ACTIVE, Status, staff_mail
 from mailbot.cases.work import CaseWork, reminder_moment
 from mailbot.clock import iso
@@ -131,7 +132,8 @@ class TimerDesk:
             "solution-passed": self._deadline,
             "interim-update": self._interim_update,
             "satisfaction-check": self._satisfaction_check,
-            "agreement-due": self._agreement_due,
+            "agreement-due": self._agreement,
+            "agreement-overdue": self._agreement,
             "verdict-reminder": self._verdict_reminder,
         }[timer.kind]
         return handler(case, timer, now)
@@ -194,7 +196,8 @@ class TimerDesk:
         return True
 
     def _satisfaction_check(self, case: Case, timer: Timer, now: datetime) -> bool:
-        if Status(case.status) != Status.SOLVED:
+        # Only for the solution it was set for: not after an escalation, whose decision has its own mail.
+        if Status(case.status) != Status.SOLVED or timer.detail.get("level", case.level.label) != case.level.label:
             return False
         work = self.work
         case, step = work.step(case, "satisfaction-check", "timer", now)
@@ -210,21 +213,8 @@ class TimerDesk:
         self.store.add_event(case.id, "verdict-reminder", "timer", now)
         return True
 
-    def _agreement_due(self, case: Case, timer: Timer, now: datetime) -> bool:
-        work = self.work
-        work.to_staff(
-            case,
-            "agreement-due",
-            staff_mail("agreement-due"),
-            now,
-            work.owner_people(case),
-            text=timer.detail.get("text", ""),
-            date=timer.detail.get("date", ""),
-        )
-        self.store.add_event(
-            case.id, "agreement-due", "timer", now, text=timer.detail.get("text"), date=timer.detail.get("date")
-        )
-        return True
+    def _agreement(self, case: Case, timer: Timer, now: datetime) -> bool:
+        return agreement_timer(self.work, case, timer, now)
 
     # --- the coordinator's digest -----------------------------------------------------------
 

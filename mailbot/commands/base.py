@@ -110,6 +110,13 @@ class StaffCommand:
         """The status the case will have after this command, for checking the commands after it."""
         return next_status(self.transition(), status)
 
+    def check(self, value: CommandValue, case: Case, work: CaseWork) -> None:
+        """Refuse a value this case cannot take (lifecycle.NotAllowed with the Dutch reason); nothing is applied."""
+
+    def gather(self, earlier: Command, later: Command) -> Command | None:
+        """A second line of this command in one mail joined to the first, or None: the lines stay apart."""
+        return None
+
     def apply(self, case: Case, cmd: Command, act: Act) -> str:
         """Record the command, take its step, send the step's mail; return the confirmation for staff."""
         work = act.work

@@ -37,6 +37,11 @@ def parse_commands(text: str, *, rules: Rules, now: datetime) -> CommandBlock:
         except Invalid as exc:
             errors.append(CommandError(number, raw, str(exc)))
             continue
+        earlier = next((i for i, c in enumerate(commands) if c.name == name), None)
+        joined = spec.gather(commands[earlier], Command(name, raw, number, value)) if earlier is not None else None
+        if earlier is not None and joined is not None:
+            commands[earlier] = joined  # one command for all its lines (the #afspraak letter)
+            continue
         if not spec.repeatable and any(c.name == name for c in commands):
             errors.append(CommandError(number, raw, f"U schrijft twee keer #{name}. Gebruik #{name} maar één keer."))
             continue

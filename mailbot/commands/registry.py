@@ -7,11 +7,12 @@ from mailbot.commands.base import StaffCommand
 from mailbot.commands.category import CategoryCommand
 from mailbot.commands.close import Close
 from mailbot.commands.escalate import Escalate
+from mailbot.commands.extension import ExtensionCommand
 from mailbot.commands.improve import Improve
 from mailbot.commands.letter import Letter
 from mailbot.commands.meeting import Meeting
-from mailbot.commands.owner import Owner
 from mailbot.commands.outcome import OutcomeCommand
+from mailbot.commands.owner import Owner
 from mailbot.commands.phone import Phone
 from mailbot.commands.satisfied import Satisfied
 from mailbot.commands.solution import Solution
@@ -33,6 +34,7 @@ REGISTRY: tuple[StaffCommand, ...] = (
     Solution(),
     Solved(),
     OutcomeCommand(),
+    ExtensionCommand(),
     Meeting(),
     AgreementCommand(),
     Improve(),

@@ -3,34 +3,20 @@
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from typing import NamedTuple, TypeVar
-from zoneinfo import ZoneInfo
+from datetime import datetime
+from typing import TypeVar
 
-from babel.dates import get_day_names
-
+from mailbot.commands.plans import Agreement, Agreements, Extension, MeetingPlan
 from mailbot.config import EMAIL_RE, Rules
 from mailbot.intake.classify import normalise
 from mailbot.models import Address, Category, SubjectType
-from mailbot.workdays import format_date_nl
-
-# A date without a year further ahead than this is more likely a past date, moved to next year.
-MAX_AHEAD_WITHOUT_YEAR = timedelta(days=180)
-WEEKDAY_NAMES = {day.lower(): i for loc in ("nl", "en") for i, day in get_day_names("wide", locale=loc).items()}
-
-
-class Agreement(NamedTuple):
-    """What was agreed with the customer, and the date it must be done by."""
-
-    text: str
-    due: date
-
 
 T = TypeVar("T")
-CommandValue = str | bool | SubjectType | Category | datetime | Agreement | Address
+CommandValue = (
+    str | bool | SubjectType | Category | datetime | Agreement | Address | MeetingPlan | Agreements | Extension
+)
 
 
 class Invalid(Exception):
@@ -95,33 +81,3 @@ def address(arg: str) -> str:
     if not EMAIL_RE.match(email):
         raise Invalid(f"'{arg}' is geen geldig e-mailadres." if arg else "Hier hoort een e-mailadres bij.")
     return email
-
-
-def moment(arg: str, ctx: ParseContext, example: str) -> tuple[datetime, bool]:
-    """Parse a Dutch or English date (and time): the aware moment and whether a time was written."""
-    import dateparser  # slow to import; only a #gesprek or #afspraak needs it
-
-    zone = ZoneInfo(ctx.rules.calendar.timezone)
-    text = arg.lower()
-    text = re.sub(r"(?<![\d.])(\d{1,2})[.u](\d{2})(?![\d.])", r"\1:\2", text)  # 10.30, 10u30 -> 10:30
-    text = re.sub(r"\b(\d{1,2}:\d{2})\s*uur\b", r"\1", text)
-    text = re.sub(r"\b(\d{1,2})\s*(?:uur|u)\b", r"\1:00", text)  # 9 uur, 14u -> 9:00, 14:00
-    text = re.sub(r"\b(?:om|op|at|on|aanstaande|a\.s\.)(?=\s|$)", " ", text)
-    text = " ".join(text.split()).strip(" .,")
-    settings = {
-        "RELATIVE_BASE": ctx.now.astimezone(zone).replace(tzinfo=None),
-        "PREFER_DATES_FROM": "future",
-        "RETURN_AS_TIMEZONE_AWARE": False,
-        "DATE_ORDER": "DMY",
-    }
-    parsed = dateparser.parse(text, languages=["nl", "en"], settings=settings) if text else None
-    if parsed is None:
-        raise Invalid(f"Ik begrijp de datum '{arg}' niet. Schrijf bijvoorbeeld: {example}")
-    when = parsed.replace(tzinfo=zone)
-    named = [WEEKDAY_NAMES[w] for w in re.findall(r"[a-z]+", text) if w in WEEKDAY_NAMES]
-    if named and named[0] != when.weekday():
-        weekday, day = format_date_nl(when).split(" ", 1)
-        raise Invalid(f"In '{arg}' klopt de dag niet: {day} is een {weekday}.")
-    if not re.search(r"\b\d{4}\b", text) and when - ctx.now > MAX_AHEAD_WITHOUT_YEAR:
-        raise Invalid(f"'{arg}' wordt {format_date_nl(when)}. Bedoelt u dat? Schrijf dan het jaar erbij.")
-    return when, bool(re.search(r"\d:\d{2}|\d\s*(?:am|pm)\b", text))

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from mailbot.config.reader import default_of, keys_of, rough_days
-from mailbot.config.rules import EMAIL_RE, ROLES, CalendarRules, Deadlines, Person, Rules, Team
+from mailbot.config.rules import EMAIL_RE, ROLES, CalendarRules, Deadlines, ExtensionRules, Person, Rules, Team
 from mailbot.config.sections import SectionReader
 from mailbot.config.steps import check_reminder_lead, read_next_steps
 from mailbot.errors import ConfigError
@@ -124,7 +124,26 @@ class _RulesReader(SectionReader):
         solve_appeal = self.span(node, "solve_appeal", "deadlines.solve_appeal") if "solve_appeal" in node else solve
         if rough_days(solve) < rough_days(ack):
             raise self.fail(node, "solve", f"deadlines.solve ({solve}) cannot end before deadlines.acknowledge ({ack})")
-        return Deadlines(acknowledge=ack, solve=solve, solve_appeal=solve_appeal)
+        return Deadlines(acknowledge=ack, solve=solve, solve_appeal=solve_appeal, extension=self.extension(node))
+
+    def extension(self, deadlines: Any) -> ExtensionRules:
+        """deadlines.extension: how often and how far #uitstel may move a solution deadline."""
+        if deadlines.get("extension") is None:
+            return ExtensionRules()
+        node = self.mapping(deadlines, "extension", "deadlines.extension", keys_of(ExtensionRules))
+        default = ExtensionRules()
+        limits = {
+            key: self.integer(node, key, f"deadlines.extension.{key}", 1, 1) if node.get(key) is not None else None
+            for key in ("max_times", "max_weeks")
+        }
+        if limits["max_weeks"] is not None and limits["max_weeks"] > 52:
+            raise self.fail(node, "max_weeks", "deadlines.extension.max_weeks must be at most 52 (a year)")
+        return ExtensionRules(
+            **limits,
+            consent_beyond=self.boolean(
+                node, "consent_beyond", "deadlines.extension.consent_beyond", default.consent_beyond
+            ),
+        )
 
     def template_dir(self, doc: Any) -> Path:
         folder = (

@@ -196,12 +196,27 @@ class SecurityRules:
 
 
 @dataclass(frozen=True)
+class ExtensionRules:
+    """How far `#uitstel` may move a solution deadline (deadlines.extension).
+
+    The Awb (9:11) allows one extension of at most four weeks, told in writing, and more only
+    with the customer's written consent (``consent_beyond``; staff record it with `toestemming`).
+    None: the policy sets no limit.
+    """
+
+    max_times: int | None = None
+    max_weeks: int | None = None
+    consent_beyond: bool = True
+
+
+@dataclass(frozen=True)
 class Deadlines:
     """The policy's promises; ``solve_appeal`` is the time the director has for an appeal."""
 
     acknowledge: Span
     solve: Span
     solve_appeal: Span
+    extension: ExtensionRules = ExtensionRules()
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,7 @@ TIMER_NAMES = {
     "ack-passed": "melding: termijn voor de ontvangstbevestiging verlopen",
     "solution-passed": "melding: termijn voor de oplossing verlopen",
     "agreement-due": "herinnering aan een afspraak met de klant",
+    "agreement-overdue": "melding: afspraak met de klant niet nagekomen",
     "digest": "dagelijks overzicht",
 }
 

@@ -224,6 +224,15 @@ MIGRATIONS: list[tuple[str, str]] = [
         );
         """,
     ),
+    (
+        # #afspraak nagekomen (commands/agreement.py): an agreement kept; one past its date and not
+        # kept alerts the owner and the coordinator (cases/agreements.py).
+        "0010_extension_meeting",
+        """
+        ALTER TABLE agreements ADD COLUMN kept_at TEXT;
+        ALTER TABLE agreements ADD COLUMN kept_by TEXT;
+        """,
+    ),
 ]
 
 

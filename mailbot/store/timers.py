@@ -78,7 +78,15 @@ class TimerStore(StoreBase):
     def agreements(self, case_id: int) -> list[Agreement]:
         """A case's agreements in date order."""
         rows = self.db.execute(
-            "SELECT id, case_id, text, due_date, created_by FROM agreements WHERE case_id = ? ORDER BY due_date, id",
+            "SELECT id, case_id, text, due_date, created_by, kept_at FROM agreements WHERE case_id = ? "
+            "ORDER BY due_date, id",
             [case_id],
         ).fetchall()
         return [Agreement(*r) for r in rows]
+
+    def keep_agreement(self, agreement_id: int, by: str, now: datetime) -> None:
+        """Mark an agreement kept (`#afspraak nagekomen`)."""
+        self.db.execute(
+            "UPDATE agreements SET kept_at = ?, kept_by = ? WHERE id = ? AND kept_at IS NULL",
+            [iso(now), by, agreement_id],
+        )
