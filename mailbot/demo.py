@@ -109,8 +109,7 @@ def run_demo(keep: bool = False) -> int:
     if find_dovecot() is None:
         print("mailbot demo needs Dovecot: apt-get install dovecot-imapd (the README's demo command does this)")
         return 2
-    # The sample rules name the demo's addresses (example.nl), wherever mailbot is run from.
-    rules_path = SAMPLE_RULES
+    rules_path = SAMPLE_RULES  # they name the demo's addresses (example.nl), wherever mailbot is run from
     rules = load_rules(rules_path)
     root = Path(tempfile.mkdtemp(prefix="mailbot-demo-"))
     try:

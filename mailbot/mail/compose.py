@@ -51,8 +51,7 @@ class TemplateError(Exception):
 
 
 class Composer:
-    """Renders templates from the admin's ``templates/`` folder into ready-to-send mail; a template
-    the folder lacks is the shipped one (mailbot/shipped/).
+    """Renders templates (the admin's ``templates/`` folder over the shipped ones) into ready-to-send mail.
 
     The Jinja2 environment is sandboxed: an admin's template cannot reach Python internals.
     """
@@ -92,8 +91,7 @@ class Composer:
         values = {"organisation": self.rules.organisation, "signature": self.rules.signature}
         for file in found:
             try:
-                template = sample.get_template(file)
-                template.render(values)
+                sample.get_template(file).render(values)
             except TemplateSyntaxError as exc:
                 raise TemplateError(f"{exc.filename or file}:{exc.lineno}: {exc.message}") from None
             except Exception as exc:
