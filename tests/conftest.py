@@ -10,6 +10,23 @@ import pytest
 from mailbot.testing.servers import Dovecot, SmtpSink, find_dovecot
 
 
+@pytest.fixture(autouse=True)
+def _servers_only_in_integration_tests(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A test that needs Dovecot (``dovecot_binary``, itself or through ``dovecot`` and ``bot``) or starts
+    the SMTP sink must be marked integration, so that the fast run (`./run test -m "not integration"`)
+    needs neither: unmarked, it fails saying so."""
+    if request.node.get_closest_marker("integration") is not None:
+        return
+    unmarked = f"{request.node.nodeid} needs a mail server: mark it @pytest.mark.integration"
+    if "dovecot_binary" in request.fixturenames:
+        pytest.fail(unmarked, pytrace=False)
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        pytest.fail(unmarked, pytrace=False)
+
+    monkeypatch.setattr(SmtpSink, "start", refuse)
+
+
 @pytest.fixture(scope="session")
 def dovecot_binary() -> str:
     """Return the dovecot binary; fail, never skip, when it is missing.

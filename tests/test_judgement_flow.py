@@ -479,6 +479,7 @@ def test_a_compliment_verdict_withdraws_the_acknowledgement_still_waiting_for_se
     assert kinds == {"ack": "cancelled", "thanks": "sent"}
 
 
+@pytest.mark.integration
 def test_an_urgent_mail_that_waits_for_a_choice_alerts_the_director_at_once(unsure_bot) -> None:
     bot = unsure_bot
     bot.deliver(

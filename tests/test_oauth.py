@@ -384,6 +384,7 @@ def test_microsoft_app_token_is_reused_and_set_up_mistakes_are_named(trusted: Fa
         MicrosoftApp(microsoft_settings(idp, idp.client_secret)).fetch(clock.now(), False)
 
 
+@pytest.mark.integration
 def test_microsoft_delegated_sign_in_refreshes_from_the_stored_cache(
     trusted: FakeIdentityProvider, oauth_dovecot: Dovecot, oauth_sink: SmtpSink, tmp_path: Path
 ) -> None:
