@@ -7,6 +7,7 @@ from collections import Counter
 from datetime import timedelta
 
 import pytest
+from attacks import from_our_server
 from conftest import run_once_dying_after_the_250, with_attachment
 
 from mailbot.demo import compose_mail
@@ -182,16 +183,15 @@ def test_staff_reply_with_bot_in_cc_then_dissatisfied_reply_escalates(bot) -> No
     bot.deliver(compose_mail(customer, FIRST_LINE, "Factuur", "De monteur is te laat gekomen.", name="Ed Ontevreden"))
     bot.run_once()
     ack = bot.received(customer)[0]
-    bot.deliver(
-        compose_mail(
-            "medewerker1@example.nl",
-            customer,
-            f"Re: {ack['Subject']}",
-            "Geachte heer, wij bieden u een korting aan.",
-            in_reply_to=ack["Message-ID"],
-            cc=BOT,
-        )
+    reply = compose_mail(
+        "medewerker1@example.nl",
+        customer,
+        f"Re: {ack['Subject']}",
+        "Geachte heer, wij bieden u een korting aan.",
+        in_reply_to=ack["Message-ID"],
+        cc=BOT,
     )
+    bot.deliver(from_our_server(bot.rules, reply))
     bot.run_once()
     store = bot.store()
     (case,) = store.cases()
@@ -335,7 +335,7 @@ def test_a_backlog_is_sent_while_it_is_handled_and_every_customer_hears_once(bot
     import time
 
     from mailbot.intake.pipeline import Pipeline
-    from mailbot.ops.daemon import SYNC_BATCH
+    from mailbot.ops.inboxsync import SYNC_BATCH
 
     customers = [f"achterstand{i}@example.net" for i in range(2 * SYNC_BATCH + 10)]
     for customer in customers:

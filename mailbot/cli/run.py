@@ -12,8 +12,8 @@ from mailbot.cli.base import Subcommands, load, templates
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from mailbot.ops.daemon import RunReport
     from mailbot.ops.runlock import RunLock
+    from mailbot.ops.runreport import RunReport
 
 log = logging.getLogger("mailbot")
 

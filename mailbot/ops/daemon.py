@@ -1,53 +1,35 @@
-"""The loop: fetch -> handle one message per transaction -> move -> send -> wait."""
+"""The loop: fetch -> handle one message per transaction -> move -> send -> wait.
+
+The pass over the inbox is ``InboxSync`` (inboxsync.py); what a run did is a ``RunReport`` (runreport.py).
+"""
 
 from __future__ import annotations
 
 import logging
 import signal
 import time
-from collections.abc import Iterable
-from concurrent.futures import Future
-from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from types import FrameType
 
 from mailbot.auth.providers import daemon_tokens
 from mailbot.config import Rules, Settings, SmtpSettings
-from mailbot.intake.backlog import Backfill, outlook, outlook_line
-from mailbot.intake.pipeline import Source
+from mailbot.intake.backlog import Backfill
 from mailbot.logs import log_failure
-from mailbot.mail.mailbox import Fetched, Mailbox
-from mailbot.mail.parse import ParseResult
+from mailbot.mail.mailbox import Mailbox
 from mailbot.ops.heartbeat import Heartbeat
+from mailbot.ops.inboxsync import InboxSync
 from mailbot.ops.outbox import Outbox
-from mailbot.ops.parseahead import ParseAhead
 from mailbot.ops.progress import NoProgress, Progress
 from mailbot.ops.reload import RulesWatch
-from mailbot.ops.sender import BackgroundSender
+from mailbot.ops.runreport import RunReport
 from mailbot.ops.sentcheck import resolve_in_doubt
 from mailbot.ops.wiring import Services, archive_dir
 
 log = logging.getLogger("mailbot.daemon")
 MAX_BACKOFF = 300.0
-# Messages handled, committed and moved together; the last UID seen is recorded after each batch.
-SYNC_BATCH = 50
 
 
-@dataclass
-class RunReport:
-    """Counts from a run, for `run --once`, the demo and the tests."""
-
-    processed: int = 0
-    quarantined: int = 0
-    already_done: int = 0
-    sent_copies: int = 0  # our own sent mail back as its Bcc copy, filed in Sent
-    sent: int = 0
-    send_failures: int = 0
-    timers: int = 0
-    outcomes: dict[str, int] = field(default_factory=dict)
-
-
-class Daemon:
+class Daemon(InboxSync):
     """Watches the mailbox and keeps the outbox moving until told to stop."""
 
     def __init__(self, settings: Settings, services: Services, progress: Progress | None = None) -> None:
@@ -147,122 +129,6 @@ class Daemon:
             self.mailbox.close()
         return report
 
-    def sync(self, report: RunReport) -> None:
-        """Handle every new message in the inbox; move each batch after its state is committed."""
-        folder = self.mailbox.inbox
-        uidvalidity = self.mailbox.uidvalidity
-        state = self.store.sync_state(folder)
-        last_uid = 0
-        if state is not None:
-            if state[0] == uidvalidity:
-                last_uid = state[1]
-            else:
-                self._uidvalidity_changed(folder, state[0], uidvalidity)
-        uids = self.mailbox.uids_after(last_uid)
-        backfill = self.rules.mailbox.backfill
-        self.backfill.begin(backfill, folder, uidvalidity, uids, state is None, self.clock.now())
-        if len(uids) > SYNC_BATCH or (state is None and uids):
-            self._announce(folder, uidvalidity, uids)
-        self.progress.start(len(uids))
-        # A backlog: send what each batch queued while the next one is handled (sender.py).
-        backlog = len(uids) > SYNC_BATCH
-        sender = self._background_sender() if backlog else None
-        ahead = ParseAhead() if backlog else None  # and parse on the second core (parseahead.py)
-        try:
-            self._sync_batches(report, folder, uidvalidity, uids, sender, ahead)
-        finally:
-            if ahead is not None:
-                ahead.close()
-            if sender is not None:
-                sent = sender.close()
-                report.sent += sent.sent
-                report.send_failures += sent.retried + sent.parked
-        if self.stopping:
-            return
-        self.progress.finish()
-        if state is None or state[0] != uidvalidity:
-            self.store.set_sync_state(folder, uidvalidity, max(uids, default=last_uid), self.clock.now())
-
-    def _sync_batches(
-        self,
-        report: RunReport,
-        folder: str,
-        uidvalidity: int,
-        uids: list[int],
-        sender: BackgroundSender | None,
-        ahead: ParseAhead | None,
-    ) -> None:
-        for start in range(0, len(uids), SYNC_BATCH):
-            chunk = uids[start : start + SYNC_BATCH]
-            if self.watch.due():  # a backlog does not hold up an edit: take it between two batches
-                self.reload_rules()
-            done: list[int] = []
-            quarantined: list[int] = []
-            copies: list[int] = []  # our own sent mail, back as its Bcc copy (sentcheck.py)
-            downloads = self.mailbox.fetch(chunk, self.rules.cases.max_message_bytes)
-            if ahead is None:
-                items: Iterable[tuple[Fetched, Future[ParseResult] | None]] = ((f, None) for f in downloads)
-            else:
-                items = ahead.window(downloads, self.clock.now(), self.rules.calendar.timezone)
-            for fetched, parsed in items:
-                source = Source(folder, uidvalidity, fetched.uid)
-                handled = self.services.pipeline.handle(
-                    fetched.raw,
-                    source,
-                    fetched.arrived,
-                    header_only_of=fetched.size,
-                    parsed=parsed,
-                    quiet=self.backfill.quiet(folder, uidvalidity, fetched.uid, fetched.arrived),
-                )
-                (quarantined if handled.quarantined else copies if handled.sent_copy else done).append(fetched.uid)
-                if handled.again:
-                    report.already_done += 1
-                elif handled.sent_copy:
-                    report.sent_copies += 1
-                elif handled.quarantined:
-                    report.quarantined += 1
-                else:
-                    report.processed += 1
-                outcome = handled.entry.outcome
-                report.outcomes[outcome] = report.outcomes.get(outcome, 0) + 1
-                self.progress.advance()
-                self.heartbeat.alive()
-                if self.stopping:
-                    break
-            # Only now, with every state above committed (synchronous=FULL), does mail leave the inbox.
-            self.mailbox.move(done, self.rules.mailbox.processed)
-            self.mailbox.move(quarantined, self.rules.mailbox.quarantine)
-            self.mailbox.move(copies, self.mailbox.sent_folder)
-            handled_uids = done + quarantined + copies
-            if handled_uids:
-                self.store.set_sync_state(folder, uidvalidity, max(handled_uids), self.clock.now())
-            if sender is not None:
-                sender.kick()
-            if self.stopping:
-                return
-
-    def _announce(self, folder: str, uidvalidity: int, uids: list[int]) -> None:
-        """Say what a backlog will bring before any of it is handled (one cheap FETCH of arrival times)."""
-        now, calendar = self.clock.now(), self.services.calendar
-        found = outlook(
-            self.mailbox.arrival_times(uids),
-            lambda uid, arrived: self.backfill.quiet(folder, uidvalidity, uid, arrived),
-            lambda arrived: calendar.deadline(min(arrived, now), self.rules.deadlines.acknowledge),
-            now,
-        )
-        line = outlook_line(found, self.rules.mailbox.backfill.older_than_days)
-        log.info("%s", line.removeprefix("mailbot: "))
-        self.progress.note(line)
-
-    def _background_sender(self) -> BackgroundSender | None:
-        if self.outbox.smtp is None or str(self.db_path) == ":memory:":
-            return None
-        smtp = self.outbox.smtp
-        outbox = self.outbox
-        return BackgroundSender(
-            self.store, self.db_path, self.clock, smtp, outbox.tokens, outbox.copy_to, outbox.sent_check
-        )
-
     def run_timers(self, report: RunReport) -> None:
         """Fire the lifecycle's due timers: reminders, alerts, interim updates, satisfaction checks, digests."""
         timers = self.services.timers
@@ -292,37 +158,9 @@ class Daemon:
         self.next_doubt_check = doubt.next_check_at
         for _ in range(2):  # the second pass sends the failure notice the first one made
             result = self.outbox.send_due()
-            report.sent += result.sent
-            report.send_failures += result.retried + result.parked
+            report.count_sending(result)
             if not self.services.failures.notify(self.clock.now()):
                 return
-
-    def _uidvalidity_changed(self, folder: str, old: int, new: int) -> None:
-        # Do not guess which messages are new: read every Message-ID and say what we found.
-        uids = self.mailbox.uids_after(0)
-        ids = self.mailbox.message_ids(uids)
-        known = self.store.count_known_keys([m for m in ids.values() if m])
-        log.warning(
-            "UIDVALIDITY of %s changed from %d to %d: %d message(s) in the folder, %d of them processed "
-            "before (recognised by content and not processed again), %d to process",
-            folder,
-            old,
-            new,
-            len(uids),
-            known,
-            len(uids) - known,
-        )
-        self.store.add_event(
-            None,
-            "uidvalidity-changed",
-            "system",
-            self.clock.now(),
-            folder=folder,
-            old=old,
-            new=new,
-            messages=len(uids),
-            known=known,
-        )
 
     def _wait_seconds(self) -> float:
         wait = float(self.rules.mailbox.idle_seconds)
