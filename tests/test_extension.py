@@ -47,9 +47,9 @@ def gemeente(dovecot, smtp_sink, tmp_path):
     return Bot(dovecot, smtp_sink, tmp_path / "data", rules_path=REPO / "examples" / "gemeente" / "rules.yaml")
 
 
-def complaint(bot, customer: str, to: str, subject: str, text: str, staff: str) -> tuple:
-    """A customer's complaint arrives and is handled: the store, the case, and the notice ``staff`` got."""
-    bot.deliver(compose_mail(customer, to, subject, text, name="Fatma Kaya"))
+def complaint(bot, customer: tuple[str, str], to: str, subject: str, text: str, staff: str) -> tuple:
+    """A customer's (address, name) complaint arrives and is handled: the store, the case, the notice ``staff`` got."""
+    bot.deliver(compose_mail(customer[0], to, subject, text, name=customer[1]))
     bot.run_once()
     store = bot.store()
     (case,) = store.cases()
@@ -63,7 +63,7 @@ def test_an_extension_under_the_awb_once_within_four_weeks_then_only_with_consen
     customer = "fatma@example.net"
     store, case, notice = complaint(
         bot,
-        customer,
+        (customer, "Fatma Kaya"),
         GEMEENTE_INBOX,
         "Behandeling aan de balie",
         "Meneer Ahmed Yilmaz was onvriendelijk en neerbuigend toen ik naar mijn uitkering vroeg.",
@@ -127,7 +127,7 @@ def test_an_extension_without_a_limit_in_the_policy(bot) -> None:
     customer = "henk@example.net"
     store, case, notice = complaint(
         bot,
-        customer,
+        (customer, "Henk Visser"),
         "klacht@example.nl",
         "Camera stuk",
         "De camera is stuk. Ik ben ontevreden.",
@@ -154,7 +154,7 @@ def test_a_conversation_in_office_words_and_one_letter_of_agreements_watched_unt
     customer, owner = "els@example.net", "medewerker3@example.nl"
     store, case, notice = complaint(
         bot,
-        customer,
+        (customer, "Els de Boer"),
         "klacht@example.nl",
         "Onbeschofte medewerker",
         "Pieter Bakker was gisteren erg onbeschoft tegen mij aan de telefoon.",
@@ -179,7 +179,7 @@ def test_a_conversation_in_office_words_and_one_letter_of_agreements_watched_unt
     bot.run_once()
     invite = plain(last(bot, customer, "Uitnodiging"))
     assert "Het gesprek is op dinsdag 3 november 2026 om 14.00 uur." in invite
-    assert "bij ons op kantoor" in invite and "Van onze kant is bij het gesprek: J. de Vries." in invite
+    assert "U bent welkom bij ons op kantoor." in invite and "Van onze kant is bij het gesprek: J. de Vries." in invite
     assert "Komt dit moment u niet uit? Beantwoord dan deze e-mail" in invite
     (letter,) = [m for m in bot.received(customer) if "Afsprakenbrief" in m["Subject"]]
     assert "Excuses van de medewerker, uiterlijk vrijdag 13 november 2026" in plain(letter)

@@ -57,7 +57,8 @@ class ExtensionCommand(StaffCommand):
         """The new date, the reason, and the consent when given."""
         assert isinstance(value, Extension)
         consent = " (met toestemming van de klant)" if value.consent else ""
-        return f"Uitstel tot {format_date_nl(value.due)}{consent}: {value.reason}. De klant krijgt hierover een e-mail"
+        told = "de klant krijgt hierover een e-mail"
+        return f"Uitstel tot {format_date_nl(value.due)}{consent}, reden: {value.reason} ({told})"
 
     def check(self, value: CommandValue, case: Case, work: CaseWork) -> None:
         """Later than the current deadline, a working day, and within the policy's limit or with consent."""
