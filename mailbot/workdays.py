@@ -181,6 +181,14 @@ def format_time_nl(moment: datetime | time) -> str:
     return f"{moment.hour}.{moment.minute:02d} uur"
 
 
+def format_size_nl(size: int) -> str:
+    """A size in bytes as Dutch text writes it: ``820 kB``, ``25,3 MB`` (a decimal comma, 1 kB = 1024 bytes)."""
+    for unit, factor in (("GB", 1024**3), ("MB", 1024**2)):
+        if size >= factor:
+            return f"{size / factor:.1f} {unit}".replace(".", ",").replace(",0 ", " ")
+    return f"{max(1, round(size / 1024))} kB"
+
+
 def format_datetime_nl(dt: datetime) -> str:
     """Format a datetime in Dutch in its own zone, e.g. ``dinsdag 24 november 2026 om 14.00 uur``."""
     return f"{format_date_nl(dt.date())} om {format_time_nl(dt)}"

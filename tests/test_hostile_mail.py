@@ -29,6 +29,7 @@ from hypothesis import strategies as st
 from mailbot.clock import FrozenClock
 from mailbot.config import load_rules
 from mailbot.intake.pipeline import Handled, Pipeline, Source
+from mailbot.intake.reasons import reason_nl
 from mailbot.intake.thread import ids_in_raw
 from mailbot.mail.charsets import decode_bytes, decode_header_value
 from mailbot.mail.htmltext import html_to_text
@@ -197,7 +198,7 @@ def test_each_stored_mail_ends_processed_or_quarantined_with_a_reason(shared: Pi
     shared.clock.advance(timedelta(hours=1))  # one an hour: each quarantined mail gets its own notice
     entry = handle(shared, path.read_bytes()).entry
     if entry.outcome == "quarantine":
-        assert pending_notices(shared.store)[entry.raw_sha256] == entry.reason
+        assert pending_notices(shared.store)[entry.raw_sha256] == reason_nl(entry.reason)
 
 
 def test_the_corpus_is_all_there() -> None:
@@ -380,7 +381,7 @@ def test_the_coordinator_is_told_about_a_quarantined_mail(pipeline: Pipeline) ->
     assert row["kind"] == "quarantine-notice" and row["case_id"] is None
     assert message["To"].addresses[0].addr_spec == COORDINATOR
     assert message["Subject"].startswith(NOTICE_SUBJECT)
-    assert f"Reden: {entry.reason}" in text
+    assert f"Reden: {reason_nl(entry.reason)}" in text
     assert "- Van: alice@example.org)<bob@example.org>" in text
     assert "- Onderwerp: Klacht" in text and f"Kenmerk: {entry.raw_sha256}" in text
     assert "map Quarantaine" in text
@@ -427,7 +428,7 @@ def test_a_long_reason_is_cut_short(pipeline: Pipeline, monkeypatch: pytest.Monk
     monkeypatch.setattr(mailbot.intake.pipeline, "classify", explode)
     entry = pipeline.handle(corpus_mail("ids-missing-date"), Source("INBOX")).entry
     assert entry.outcome == "quarantine" and entry.reason and len(entry.reason) == 500
-    assert pending_notices(pipeline.store)[entry.raw_sha256] == entry.reason
+    assert pending_notices(pipeline.store)[entry.raw_sha256] == reason_nl(entry.reason)
 
 
 # --- memory ---------------------------------------------------------------------------------------
@@ -711,4 +712,4 @@ def test_the_daemon_takes_the_whole_corpus_without_stopping(dovecot, smtp_sink, 
             text = plain_text(notice)
             told[text.split("Kenmerk: ", 1)[1].split()[0]] = text
     assert set(told) == set(quarantine)
-    assert all(f"Reden: {quarantine[sha]}" in text.replace("\n", " ") for sha, text in told.items())
+    assert all(f"Reden: {reason_nl(quarantine[sha])}" in text.replace("\n", " ") for sha, text in told.items())

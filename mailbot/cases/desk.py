@@ -15,7 +15,7 @@ from mailbot.commands.category import DUTCH_CATEGORIES
 from mailbot.config import Person, Rules
 from mailbot.intake.answers import DISPUTE, Answer, Reading, dispute_mentions, read_answer
 from mailbot.intake.classify import normalise
-from mailbot.intake.thread import ThreadMatch, clean_subject
+from mailbot.intake.thread import ThreadMatch, case_prefixes, clean_subject, ref_prefix
 from mailbot.mail.idn import lookalike
 from mailbot.models import (
     Address,
@@ -138,14 +138,14 @@ class CaseDesk:
             owner = owner or self.rules.teams[team].manager
         case = Case(
             id=0,
-            ref=self.store.next_ref(self.rules.cases.reference_prefix, received_at.astimezone(work.calendar.zone).year),
+            ref=self.store.next_ref(ref_prefix(self.rules, category), received_at.astimezone(work.calendar.zone).year),
             category=category,
             level=level,
             urgent=verdict.urgent,
             subject_type=verdict.subject_type,
             status=Status.CLOSED.value if compliment else Status.OPEN.value,
             customer=customer,
-            subject=clean_subject(mail.subject, self.rules.cases.reference_prefix) or "(geen onderwerp)",
+            subject=clean_subject(mail.subject, case_prefixes(self.rules.cases)) or "(geen onderwerp)",
             owner_team=team,
             owner_email=owner,
             received_at=received_at,

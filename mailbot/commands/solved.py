@@ -56,4 +56,5 @@ class Solved(StaffCommand):
         work, now = act.work, act.now
         work.store.update_case(case.id, now, solved_at=now)
         due = work.morning_after(now, work.rules.policy.satisfaction_check_after)
-        work.store.schedule(f"{case.id}:satisfaction-check:{iso(now)}", case.id, "satisfaction-check", due)
+        key = f"{case.id}:satisfaction-check:{iso(now)}"
+        work.store.schedule(key, case.id, "satisfaction-check", due, level=case.level.label)

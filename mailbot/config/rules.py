@@ -173,6 +173,7 @@ class CaseRules:
     """Case references and the limits on what a message may be."""
 
     reference_prefix: str = "KL"
+    compliment_prefix: str = "CO"  # a compliment's reference: it is no complaint
     auto_reply_window: timedelta = timedelta(minutes=60)
     max_message_bytes: int = 25 * 1024 * 1024
     max_attachments: int = 25
@@ -265,6 +266,7 @@ class Rules:
     policy: PolicyRules = PolicyRules()
     security: SecurityRules = SecurityRules()
     privacy: PrivacyRules = PrivacyRules()
+    next_steps: tuple[NextStep, ...] = ()  # what decision mails name as the customer's next step
     # The admin's mail templates: `templates:` in rules.yaml, relative to the file; default templates/ beside it.
     # A template the folder lacks (or all, when there is none) is the shipped one (mailbot/shipped/).
     template_dir: Path = Path("templates")
@@ -280,7 +282,6 @@ class Rules:
             if team.manager:
                 emails.add(team.manager)
         return frozenset(emails)
-    next_steps: tuple[NextStep, ...] = ()  # what decision mails name as the customer's next step
 
     @property
     def known_domains(self) -> tuple[str, ...]:

@@ -194,10 +194,15 @@ class SectionReader(YamlReader):
         node = self.mapping(doc, "cases", "cases", keys_of(CaseRules, renamed={"auto_reply_window": _WINDOW_KEY}))
         default = CaseRules()
         prefix = self.string(node, "reference_prefix", "cases.reference_prefix", default=default.reference_prefix)
-        if not re.fullmatch(r"[A-Z]{1,6}", prefix):
-            raise self.fail(node, "reference_prefix", "cases.reference_prefix must be 1 to 6 capital letters")
+        praise = self.string(node, "compliment_prefix", "cases.compliment_prefix", default=default.compliment_prefix)
+        for key, value in (("reference_prefix", prefix), ("compliment_prefix", praise)):
+            if not re.fullmatch(r"[A-Z]{1,6}", value):
+                raise self.fail(node, key, f"cases.{key} must be 1 to 6 capital letters")
+        if praise == prefix:
+            raise self.fail(node, "compliment_prefix", "cases.compliment_prefix must differ from reference_prefix")
         return CaseRules(
             reference_prefix=prefix,
+            compliment_prefix=praise,
             auto_reply_window=timedelta(
                 minutes=self.integer(
                     node, _WINDOW_KEY, f"cases.{_WINDOW_KEY}", default.auto_reply_window // timedelta(minutes=1), 0

@@ -14,7 +14,8 @@ from mailbot.cases.desk import CaseDesk
 from mailbot.clock import Clock
 from mailbot.config import Rules
 from mailbot.intake.classify import auto_reason, classify
-from mailbot.intake.thread import find_thread, ids_in_raw
+from mailbot.intake.reasons import reason_nl, too_large
+from mailbot.intake.thread import case_prefixes, find_thread, ids_in_raw
 from mailbot.logs import about, log_failure, redacted
 from mailbot.mail.compose import Composer
 from mailbot.mail.msgid import is_forged
@@ -24,7 +25,7 @@ from mailbot.mail.replyaddress import read_reply_address
 from mailbot.models import Address, OutgoingMail, Quarantine
 from mailbot.store import MailLogEntry, Store
 from mailbot.store.blobs import BlobStore
-from mailbot.workdays import WorkCalendar, format_datetime_nl
+from mailbot.workdays import WorkCalendar, format_datetime_nl, format_size_nl
 
 log = logging.getLogger("mailbot.pipeline")
 
@@ -166,7 +167,7 @@ class Pipeline:
         self.archive.forget()  # what a transaction that did not commit left there
         try:
             if header_only_of is not None:
-                raise Quarantine(self._too_large(header_only_of) + "; only its header was read")
+                raise Quarantine(too_large(header_only_of, self.rules.cases.max_message_bytes, header_only=True))
             entry = self._process(raw, digest, source, received_at, now, parsed, quiet)
         except Quarantine as exc:
             entry = self._quarantine(raw, digest, source, str(exc), now, size=header_only_of or len(raw))
@@ -210,7 +211,7 @@ class Pipeline:
     ) -> MailLogEntry:
         limits = self.rules.cases
         if len(raw) > limits.max_message_bytes:
-            raise Quarantine(self._too_large(len(raw)))
+            raise Quarantine(too_large(len(raw), limits.max_message_bytes))
         try:
             parsed = self._parse(raw, received_at, ahead)
         except ParseError as exc:
@@ -232,7 +233,7 @@ class Pipeline:
             automatic = auto_reason(mail, self.rules.classification, frozenset(self.rules.addresses)) is not None
             thread = find_thread(
                 mail,
-                limits.reference_prefix,
+                case_prefixes(limits),
                 self.store.case_for_message_ids,
                 self.store.case_by_ref,
                 self.rules.staff,
@@ -270,9 +271,6 @@ class Pipeline:
                 result.blobs[result.mail.raw_sha256] = raw  # the worker does not send it back
                 return result
         return parse_mail(raw, received_at=received_at, strip=strip_quoted, assume_tz=self.rules.calendar.timezone)
-
-    def _too_large(self, size: int) -> str:
-        return f"message of {size} bytes is over the limit of {self.rules.cases.max_message_bytes}"
 
     def _quarantine(
         self, raw: bytes, digest: str, source: Source, reason: str, now: datetime, size: int | None = None
@@ -315,11 +313,11 @@ class Pipeline:
                 kind="quarantine-notice",
                 template="quarantine_notice",
                 context={
-                    "reason": reason,
+                    "reason": reason_nl(reason),
                     "folder": self.rules.mailbox.quarantine,
                     "sender": header_hint(raw, "From"),
                     "subject": header_hint(raw, "Subject"),
-                    "size": size,
+                    "size": format_size_nl(size),
                     "set_aside": format_datetime_nl(now.astimezone(self.calendar.zone)),
                     "sha256": digest,
                     "last_this_hour": last_this_hour,

@@ -7,9 +7,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from mailbot.config import CaseRules, Rules
 from mailbot.intake.classify import REPLY_PREFIX
 from mailbot.mail.replyaddress import ReplyToken
-from mailbot.models import Case, ParsedMail
+from mailbot.models import Case, Category, ParsedMail
 
 # Our own outgoing Message-IDs name the case; a bounce quotes them in its body. Only spaces and
 # tabs, and one folded line break, may surround the name: with "\s*" a run of blank lines made
@@ -39,7 +40,7 @@ class ThreadMatch:
 
 def find_thread(
     mail: ParsedMail,
-    prefix: str,
+    prefix: str | tuple[str, ...],
     case_for_ids: Callable[[Sequence[str]], int | None],
     case_by_ref: Callable[[str], Case | None],
     staff: frozenset[str],
@@ -75,13 +76,23 @@ def find_thread(
     return ThreadMatch(None, "stranger", stranger_of=case.id)
 
 
-def tag_in_subject(subject: str, prefix: str) -> str | None:
+def case_prefixes(cases: CaseRules) -> tuple[str, ...]:
+    """Every prefix our references start with: complaints' (KL) and compliments' (CO)."""
+    return (cases.reference_prefix, cases.compliment_prefix)
+
+
+def ref_prefix(rules: Rules, category: Category) -> str:
+    """The prefix of a new case's reference: a compliment is no complaint, so it has its own."""
+    return rules.cases.compliment_prefix if category == Category.COMPLIMENT else rules.cases.reference_prefix
+
+
+def tag_in_subject(subject: str, prefix: str | tuple[str, ...]) -> str | None:
     """The case reference in a subject such as ``Re: [KL-2026-0001] …``, upper-cased."""
     match = _tag_regex(prefix).search(subject)
     return match.group(1).upper() if match else None
 
 
-def clean_subject(subject: str, prefix: str) -> str:
+def clean_subject(subject: str, prefix: str | tuple[str, ...]) -> str:
     """A subject for a case: reply prefixes and case tags removed (a stranger's tag stays out)."""
     return " ".join(REPLY_PREFIX.sub("", _tag_regex(prefix).sub(" ", subject)).split())
 
@@ -94,5 +105,6 @@ def ids_in_raw(raw: bytes, domain: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=8)
-def _tag_regex(prefix: str) -> re.Pattern[str]:
-    return re.compile(rf"\[\s*({re.escape(prefix)}-\d{{4}}-\d{{4,}})\s*\]", re.IGNORECASE)
+def _tag_regex(prefix: str | tuple[str, ...]) -> re.Pattern[str]:
+    names = "|".join(re.escape(p) for p in ((prefix,) if isinstance(prefix, str) else prefix))
+    return re.compile(rf"\[\s*((?:{names})-\d{{4}}-\d{{4,}})\s*\]", re.IGNORECASE)
