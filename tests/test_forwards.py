@@ -60,7 +60,7 @@ def assert_registered_and_told(bot, client: str) -> None:
     ack = last(bot, CUSTOMER, ACK_SUBJECT)
     assert case.ref in ack["Subject"] and "Kunnen jullie" not in plain(ack)
     told = last(bot, STAFF, REGISTERED)
-    assert case.ref in told["Subject"] and case.ref in plain(told) and CUSTOMER in plain(told)
+    assert case.ref in told["Subject"] and f"klachtnummer {case.ref}" in plain(told) and CUSTOMER in plain(told)
 
 
 @pytest.mark.parametrize(("client", "language", "block"), BLOCKS, ids=[f"{c}-{lang}" for c, lang, _ in BLOCKS])
@@ -162,3 +162,13 @@ def test_a_forward_without_our_servers_word_registers_nothing(bot) -> None:
     report = bot.run_once()
     assert report.quarantined == 1 and bot.store().cases() == []
     assert bot.received(CUSTOMER) == []
+
+
+def test_a_forwarded_mail_of_a_colleague_asks_whose_complaint_it_is(bot) -> None:
+    block = BLOCKS[0][2].replace("Jan Jansen <jan.jansen@example.net>", "Piet de Wit <medewerker3@example.nl>")
+    bot.deliver(forward(bot, body(block)))
+    report = bot.run_once()
+    assert report.quarantined == 0 and bot.store().cases() == []
+    question = plain(last(bot, STAFF, ASKED))
+    assert "eigen organisatie (medewerker3@example.nl)" in question and "#klant naam@adres" in question
+    assert bot.received("medewerker3@example.nl") == []

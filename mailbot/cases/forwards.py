@@ -61,7 +61,7 @@ class ForwardDesk:
         self._trust(mail, "forward")
         customer = self.customer(forward)
         if customer is None:
-            self._ask(mail, forward, now)
+            self._ask(mail, forward, now, _not_a_customer(forward))
             return _entry(mail, "asked", None, "a forward without its original sender: staff asked")
         case = self.register(mail, forward, customer, received_at, now)
         return _entry(mail, "case", case.id, "forwarded by staff")
@@ -197,6 +197,13 @@ class ForwardDesk:
                 continue
             return from_attached(attached, mail.stripped)
         return None
+
+
+def _not_a_customer(forward: Forwarded) -> str:
+    """Why the forward's sender is no customer (an address of ours), for the question; "" when it names none."""
+    if forward.sender is None:
+        return ""
+    return f"Het bericht komt van een adres van onze eigen organisatie ({forward.sender.email})."
 
 
 def _emails(addresses: tuple[Address, ...]) -> set[str]:
