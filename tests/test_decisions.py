@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"
 SHIPPED = load_rules(ROOT / "rules.yaml")
 MUNICIPAL = load_rules(ROOT / "examples" / "gemeente" / "rules.yaml")
+CARE = load_rules(ROOT / "examples" / "zorg" / "rules.yaml")
 ZONE = ZoneInfo("Europe/Amsterdam")
 RECEIVED = datetime(2026, 12, 7, 10, 15, tzinfo=ZONE)
 # The bodies a template must never name: their names come from rules.yaml.
@@ -243,3 +244,22 @@ def test_a_rules_file_without_next_steps_names_no_body() -> None:
     assert "klachtenprocedure afgerond" in body
     _, body = render(bare, "solution_confirmed", Level.FORMAL)
     assert "Dan bekijken wij uw klacht opnieuw." in one_line(body)
+
+
+# --- the care organisation: the disputes committee only after the internal procedure ----------
+
+
+def test_the_care_example_names_the_disputes_committee_only_after_the_appeal() -> None:
+    step = next_step(CARE, Level.APPEAL)
+    assert step is not None and step.name == "de Geschillencommissie Zorg" and not step.term
+    _, first = render(CARE, "solution_confirmed", Level.FORMAL)
+    assert "Geschillencommissie" not in first and "in beroep gaan bij de Raad van Bestuur" in one_line(first)
+    _, decision = render(CARE, "appeal_decision", Level.APPEAL)
+    assert "voorleggen aan de Geschillencommissie Zorg." in one_line(decision) and step.address in decision
+    assert "Doe dat" not in decision  # the procedure names no term, so none is invented
+    assert CARE.deadlines.acknowledge.amount == 3
+
+
+@pytest.mark.parametrize("rules", [SHIPPED, MUNICIPAL, CARE], ids=["shipped", "gemeente", "zorg"])
+def test_every_policy_reminds_after_a_complaint_arrives(rules: Rules) -> None:
+    assert rules.policy.reminder_before.amount < rules.deadlines.acknowledge.amount
