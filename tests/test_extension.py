@@ -9,6 +9,7 @@ from datetime import datetime
 import pytest
 from test_lifecycle import command, last, plain
 
+from mailbot.cases.dossier import dossier, render_dossier
 from mailbot.config import ConfigError, load_rules
 from mailbot.demo import compose_mail
 from mailbot.workdays import WorkCalendar
@@ -190,6 +191,9 @@ def test_a_conversation_in_office_words_and_one_letter_of_agreements_watched_unt
     command(bot, owner, notice, "#afspraak nagekomen Excuses")
     bot.run_once()
     assert [a.text for a in store.agreements(case.id) if a.kept_at] == ["Excuses van de medewerker"]
+    shown = render_dossier(dossier(store, store.case(case.id)), WorkCalendar(bot.rules.calendar).zone)
+    assert "Agreement     Excuses van de medewerker (by 2026-11-13, kept)" in shown
+    assert "Agreement     Extra training klantcontact (by 2026-11-20)" in shown
     for day in ("2026-11-13", "2026-11-16", "2026-11-20", "2026-11-23"):
         bot.clock.set(datetime.fromisoformat(f"{day}T09:30:00+01:00"))
         bot.run_once()

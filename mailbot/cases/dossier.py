@@ -59,7 +59,8 @@ def dossier(store: Store, case: Case) -> dict[str, Any]:
     ]
     data["events"] = store.events(case.id)
     data["agreements"] = [
-        {"text": a.text, "due_date": a.due_date, "by": a.created_by} for a in store.agreements(case.id)
+        {"text": a.text, "due_date": a.due_date, "by": a.created_by, "kept_at": a.kept_at}
+        for a in store.agreements(case.id)
     ]
     data["timers"] = store.timers(case.id)
     data["outgoing"] = [
@@ -159,7 +160,7 @@ def render_dossier(data: dict[str, Any], zone: ZoneInfo) -> str:
     if data.get("dispute_flag"):
         out.append(f"Dispute flag  the customer names: {data['dispute_flag']}")
     for a in data["agreements"]:
-        out.append(f"Agreement     {a['text']} (by {a['due_date']})")
+        out.append(f"Agreement     {a['text']} (by {a['due_date']}{', kept' if a['kept_at'] else ''})")
     out += ["", f"Messages ({len(data['messages'])})", "-" * 12]
     for m in data["messages"]:
         arrow = "<-" if m["direction"] == "in" else "->"
