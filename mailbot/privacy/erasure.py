@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -17,6 +18,8 @@ from mailbot.store import Store
 from mailbot.store.blobs import BlobStore
 
 _SAFE_REF = re.compile(r"[A-Z0-9][A-Z0-9-]{0,63}")
+# A row's case -> the addresses its texts lose (None: every private address).
+Scope = Callable[[int | None], frozenset[str] | None]
 
 
 @dataclass(frozen=True)
@@ -42,51 +45,16 @@ def erase(
     store: Store, blobs: BlobStore, root: Path, fp: Footprint, names: Pseudonyms, now: datetime, reason: str
 ) -> Erasure:
     """Carry out an erasure inside the caller's transaction (Store.erasing)."""
-    erased = set(fp.case_ids)
-    person = frozenset({fp.address}) if fp.address else frozenset()
-
-    def scope(case_id: int | None) -> frozenset[str] | None:
-        return None if case_id in erased else person  # None: every private address
-
+    scope = _scope(fp)
     cases = [store.case(i) for i in fp.case_ids]
     _learn_addresses(names, fp, cases)
-    for case in cases:
-        store.update_case(
-            case.id,
-            now,
-            customer_email=names.of(case.customer.email),
-            customer_name="",
-            subject=ERASED,
-            solution=ERASED if case.solution else case.solution,
-            erased_at=now,
-        )
-    candidates: set[str] = set()
-    message_changes = []
-    for m in fp.messages:
-        blank = m["case_id"] in erased or m["from_email"] == fp.address
-        if blank:
-            candidates |= blobs_of(m)
-        message_changes.append((m["id"], scrub_message(m, names, blank=blank, only=scope(m["case_id"]))))
-    store.update_rows("messages", message_changes)
+    _anonymise_cases(store, cases, names, now)
+    candidates, messages = _scrub_messages(store, fp, names, scope)
     store.update_rows("outbox", [(o["id"], scrub_outgoing(o, names, scope(o["case_id"]))) for o in fp.outgoing])
     store.update_rows("agreements", [(a.id, {"text": ERASED}) for a in fp.agreements])
     store.update_rows("timers", [(t["id"], scrub_timer(t, names, now)) for t in fp.timers])
-    log_changes = []
-    for r in fp.log:
-        entry: dict[str, Any] = {"key": f"<erased-log-{r['id']}@mailbot.invalid>"}
-        if r["reason"]:
-            entry["reason"] = names.text(r["reason"], scope(r["case_id"]))
-        log_changes.append((r["id"], entry))
-        candidates |= fp.loose.get(r["id"], set()) | {r["raw_sha256"]}
-    store.update_rows("mail_log", log_changes)
-    event_changes = []
-    for e in fp.events:
-        whole = e["case_id"] in erased
-        actor = names.swap(e["actor"], scope(e["case_id"]))
-        detail = scrub_detail(e["detail"], names, whole, scope(e["case_id"]))
-        if (actor, detail) != (e["actor"], e["detail"]):
-            event_changes.append((e["id"], actor, detail))
-    store.rewrite_events(event_changes)
+    candidates |= _scrub_log(store, fp, names, scope)
+    events = _scrub_events(store, fp, names, scope)
     if fp.address:
         store.forget_auto_replies([fp.address])
 
@@ -98,9 +66,9 @@ def erase(
     archives = sum(_remove_archive(root, case.ref) for case in cases)
     result = Erasure(
         cases=tuple(c.ref for c in cases),
-        messages=sum(1 for m in fp.messages if m["case_id"] in erased or m["from_email"] == fp.address),
+        messages=messages,
         outgoing=len(fp.outgoing),
-        events=len(event_changes),
+        events=events,
         mail_log=len(fp.log),
         agreements=len(fp.agreements),
         timers=len(fp.timers),
@@ -112,6 +80,75 @@ def erase(
         store.add_event(case.id, "erased", actor, now, reason=reason)
     store.add_event(None, "erased", actor, now, reason=reason, **result.counts(), refs=list(result.cases))
     return result
+
+
+def _scope(fp: Footprint) -> Scope:
+    """Which addresses a row's texts lose: every private one in an erased case, else the person's alone."""
+    erased = set(fp.case_ids)
+    person = frozenset({fp.address}) if fp.address else frozenset()
+
+    def scope(case_id: int | None) -> frozenset[str] | None:
+        return None if case_id in erased else person  # None: every private address
+
+    return scope
+
+
+def _anonymise_cases(store: Store, cases: list[Case], names: Pseudonyms, now: datetime) -> None:
+    """The cases keep their figures; the customer, the subject and the solution go."""
+    for case in cases:
+        store.update_case(
+            case.id,
+            now,
+            customer_email=names.of(case.customer.email),
+            customer_name="",
+            subject=ERASED,
+            solution=ERASED if case.solution else case.solution,
+            erased_at=now,
+        )
+
+
+def _scrub_messages(store: Store, fp: Footprint, names: Pseudonyms, scope: Scope) -> tuple[set[str], int]:
+    """Blank the erased cases' messages and the person's own, scrub the rest; their files, and how many blanked."""
+    erased = set(fp.case_ids)
+    candidates: set[str] = set()
+    changes = []
+    blanked = 0
+    for m in fp.messages:
+        blank = m["case_id"] in erased or m["from_email"] == fp.address
+        if blank:
+            candidates |= blobs_of(m)
+            blanked += 1
+        changes.append((m["id"], scrub_message(m, names, blank=blank, only=scope(m["case_id"]))))
+    store.update_rows("messages", changes)
+    return candidates, blanked
+
+
+def _scrub_log(store: Store, fp: Footprint, names: Pseudonyms, scope: Scope) -> set[str]:
+    """Give the mail log's rows a key that names nobody and scrub their reasons; the files they name."""
+    candidates: set[str] = set()
+    changes = []
+    for r in fp.log:
+        entry: dict[str, Any] = {"key": f"<erased-log-{r['id']}@mailbot.invalid>"}
+        if r["reason"]:
+            entry["reason"] = names.text(r["reason"], scope(r["case_id"]))
+        changes.append((r["id"], entry))
+        candidates |= fp.loose.get(r["id"], set()) | {r["raw_sha256"]}
+    store.update_rows("mail_log", changes)
+    return candidates
+
+
+def _scrub_events(store: Store, fp: Footprint, names: Pseudonyms, scope: Scope) -> int:
+    """Swap the addresses in the events' actors and details; how many events changed."""
+    erased = set(fp.case_ids)
+    changes = []
+    for e in fp.events:
+        whole = e["case_id"] in erased
+        actor = names.swap(e["actor"], scope(e["case_id"]))
+        detail = scrub_detail(e["detail"], names, whole, scope(e["case_id"]))
+        if (actor, detail) != (e["actor"], e["detail"]):
+            changes.append((e["id"], actor, detail))
+    store.rewrite_events(changes)
+    return len(changes)
 
 
 def _learn_addresses(names: Pseudonyms, fp: Footprint, cases: list[Case]) -> None:
