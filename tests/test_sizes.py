@@ -42,7 +42,6 @@ KNOWN_LONG_FUNCTIONS: dict[str, int] = {
     "mailbot/mail/compose.py::Composer.build": 56,
     "mailbot/mail/send.py::deliver": 52,
     "mailbot/ops/outbox.py::Outbox._record": 76,
-    "mailbot/ops/status.py::health_dict": 51,
 }
 
 

@@ -131,42 +131,14 @@ def assess(facts: Facts, now: datetime, stale_after: timedelta = STALE_AFTER) ->
 
 def health_dict(health: Health) -> dict[str, Any]:
     """The verdict as JSON-ready data: moments in ISO 8601 (UTC), ages in seconds."""
-    beat, queue = health.beat, health.queue
-
-    def when(moment: datetime | None) -> str | None:
-        return iso(moment) if moment else None
-
+    queue = health.queue
     return {
         "healthy": not health.problems,
         "checked_at": iso(health.checked_at),
         "problems": list(health.problems),
         "attention": list(health.attention),
-        "daemon": {
-            "state": health.daemon,
-            "alive": health.alive,
-            "pid": beat.pid if beat else None,
-            "host": beat.host if beat else None,
-            "started_at": when(beat.started_at if beat else None),
-            "heartbeat_at": when(beat.beat_at if beat else None),
-            "heartbeat_age_seconds": _seconds(health.checked_at - beat.beat_at) if beat else None,
-            "last_sync_at": when(beat.last_sync_at if beat else None),
-            "last_error": beat.last_error if beat else None,
-            "last_error_at": when(beat.last_error_at if beat else None),
-            "trouble_since": when(beat.trouble_since if beat else None),
-            "stopped_at": when(beat.stopped_at if beat else None),
-        },
-        "outbox": {
-            "unsent": queue.unsent,
-            "oldest_unsent_due": when(queue.oldest_unsent_due),
-            "oldest_unsent_age_seconds": _seconds(health.oldest_unsent_age) if health.oldest_unsent_age else None,
-            "parked": queue.parked,
-            "refused_recipients": queue.refused,
-            "in_doubt": queue.in_doubt,
-            "parked_items": [
-                {"case": p.case_ref, "kind": p.kind, "recipient": p.recipient, "reason": p.reason}
-                for p in queue.parked_items
-            ],
-        },
+        "daemon": _daemon_dict(health),
+        "outbox": _outbox_dict(health),
         "failed_timers": queue.failed_timers,
         "quarantine": {"total": queue.quarantined, "recent": queue.quarantined_recent, "recent_hours": RECENT_HOURS},
         "deadlines_at_risk": [
@@ -180,6 +152,46 @@ def health_dict(health: Health) -> dict[str, Any]:
             for r in health.risks
         ],
     }
+
+
+def _daemon_dict(health: Health) -> dict[str, Any]:
+    """The daemon's part of ``health_dict``: its state and its last heartbeat."""
+    beat = health.beat
+    return {
+        "state": health.daemon,
+        "alive": health.alive,
+        "pid": beat.pid if beat else None,
+        "host": beat.host if beat else None,
+        "started_at": _when(beat.started_at if beat else None),
+        "heartbeat_at": _when(beat.beat_at if beat else None),
+        "heartbeat_age_seconds": _seconds(health.checked_at - beat.beat_at) if beat else None,
+        "last_sync_at": _when(beat.last_sync_at if beat else None),
+        "last_error": beat.last_error if beat else None,
+        "last_error_at": _when(beat.last_error_at if beat else None),
+        "trouble_since": _when(beat.trouble_since if beat else None),
+        "stopped_at": _when(beat.stopped_at if beat else None),
+    }
+
+
+def _outbox_dict(health: Health) -> dict[str, Any]:
+    """The outbox's part of ``health_dict``: what waits, what is parked and why."""
+    queue = health.queue
+    return {
+        "unsent": queue.unsent,
+        "oldest_unsent_due": _when(queue.oldest_unsent_due),
+        "oldest_unsent_age_seconds": _seconds(health.oldest_unsent_age) if health.oldest_unsent_age else None,
+        "parked": queue.parked,
+        "refused_recipients": queue.refused,
+        "in_doubt": queue.in_doubt,
+        "parked_items": [
+            {"case": p.case_ref, "kind": p.kind, "recipient": p.recipient, "reason": p.reason}
+            for p in queue.parked_items
+        ],
+    }
+
+
+def _when(moment: datetime | None) -> str | None:
+    return iso(moment) if moment else None
 
 
 def render(health: Health, zone: ZoneInfo) -> str:
