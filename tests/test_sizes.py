@@ -40,7 +40,6 @@ KNOWN_LONG_FUNCTIONS: dict[str, int] = {
     "mailbot/intake/judgement/model.py::signal_features": 77,
     "mailbot/intake/pipeline.py::Pipeline._process": 61,
     "mailbot/mail/compose.py::Composer.build": 56,
-    "mailbot/mail/send.py::deliver": 52,
     "mailbot/ops/outbox.py::Outbox._record": 76,
 }
 

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 
 from mailbot.auth.settings import OAuthError
 from mailbot.config import SmtpSettings
-from mailbot.mail.idn import AddressError, envelope_address
+from mailbot.mail.envelope import Envelope, envelope, original_recipient
+from mailbot.mail.idn import AddressError
 from mailbot.models import QueuedMail
 
 if TYPE_CHECKING:
@@ -60,10 +61,7 @@ async def deliver(
     smtp = connection(settings)
     try:
         await smtp.connect()
-        if settings.xoauth2 and tokens is not None:
-            await _xoauth2(smtp, settings.username or "", tokens)
-        elif settings.username:
-            await smtp.login(settings.username, settings.password or "")
+        await _log_in(smtp, settings, tokens)
     except (TimeoutError, aiosmtplib.SMTPException, OSError, OAuthError) as exc:
         reason = _describe(exc)
         permanent = isinstance(exc, aiosmtplib.SMTPAuthenticationError)
@@ -88,11 +86,18 @@ async def deliver(
             await _not_tried(report, batch[index + 1 :], "connection lost before sending")
             return
     finally:
-        if smtp.is_connected:
-            try:
-                await smtp.quit()
-            except (TimeoutError, aiosmtplib.SMTPException, OSError):
-                smtp.close()
+        await _quit(smtp)
+
+
+async def _quit(smtp: SMTP) -> None:
+    """Say QUIT when still connected; a server that does not answer it is simply cut off."""
+    import aiosmtplib
+
+    if smtp.is_connected:
+        try:
+            await smtp.quit()
+        except (TimeoutError, aiosmtplib.SMTPException, OSError):
+            smtp.close()
 
 
 async def _reconnect(smtp: SMTP, settings: SmtpSettings, tokens: Tokens | None) -> bool:
@@ -102,13 +107,18 @@ async def _reconnect(smtp: SMTP, settings: SmtpSettings, tokens: Tokens | None) 
     try:
         smtp.close()
         await smtp.connect()
-        if settings.xoauth2 and tokens is not None:
-            await _xoauth2(smtp, settings.username or "", tokens)
-        elif settings.username:
-            await smtp.login(settings.username, settings.password or "")
+        await _log_in(smtp, settings, tokens)
     except (TimeoutError, aiosmtplib.SMTPException, OSError, OAuthError):
         return False
     return True
+
+
+async def _log_in(smtp: SMTP, settings: SmtpSettings, tokens: Tokens | None) -> None:
+    """AUTH XOAUTH2 with a token or LOGIN with the password, as the settings say; nothing without a user."""
+    if settings.xoauth2 and tokens is not None:
+        await _xoauth2(smtp, settings.username or "", tokens)
+    elif settings.username:
+        await smtp.login(settings.username, settings.password or "")
 
 
 async def _not_tried(report: Report, rest: Sequence[QueuedMail], why: str) -> None:
@@ -143,44 +153,6 @@ async def _xoauth2(smtp: SMTP, user: str, tokens: Tokens) -> None:
         await smtp.auth_xoauth2(user, token.value)
 
 
-@dataclass(frozen=True)
-class Envelope:
-    """What the SMTP dialogue carries for one mail: the addresses in the form the server can take,
-    the recipients no form fits (with why), and whether SMTPUTF8 is needed."""
-
-    sender: str
-    recipients: tuple[str, ...]
-    unsendable: dict[str, str]
-    smtputf8: bool
-
-
-def envelope(mail: QueuedMail, smtputf8_offered: bool, copy_to: str | None = None) -> Envelope:
-    """The envelope for ``mail`` on a server that does (not) offer SMTPUTF8 (RFC 6531).
-
-    Internationalised domains go as punycode, which every server takes; only a non-ASCII local
-    part, or a header written in UTF-8 (RFC 6532), needs SMTPUTF8. Raises AddressError when the
-    mail can go to nobody.
-    """
-    sender = envelope_address(mail.sender).form(smtputf8_offered)
-    recipients: list[str] = []
-    unsendable: dict[str, str] = {}
-    for recipient in mail.recipients:
-        try:
-            recipients.append(envelope_address(recipient).form(smtputf8_offered))
-        except AddressError as exc:
-            unsendable[recipient] = str(exc)
-    if not recipients:
-        raise AddressError("; ".join(unsendable.values()) or "the mail has no recipients")
-    header_end = mail.raw.find(b"\r\n\r\n")
-    utf8_header = not mail.raw[: header_end if header_end >= 0 else len(mail.raw)].isascii()
-    if utf8_header and not smtputf8_offered:
-        raise AddressError("the mail has a UTF-8 address in its header and the server does not offer SMTPUTF8")
-    if copy_to is not None and copy_to not in recipients:
-        recipients.append(copy_to)  # a Bcc by envelope alone: no header names it
-    needs_utf8 = utf8_header or not all(r.isascii() for r in (sender, *recipients))
-    return Envelope(sender, tuple(recipients), unsendable, needs_utf8)
-
-
 async def _send_one(smtp: SMTP, mail: QueuedMail, copy_to: str | None = None) -> SendResult:
     """Offer one mail; whatever goes wrong is this mail's result, never an exception for the batch."""
     import aiosmtplib
@@ -209,7 +181,7 @@ async def _send_one(smtp: SMTP, mail: QueuedMail, copy_to: str | None = None) ->
         log.error("sending %s %s failed unexpectedly (%s): parked", mail.kind, mail.message_id, type(exc).__name__)
         await _reset(smtp)
         return SendResult(mail, accepted=False, permanent=True, error=f"unexpected error: {_describe(exc)}")
-    refused = {_original(mail, r): _describe_reply(reply) for r, reply in errors.items() if r != copy_to}
+    refused = {original_recipient(mail, r): _describe_reply(reply) for r, reply in errors.items() if r != copy_to}
     refused.update(form.unsendable)
     return SendResult(
         mail,
@@ -256,18 +228,6 @@ async def _reset(smtp: SMTP) -> None:
         await smtp.rset()
     except (TimeoutError, aiosmtplib.SMTPException, OSError):
         smtp.close()
-
-
-def _original(mail: QueuedMail, sent_as: str) -> str:
-    """The queued form of a recipient the server refused under its envelope form."""
-    for recipient in mail.recipients:
-        try:
-            forms = envelope_address(recipient)
-        except AddressError:
-            continue
-        if sent_as in (forms.ascii, forms.utf8):
-            return recipient
-    return sent_as
 
 
 def _describe_reply(reply: object) -> str:
