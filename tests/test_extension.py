@@ -217,3 +217,29 @@ def test_a_wrong_extension_limit_names_the_file_and_line(tmp_path) -> None:
     path = rules_copy(tmp_path, "  solve: 2 weeks\n", "  solve: 2 weeks\n  extension: {max_times: 1, often: 2}\n")
     with pytest.raises(ConfigError, match=r"unknown key 'often' in deadlines\.extension"):
         load_rules(path)
+
+
+@pytest.mark.integration
+def test_an_agreement_made_before_the_alert_existed_is_watched_from_its_reminder_on(bot) -> None:
+    customer, owner = "els@example.net", "medewerker3@example.nl"
+    store, case, notice = complaint(
+        bot,
+        (customer, "Els de Boer"),
+        "klacht@example.nl",
+        "Onbeschofte medewerker",
+        "Pieter Bakker was gisteren erg onbeschoft tegen mij aan de telefoon.",
+        owner,
+    )
+    command(bot, owner, notice, "#afspraak Excuses van de medewerker voor zaterdag 7 november")
+    bot.run_once()
+    # A database from before the alert: the agreement has only its reminder.
+    with store.transaction():
+        store.db.execute("DELETE FROM timers WHERE kind = 'agreement-overdue'")
+    # Due on a Saturday: reminded on Monday 9 November, alerted on Tuesday 10 November.
+    bot.clock.set(datetime.fromisoformat("2026-11-09T09:30:00+01:00"))
+    bot.run_once()
+    assert pending(store, case.id, "agreement-overdue") == [at("2026-11-10T08:30:00+01:00")]
+    bot.clock.set(datetime.fromisoformat("2026-11-10T09:30:00+01:00"))
+    bot.run_once()
+    (alert,) = [m for m in bot.received("coordinator@example.nl") if "Afspraak niet nagekomen" in m["Subject"]]
+    assert "uiterlijk zaterdag 7 november 2026" in plain(alert)

@@ -3,7 +3,7 @@ while it is not kept (`#afspraak nagekomen`)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, time
 
 from mailbot.cases.lifecycle import staff_mail
 from mailbot.cases.work import CaseWork
@@ -22,4 +22,17 @@ def agreement_timer(work: CaseWork, case: Case, timer: Timer, now: datetime) -> 
         people = [*people, work.rules.coordinator]
     work.to_staff(case, timer.kind, staff_mail(timer.kind), now, people, text=text, date=day)
     work.store.add_event(case.id, timer.kind, "timer", now, text=text, date=day)
+    if timer.kind == "agreement-due":
+        watch_agreement(work, case.id, text, date.fromisoformat(day))  # an agreement made before the alert existed
     return True
+
+
+def watch_agreement(work: CaseWork, case_id: int, text: str, due: date) -> None:
+    """The reminder at opening time on the agreed date (or the first working day after it), and the
+    alert at opening time the working day after that; each once (the timer's key)."""
+    calendar = work.calendar
+    remind = calendar.at_opening(datetime.combine(due, time(0, 0), tzinfo=calendar.zone))
+    overdue = datetime.combine(calendar.next_working_day(remind.date()), time(0, 0), tzinfo=calendar.zone)
+    for kind, at in (("agreement-due", remind), ("agreement-overdue", calendar.at_opening(overdue))):
+        key = f"{case_id}:{kind}:{due}:{text[:40]}"
+        work.store.schedule(key, case_id, kind, at, text=text, date=due.isoformat())

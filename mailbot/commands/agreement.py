@@ -4,10 +4,11 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from mailbot.cases.agreements import watch_agreement
 from mailbot.cases.lifecycle import NotAllowed
 from mailbot.cases.work import CaseWork
 from mailbot.commands.base import Act, Command, StaffCommand
@@ -93,16 +94,8 @@ class AgreementCommand(StaffCommand):
     def follow_through(self, case: Case, value: CommandValue, act: Act) -> None:
         """A reminder at opening time on each agreed date; an alert the working day after it."""
         assert isinstance(value, Agreements)
-        work = act.work
         for a in value.made:
-            due = work.calendar.at_opening(datetime.combine(a.due, time(0, 0), tzinfo=work.calendar.zone))
-            key = f"{case.id}:agreement-due:{a.due}:{a.text[:40]}"
-            work.store.schedule(key, case.id, "agreement-due", due, text=a.text, date=a.due.isoformat())
-            after = datetime.combine(work.calendar.next_working_day(a.due), time(0, 0), tzinfo=work.calendar.zone)
-            key = f"{case.id}:agreement-overdue:{a.due}:{a.text[:40]}"
-            work.store.schedule(
-                key, case.id, "agreement-overdue", work.calendar.at_opening(after), text=a.text, date=a.due.isoformat()
-            )
+            watch_agreement(act.work, case.id, a.text, a.due)
 
     def customer_extra(self, case: Case, value: CommandValue, act: Act) -> dict[str, Any]:
         """The letter lists every agreement of the case."""
