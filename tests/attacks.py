@@ -18,6 +18,7 @@ from mailbot.demo import compose_mail
 if TYPE_CHECKING:
     from conftest import Bot
 
+    from mailbot.config import Rules
     from mailbot.testing.servers import SmtpSink
 
 BOT = "klacht@example.nl"
@@ -172,7 +173,19 @@ SPOOFS = (
 
 def vouched(bot: Bot, sender: str) -> str:
     """The Authentication-Results header our own mail server adds to a staff member's mail (RFC 8601)."""
-    return f"{bot.rules.security.authserv_ids[0]}; dkim=pass header.d={sender.rpartition('@')[2]} header.s=mail"
+    return our_verdict(bot.rules, sender)
+
+
+def our_verdict(rules: Rules, sender: str) -> str:
+    """The Authentication-Results our own server (the rules' first authserv-id) gives ``sender``'s signed mail."""
+    return f"{rules.security.authserv_ids[0]}; dkim=pass header.d={sender.rpartition('@')[2]} header.s=mail"
+
+
+def from_our_server(rules: Rules, raw: bytes) -> bytes:
+    """A staff member's mail as our own server delivers it: its Authentication-Results on top."""
+    message = email.message_from_bytes(raw, policy=default_policy)
+    sender = message["From"].addresses[0].addr_spec.lower()
+    return f"Authentication-Results: {our_verdict(rules, sender)}\n".encode() + raw
 
 
 def staff_answer(staff: str, notice: EmailMessage, body: str, results: Sequence[str], to: str = BOT) -> bytes:
