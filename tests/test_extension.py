@@ -57,6 +57,21 @@ def complaint(bot, customer: tuple[str, str], to: str, subject: str, text: str, 
     return store, case, last(bot, staff, case.ref)
 
 
+ELS, PIETERS_MANAGER = "els@example.net", "medewerker3@example.nl"
+
+
+def behaviour_complaint(bot) -> tuple:
+    """Els complains about Pieter Bakker; the case goes to his manager."""
+    return complaint(
+        bot,
+        (ELS, "Els de Boer"),
+        "klacht@example.nl",
+        "Onbeschofte medewerker",
+        "Pieter Bakker was gisteren erg onbeschoft tegen mij aan de telefoon.",
+        PIETERS_MANAGER,
+    )
+
+
 @pytest.mark.integration
 def test_an_extension_under_the_awb_once_within_four_weeks_then_only_with_consent(gemeente) -> None:
     bot = gemeente
@@ -152,15 +167,8 @@ def test_an_extension_without_a_limit_in_the_policy(bot) -> None:
 
 @pytest.mark.integration
 def test_a_conversation_in_office_words_and_one_letter_of_agreements_watched_until_kept(bot) -> None:
-    customer, owner = "els@example.net", "medewerker3@example.nl"
-    store, case, notice = complaint(
-        bot,
-        (customer, "Els de Boer"),
-        "klacht@example.nl",
-        "Onbeschofte medewerker",
-        "Pieter Bakker was gisteren erg onbeschoft tegen mij aan de telefoon.",
-        owner,
-    )
+    customer, owner = ELS, PIETERS_MANAGER
+    store, case, notice = behaviour_complaint(bot)
 
     # Saturday is refused with the reason; nothing of the mail is done.
     command(bot, owner, notice, "#gesprek zaterdag 10.00 uur\n#afspraak Excuses voor 13 november")
@@ -221,16 +229,8 @@ def test_a_wrong_extension_limit_names_the_file_and_line(tmp_path) -> None:
 
 @pytest.mark.integration
 def test_an_agreement_made_before_the_alert_existed_is_watched_from_its_reminder_on(bot) -> None:
-    customer, owner = "els@example.net", "medewerker3@example.nl"
-    store, case, notice = complaint(
-        bot,
-        (customer, "Els de Boer"),
-        "klacht@example.nl",
-        "Onbeschofte medewerker",
-        "Pieter Bakker was gisteren erg onbeschoft tegen mij aan de telefoon.",
-        owner,
-    )
-    command(bot, owner, notice, "#afspraak Excuses van de medewerker voor zaterdag 7 november")
+    store, case, notice = behaviour_complaint(bot)
+    command(bot, PIETERS_MANAGER, notice, "#afspraak Excuses van de medewerker voor zaterdag 7 november")
     bot.run_once()
     # A database from before the alert: the agreement has only its reminder.
     with store.transaction():
