@@ -4,6 +4,7 @@ alert for an agreement past its date."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 import pytest
@@ -11,6 +12,7 @@ from test_lifecycle import command, last, plain
 
 from mailbot.cases.dossier import dossier, render_dossier
 from mailbot.config import ConfigError, load_rules
+from mailbot.config.rules import ExtensionRules
 from mailbot.demo import compose_mail
 from mailbot.workdays import WorkCalendar
 
@@ -222,6 +224,10 @@ def test_a_wrong_extension_limit_names_the_file_and_line(tmp_path) -> None:
     line = path.read_text(encoding="utf-8").splitlines().index("    max_weeks: vier") + 1
     assert f"{path}:{line}" in str(caught.value)
     assert "deadlines.extension.max_weeks must be a whole number of at least 1" in str(caught.value)
+    path = rules_copy(tmp_path, "  solve: 2 weeks\n", "  solve: 2 weeks\n  extension: {}\n")
+    assert load_rules(path).deadlines.extension == ExtensionRules()
+    path = rules_copy(tmp_path, "  solve: 2 weeks\n", "  solve: 2 weeks\n  extension: {max_times: 2}\n")
+    assert load_rules(path).deadlines.extension == replace(ExtensionRules(), max_times=2)
     path = rules_copy(tmp_path, "  solve: 2 weeks\n", "  solve: 2 weeks\n  extension: {max_times: 1, often: 2}\n")
     with pytest.raises(ConfigError, match=r"unknown key 'often' in deadlines\.extension"):
         load_rules(path)

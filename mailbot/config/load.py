@@ -133,7 +133,9 @@ class _RulesReader(SectionReader):
         node = self.mapping(deadlines, "extension", "deadlines.extension", keys_of(ExtensionRules))
         default = ExtensionRules()
         limits = {
-            key: self.integer(node, key, f"deadlines.extension.{key}", 1, 1) if node.get(key) is not None else None
+            key: self.integer(node, key, f"deadlines.extension.{key}", 1, 1)
+            if node.get(key) is not None
+            else getattr(default, key)
             for key in ("max_times", "max_weeks")
         }
         if limits["max_weeks"] is not None and limits["max_weeks"] > 52:
