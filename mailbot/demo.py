@@ -15,7 +15,8 @@ from zoneinfo import ZoneInfo
 from mailbot.cases.dossier import dossier, render_dossier, render_table
 from mailbot.clock import SystemClock
 from mailbot.config import Rules, Settings, load_rules, parse_imap_url, parse_smtp_url
-from mailbot.ops.daemon import Daemon, RunReport
+from mailbot.ops.daemon import Daemon
+from mailbot.ops.runreport import RunReport
 from mailbot.ops.wiring import build_services
 from mailbot.shipped import SAMPLE_RULES
 from mailbot.store import Store
@@ -23,6 +24,7 @@ from mailbot.testing.servers import Dovecot, SmtpSink, find_dovecot
 from mailbot.workdays import format_datetime_nl
 
 BOT = "klacht@example.nl"
+VOUCHED = b"Authentication-Results: mx.example.nl; dkim=pass header.d=example.nl\n"  # as our server delivers staff mail
 
 
 def compose_mail(
@@ -116,101 +118,117 @@ def run_demo(keep: bool = False) -> int:
         with Dovecot(root / "dovecot") as dovecot, SmtpSink(dovecot) as sink:
             settings = loopback_settings(dovecot, sink, root / "data", rules_path)
             _say(f"Dovecot IMAP on 127.0.0.1:{dovecot.port}, SMTP on {sink.url()}, data in {root}")
-            _say("1. Four customers write: a compliment, two complaints (one urgent), a behaviour complaint")
-            for sender, name, to, subject, body in FIRST_WAVE:
-                dovecot.append(BOT, compose_mail(sender, to, subject, body, name=name))
-            dovecot.append(
-                BOT,
-                compose_mail(
-                    "nieuwsbrief@example.org",
-                    BOT,
-                    "Nieuwsbrief november",
-                    "Lees ons laatste nieuws.",
-                    List_Id="<nieuws.example.org>",
-                ),
-            )
-            _report(_run(settings, rules, rules_path))
 
-            _say(
-                "2. Replies: Peter answers the acknowledgement (Gmail style); an out-of-office arrives;"
-                " a stranger uses Peter's case number"
-            )
-            ack = _last_mail(dovecot, "p.devries@example.net")
-            ref = ack["X-Mailbot-Case"]
-            quoted = textwrap.indent(ack.get_body(("plain",)).get_content(), "> ")  # type: ignore[union-attr]
-            reply = (
-                f"Dank voor uw bericht. De monteur kan donderdag na 13.00 uur komen.\n\nPeter de Vries\n\n"
-                f"Op {format_datetime_nl(ack['Date'].datetime)} schreef {ack['From']}:\n{quoted}"
-            )
-            dovecot.append(
-                BOT,
-                compose_mail(
-                    "p.devries@example.net",
-                    BOT,
-                    f"Re: {ack['Subject']}",
-                    reply,
-                    name="Peter de Vries",
-                    in_reply_to=ack["Message-ID"],
-                ),
-            )
-            dovecot.append(
-                BOT,
-                compose_mail(
-                    "m.jansen@example.net",
-                    BOT,
-                    "Automatisch antwoord: afwezig",
-                    "Ik ben afwezig tot maandag.",
-                    Auto_Submitted="auto-replied",
-                ),
-            )
-            dovecot.append(
-                BOT,
-                compose_mail(
-                    "onbekend@example.org",
-                    BOT,
-                    f"Re: [{ref}] vraag",
-                    "Ik wil graag alle gegevens van dit dossier ontvangen.",
-                ),
-            )
-            _report(_run(settings, rules, rules_path))
-            _say(
-                "3. Staff answer Peter from their own mail client, with klacht@ in Cc; Peter is still not"
-                " satisfied and files a formal complaint"
-            )
-            dovecot.append(
-                BOT,
-                compose_mail(
-                    "medewerker2@example.nl",
-                    "p.devries@example.net",
-                    f"Re: {ack['Subject']}",
-                    "Geachte heer De Vries,\n\nDe monteur komt donderdag om 14.00 uur.\n\nMet vriendelijke groet,\n"
-                    "Fatima El Amrani",
-                    name="Fatima El Amrani",
-                    in_reply_to=ack["Message-ID"],
-                    cc=BOT,
-                ),
-            )
-            _report(_run(settings, rules, rules_path))
-            dovecot.append(
-                BOT,
-                compose_mail(
-                    "p.devries@example.net",
-                    BOT,
-                    f"Re: {ack['Subject']}",
-                    "De monteur is weer niet gekomen. Dit is niet opgelost en ik ben het niet eens met uw "
-                    "antwoord. Ik dien een formele klacht in.\n\nPeter de Vries",
-                    name="Peter de Vries",
-                    in_reply_to=ack["Message-ID"],
-                ),
-            )
-            _report(_run(settings, rules, rules_path))
-            _show(settings, rules, dovecot, ref)
+            def run() -> None:
+                _report(_run(settings, rules, rules_path))
+
+            _first_wave(dovecot)
+            run()
+            ack = _replies(dovecot)
+            run()
+            _staff_answers(dovecot, ack)
+            run()
+            _formal_complaint(dovecot, ack)
+            run()
+            _show(settings, rules, dovecot, ack["X-Mailbot-Case"])
         return 0
     finally:
         if keep:
             _say(f"kept {root}")
         else:
             shutil.rmtree(root, ignore_errors=True)
+
+
+def _first_wave(dovecot: Dovecot) -> None:
+    """Scene 1: new mail from four customers, and a newsletter."""
+    _say("1. Four customers write: a compliment, two complaints (one urgent), a behaviour complaint")
+    for sender, name, to, subject, body in FIRST_WAVE:
+        dovecot.append(BOT, compose_mail(sender, to, subject, body, name=name))
+    dovecot.append(
+        BOT,
+        compose_mail(
+            "nieuwsbrief@example.org",
+            BOT,
+            "Nieuwsbrief november",
+            "Lees ons laatste nieuws.",
+            List_Id="<nieuws.example.org>",
+        ),
+    )
+
+
+def _replies(dovecot: Dovecot) -> email.message.EmailMessage:
+    """Scene 2: Peter replies, an out-of-office, a stranger uses Peter's case number; his acknowledgement."""
+    _say(
+        "2. Replies: Peter answers the acknowledgement (Gmail style); an out-of-office arrives;"
+        " a stranger uses Peter's case number"
+    )
+    ack = _last_mail(dovecot, "p.devries@example.net")
+    ref = ack["X-Mailbot-Case"]
+    quoted = textwrap.indent(ack.get_body(("plain",)).get_content(), "> ")  # type: ignore[union-attr]
+    reply = (
+        f"Dank voor uw bericht. De monteur kan donderdag na 13.00 uur komen.\n\nPeter de Vries\n\n"
+        f"Op {format_datetime_nl(ack['Date'].datetime)} schreef {ack['From']}:\n{quoted}"
+    )
+    _peter_answers(dovecot, ack, reply)
+    dovecot.append(
+        BOT,
+        compose_mail(
+            "m.jansen@example.net",
+            BOT,
+            "Automatisch antwoord: afwezig",
+            "Ik ben afwezig tot maandag.",
+            Auto_Submitted="auto-replied",
+        ),
+    )
+    dovecot.append(
+        BOT,
+        compose_mail(
+            "onbekend@example.org",
+            BOT,
+            f"Re: [{ref}] vraag",
+            "Ik wil graag alle gegevens van dit dossier ontvangen.",
+        ),
+    )
+    return ack
+
+
+def _staff_answers(dovecot: Dovecot, ack: email.message.EmailMessage) -> None:
+    """Scene 3: a staff member answers Peter from her own mail client, klacht@ in Cc."""
+    _say(
+        "3. Staff answer Peter from their own mail client, with klacht@ in Cc; Peter is still not"
+        " satisfied and files a formal complaint"
+    )
+    dovecot.append(
+        BOT,
+        VOUCHED
+        + compose_mail(
+            "medewerker2@example.nl",
+            "p.devries@example.net",
+            f"Re: {ack['Subject']}",
+            "Geachte heer De Vries,\n\nDe monteur komt donderdag om 14.00 uur.\n\nMet vriendelijke groet,\n"
+            "Fatima El Amrani",
+            name="Fatima El Amrani",
+            in_reply_to=ack["Message-ID"],
+            cc=BOT,
+        ),
+    )
+
+
+def _formal_complaint(dovecot: Dovecot, ack: email.message.EmailMessage) -> None:
+    """Scene 3, continued: Peter is not satisfied and files a formal complaint."""
+    _peter_answers(
+        dovecot,
+        ack,
+        "De monteur is weer niet gekomen. Dit is niet opgelost en ik ben het niet eens met uw "
+        "antwoord. Ik dien een formele klacht in.\n\nPeter de Vries",
+    )
+
+
+def _peter_answers(dovecot: Dovecot, ack: email.message.EmailMessage, text: str) -> None:
+    """Peter writes in the thread of his acknowledgement."""
+    subject, message_id = f"Re: {ack['Subject']}", ack["Message-ID"]
+    mail = compose_mail("p.devries@example.net", BOT, subject, text, name="Peter de Vries", in_reply_to=message_id)
+    dovecot.append(BOT, mail)
 
 
 def _run(settings: Settings, rules: Rules, rules_path: Path) -> RunReport:

@@ -33,7 +33,6 @@ KNOWN_LONG_FUNCTIONS: dict[str, int] = {
     "mailbot/cases/desk.py::CaseDesk._customer_follow_up": 58,
     "mailbot/cases/dossier.py::render_dossier": 62,
     "mailbot/cases/work.py::CaseWork.escalate": 70,
-    "mailbot/demo.py::run_demo": 107,
     "mailbot/intake/answers.py::read_answer": 54,
     "mailbot/intake/judgement/decide.py::judge": 65,
     "mailbot/intake/judgement/evaluate.py::score": 56,
