@@ -63,6 +63,10 @@ def test_the_fixed_now_is_a_monday() -> None:
         ("maandag 9:00", at(30, 9)),  # today is Monday: a bare weekday is the next one
         ("morgen om 2 uur 's middags", at(24, 14)),
         ("morgen 's middags om 2 uur", at(24, 14)),
+        ("do 10 dec. 14u", at(10, 14, month=12)),
+        ("di. 1 december half 3", at(1, 14, 30, month=12)),
+        ("over een week 10:00", at(30, 10)),
+        ("14:00 woensdag", at(25, 14)),
     ],
 )
 def test_times_as_staff_write_them(words: str, expected: datetime) -> None:

@@ -18,7 +18,12 @@ from mailbot.workdays import format_date_nl
 
 # A date without a year further ahead than this is more likely a past date, moved to next year.
 MAX_AHEAD_WITHOUT_YEAR = timedelta(days=180)
-WEEKDAYS = {day.lower(): i for loc in ("nl", "en") for i, day in get_day_names("wide", locale=loc).items()}
+WEEKDAYS = {
+    day.lower(): i
+    for loc in ("nl", "en")
+    for width in ("wide", "abbreviated")  # 'di 1 december', 'Tue'
+    for i, day in get_day_names(width, locale=loc).items()
+}
 MONTHS = {
     name.lower().rstrip("."): number
     for loc in ("nl", "en")
@@ -31,7 +36,6 @@ NUMBERS = {
     "zeven": 7, "acht": 8, "negen": 9, "tien": 10, "elf": 11, "twaalf": 12,
 }  # fmt: skip
 RELATIVE_DAYS = {"vandaag": 0, "today": 0, "morgen": 1, "tomorrow": 1, "overmorgen": 2}
-_WEEKDAY = "|".join(sorted(WEEKDAYS, key=len, reverse=True))
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 _COUNT = r"\d{1,2}|" + "|".join(NUMBERS)
 _NUMERIC = re.compile(r"^(\d{1,2})[-/.](\d{1,2})(?:[-/.](\d{4}|\d{2}))?$")
@@ -52,7 +56,7 @@ def read_day(words: str, today: date, *, guess: bool = True) -> tuple[date, bool
     weekday = _weekday(text)
     day, year_written = _relative(text, today, weekday)
     if day is None:
-        rest = " ".join(w for w in text.split() if w not in WEEKDAYS).strip(" ,")
+        rest = " ".join(w for w in text.split() if w.strip(".,") not in WEEKDAYS).strip(" ,")
         day, year_written = _calendar_date(rest, today, guess) if rest else (None, False)
         if day is None and weekday is not None and not rest:
             day = today + timedelta(days=(weekday - today.weekday() - 1) % 7 + 1)  # the next one, never today
@@ -84,7 +88,7 @@ def _relative(text: str, today: date, weekday: int | None) -> tuple[date | None,
             return (today + timedelta(days=count), False) if plain else (None, False)
         weeks = count
     leftover = _WEEKS_AHEAD.sub(" ", _NEXT_WEEK.sub(" ", text)).split()
-    if not weeks or any(w not in WEEKDAYS for w in leftover):
+    if not weeks or any(w.strip(".,") not in WEEKDAYS for w in leftover):
         return None, False
     if weekday is None:
         if ahead:
