@@ -113,7 +113,7 @@ def test_every_canonical_name_has_help() -> None:
     assert set(COMMANDS) == {
         "eigenaar", "team", "urgent", "type", "status", "oplossing", "opgelost",
         "gesprek", "afspraak", "verbeter", "sluiten", "telefonisch", "post",
-        "soort", "escaleren", "tevreden", "uitstel",
+        "soort", "escaleren", "tevreden", "uitstel", "oordeel", "niet-behandelen",
     }  # fmt: skip
     assert all(ALIASES[name] == name for name in COMMANDS)
     assert all(spec.usage in help_text() for spec in COMMANDS.values())
@@ -328,3 +328,26 @@ def test_the_registry_is_the_one_list_of_commands() -> None:
 def test_the_commands_a_note_holds_are_applied_facts_first() -> None:
     block = parse("#opgelost Klaar\n#soort klacht\n#verbeter Sneller bellen\n#urgent")
     assert [c.name for c in in_order(block.commands)] == ["verbeter", "urgent", "soort", "opgelost"]
+
+
+@pytest.mark.parametrize(
+    ("line", "value"),
+    [
+        ("#oordeel gegrond", "gegrond"),
+        ("#oordeel Deels gegrond", "deels gegrond"),
+        ("#oordeel deels-gegrond", "deels gegrond"),
+        ("#outcome ongegrond", "ongegrond"),
+    ],
+)
+def test_oordeel_reads_the_three_conclusions(line: str, value: str) -> None:
+    assert only(line).value == value
+    assert describe(only(line)) == f"Oordeel vastgelegd: de klacht is {value}"
+
+
+def test_oordeel_refuses_anything_else_and_lists_the_choices() -> None:
+    assert "gegrond, deels gegrond, ongegrond" in error("#oordeel terecht")
+
+
+def test_niet_behandelen_needs_its_reason() -> None:
+    assert "mist de tekst" in error("#niet-behandelen")
+    assert only("#niet-behandelen Eerder behandeld in maart.").value == "Eerder behandeld in maart."

@@ -51,6 +51,7 @@ CUSTOMER_TEMPLATES = (
     "solution_proposal",
     "solution_confirmed",
     "appeal_decision",
+    "not_handled",
     "satisfaction_check",
     "meeting_invitation",
     "agreements_letter",

@@ -31,7 +31,7 @@ ZONE = ZoneInfo("Europe/Amsterdam")
 RECEIVED = datetime(2026, 12, 7, 10, 15, tzinfo=ZONE)
 # The bodies a template must never name: their names come from rules.yaml.
 BODIES = ("geschillencommissie", "ombudsman", "klachtencommissie")
-DECISION_MAILS = ("solution_confirmed", "satisfaction_check", "appeal_decision", "referral")
+DECISION_MAILS = ("solution_confirmed", "satisfaction_check", "appeal_decision", "referral", "not_handled")
 
 
 def a_case(rules: Rules, level: Level, status: str = "solved") -> Case:
@@ -80,7 +80,7 @@ def test_no_mail_template_names_an_outside_body(path: Path) -> None:
 @pytest.mark.parametrize("template", DECISION_MAILS)
 @pytest.mark.parametrize("level", [Level.FORMAL, Level.APPEAL])
 def test_a_decision_mail_has_no_double_period_and_no_colon_time(rules: Rules, template: str, level: Level) -> None:
-    _, body = render(rules, template, level)
+    _, body = render(rules, template, level, reason="U heeft dezelfde klacht al eerder ingediend.")
     assert ".." not in body.replace("...", "")
     assert not re.search(r"\b\d{1,2}:\d{2}\b", body)
 
@@ -263,3 +263,21 @@ def test_the_care_example_names_the_disputes_committee_only_after_the_appeal() -
 @pytest.mark.parametrize("rules", [SHIPPED, MUNICIPAL, CARE], ids=["shipped", "gemeente", "zorg"])
 def test_every_policy_reminds_after_a_complaint_arrives(rules: Rules) -> None:
     assert rules.policy.reminder_before.amount < rules.deadlines.acknowledge.amount
+
+
+# --- a complaint not handled (Awb 9:8) ------------------------------------------------------
+
+
+def test_a_complaint_not_handled_gives_the_reason_and_the_ombudsman() -> None:
+    reason = "Over dezelfde gedraging heeft u in maart al een klacht ingediend."
+    subject, body = render(MUNICIPAL, "not_handled", Level.FORMAL, reason=reason)
+    text = one_line(body)
+    assert subject == "Wij behandelen uw klacht niet: Monteur niet gekomen"
+    assert reason in body and "SD-2026-0007" in body
+    assert "voorleggen aan de Nationale ombudsman. Doe dat binnen een jaar na de datum van deze brief." in text
+    assert "- Adres: Postbus 93122, 2509 AC Den Haag" in body
+
+
+def test_a_complaint_not_handled_names_no_body_the_policy_lacks() -> None:
+    _, body = render(SHIPPED, "not_handled", Level.FORMAL, reason="Dit is geen klacht over ons.")
+    assert "voorleggen aan" not in body and "klachtencoördinator" in body

@@ -110,3 +110,23 @@ def test_a_compliment_gets_its_own_reference_and_the_thanks_names_it(bot) -> Non
     thanks = plain(last(bot, customer, "Bedankt"))
     assert case.ref in thanks and "klachtnummer" not in thanks
     assert "zij" not in thanks.split() and "hun" not in thanks.split()
+
+
+@pytest.mark.integration
+def test_a_municipal_complaint_not_handled_is_told_in_writing_with_the_reason(dovecot, smtp_sink, tmp_path) -> None:
+    from conftest import REPO, Bot
+
+    bot = Bot(dovecot, smtp_sink, tmp_path / "data", rules_path=REPO / "examples" / "gemeente" / "rules.yaml")
+    customer, staff = "piet@example.net", "consulent1@gemeente.example.nl"
+    text = "Ik dien een klacht in. Mijn uitkering is weer te laat betaald. Ik ben hier erg ontevreden over."
+    bot.deliver(compose_mail(customer, bot.user, "Uitkering", text))
+    bot.run_once()
+    store = bot.store()
+    (case,) = store.cases()
+    reason = "Over dezelfde betaling heeft u in maart een klacht ingediend; die is toen behandeld."
+    command(bot, staff, last(bot, "werkeninkomen@gemeente.example.nl", case.ref), f"#niet-behandelen {reason}")
+    bot.run_once()
+    letter = " ".join(plain(last(bot, customer, "Wij behandelen uw klacht niet")).split())
+    assert reason in letter and "voorleggen aan de Nationale ombudsman" in letter
+    assert store.case(case.id).status == "closed"
+    assert [e["detail"]["reason"] for e in store.events(case.id) if e["kind"] == "not-handled"] == [reason]

@@ -49,6 +49,8 @@ def decision_context(level: Level, rules: Rules) -> dict[str, Any]:
     return {
         "next_step": next_step_values(next_step(rules, min(level, Level.APPEAL))),
         "handler_name": handler_name(level, rules),
+        # The outside body after the internal procedure, for a letter that ends it early (not handled).
+        "outside_body": next_step_values(next_step(rules, Level.APPEAL)),
         "director_name": rules.director.name,
         "director_title": rules.director.title,
         # The conclusion #oordeel recorded: the command that sends a decision passes it.

@@ -151,6 +151,14 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition("improvement", frozenset(Status), None, Trigger.STAFF, "#verbeter <text>"),
     Transition("close", NOT_FINAL, Status.CLOSED, Trigger.STAFF, "#sluiten", staff_mail="improvement_request"),
     Transition(
+        "not-handled",
+        ACTIVE,
+        Status.CLOSED,
+        Trigger.STAFF,
+        "#niet-behandelen <reden>: not handled (Awb 9:8), the reason told in writing",
+        customer_mail="not_handled",
+    ),
+    Transition(
         "interim-update",
         ACTIVE,
         None,

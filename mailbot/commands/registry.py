@@ -11,6 +11,7 @@ from mailbot.commands.extension import ExtensionCommand
 from mailbot.commands.improve import Improve
 from mailbot.commands.letter import Letter
 from mailbot.commands.meeting import Meeting
+from mailbot.commands.not_handled import NotHandled
 from mailbot.commands.outcome import OutcomeCommand
 from mailbot.commands.owner import Owner
 from mailbot.commands.phone import Phone
@@ -39,6 +40,7 @@ REGISTRY: tuple[StaffCommand, ...] = (
     AgreementCommand(),
     Improve(),
     Close(),
+    NotHandled(),
     Phone(),
     Letter(),
 )

@@ -1,0 +1,38 @@
+"""#niet-behandelen <reden>: the complaint is not handled, and the customer is told why in writing.
+
+The Awb (9:8) lets an administrative body leave a complaint unhandled on stated grounds (handled
+before, older than a year, open to objection or appeal, before a court) and asks it to tell the
+complainant in writing, within four weeks of receipt. The case closes; the event (``not-handled``)
+is what the yearly report counts as "niet behandeld".
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mailbot.commands.base import Act, StaffCommand
+from mailbot.commands.values import CommandValue, ParseContext, text
+from mailbot.models import Case
+
+
+class NotHandled(StaffCommand):
+    """The reason, from the line or the note below the block; the customer reads it as written."""
+
+    name = "niet-behandelen"
+    aliases = ("not-handled",)
+    usage = "#niet-behandelen <reden>"
+    help = "behandelt de klacht niet (Awb 9:8): de klant krijgt de reden schriftelijk en de zaak sluit"
+    step = "not-handled"
+    label = "Klacht niet in behandeling genomen"
+
+    def parse(self, arg: str, ctx: ParseContext) -> CommandValue:
+        """The reason is required: the customer is told it."""
+        return text(arg, ctx, required=True, from_note=True)
+
+    def detail(self, value: CommandValue) -> dict[str, Any]:
+        """The event keeps the reason."""
+        return {"reason": str(value)}
+
+    def customer_extra(self, case: Case, value: CommandValue, act: Act) -> dict[str, Any]:
+        """The letter gives the reason."""
+        return {"reason": str(value)}
