@@ -148,3 +148,38 @@ def test_mail_without_a_forward_block_has_none(text: str) -> None:
 )
 def test_address_in_reads_each_clients_way_of_writing_a_sender(value: str, expected: Address | None) -> None:
     assert address_in(value) == expected
+
+
+OUTLOOK_HTML = (
+    "<html><body><p>Hoi,</p><p>Kunnen jullie dit als klacht registreren?</p>"
+    '<div style="border:none;border-top:solid #E1E1E1 1.0pt"><p class="MsoNormal"><b>Van:</b> Jan Jansen '
+    "&lt;jan.jansen@example.net&gt;<br><b>Verzonden:</b> maandag 2 november 2026 08:12<br><b>Aan:</b> "
+    "Fatima Bakker &lt;medewerker1@example.nl&gt;<br><b>Onderwerp:</b> Monteur niet gekomen</p></div>"
+    "<p>De monteur is niet gekomen en niemand heeft gebeld. Ik ben hier erg ontevreden over.</p></body></html>"
+)
+GMAIL_HTML = (
+    '<div dir="ltr">Kunnen jullie dit als klacht registreren?<br><br><div class="gmail_quote">'
+    '<div dir="ltr" class="gmail_attr">---------- Forwarded message ---------<br>From: <strong '
+    'class="gmail_sendername">Jan Jansen</strong> <span>&lt;<a href="mailto:jan.jansen@example.net">'
+    "jan.jansen@example.net</a>&gt;</span><br>Date: Mon, 2 Nov 2026 at 08:12<br>Subject: Monteur niet gekomen"
+    '<br>To: &lt;<a href="mailto:medewerker1@example.nl">medewerker1@example.nl</a>&gt;<br></div><br><br>'
+    '<div dir="ltr">De monteur is niet gekomen en niemand heeft gebeld. Ik ben hier erg ontevreden over.</div>'
+    "</div></div>"
+)
+
+
+@pytest.mark.parametrize(("client", "html"), [("outlook", OUTLOOK_HTML), ("gmail", GMAIL_HTML)])
+def test_a_forward_sent_as_html_only_is_read_from_its_text(client: str, html: str) -> None:
+    from datetime import UTC, datetime
+    from email.message import EmailMessage
+
+    from mailbot.mail.parse import parse_mail
+    from mailbot.mail.quotes import strip_quoted
+
+    message = EmailMessage()
+    message["From"], message["To"], message["Subject"] = "medewerker1@example.nl", "klacht@example.nl", "FW: x"
+    message.set_content(html, subtype="html")
+    mail = parse_mail(message.as_bytes(), received_at=datetime.now(UTC), strip=strip_quoted, assume_tz="UTC").mail
+    found = find_forward(mail.text)
+    assert found is not None and found.client == client
+    assert (found.sender, found.subject, found.text) == (CUSTOMER, "Monteur niet gekomen", WORDS)

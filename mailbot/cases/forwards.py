@@ -161,8 +161,8 @@ class ForwardDesk:
             strip=strip_quoted,
             assume_tz=self.rules.calendar.timezone,
         ).mail
-        forward = self.forward_in(original, received_at) or find_forward(original.text)
-        if forward is None:  # the forward was read once; its blob holds the same bytes
+        forward = self.forward_in(original, received_at)
+        if forward is None:  # it was read as a forward once, and its blob holds the same bytes
             raise Quarantine(f"the forward {raw_sha256[:12]} asked about is no longer readable")
         match = _ANSWER.search(mail.stripped) or _ANSWER.search(mail.text)
         given = address_in(match.group("value")) if match else None
