@@ -281,3 +281,14 @@ def test_a_complaint_not_handled_gives_the_reason_and_the_ombudsman() -> None:
 def test_a_complaint_not_handled_names_no_body_the_policy_lacks() -> None:
     _, body = render(SHIPPED, "not_handled", Level.FORMAL, reason="Dit is geen klacht over ons.")
     assert "voorleggen aan" not in body and "klachtencoördinator" in body
+
+
+# --- the hearing (Awb 9:10) ---------------------------------------------------------------------
+
+
+def test_the_municipal_acknowledgement_offers_a_hearing_and_the_shipped_one_does_not() -> None:
+    _, municipal = render(MUNICIPAL, "ack_complaint", Level.FORMAL)
+    assert "U kunt uw klacht ook in een gesprek toelichten." in municipal and "hoor en wederhoor" in municipal
+    _, shipped = render(SHIPPED, "ack_complaint", Level.FORMAL)
+    assert "gesprek" not in shipped
+    assert (MUNICIPAL.policy.hearing_offered, SHIPPED.policy.hearing_offered) == (True, False)

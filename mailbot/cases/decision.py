@@ -53,6 +53,8 @@ def decision_context(level: Level, rules: Rules) -> dict[str, Any]:
         "outside_body": next_step_values(next_step(rules, Level.APPEAL)),
         "director_name": rules.director.name,
         "director_title": rules.director.title,
+        # Every complaint's acknowledgement offers a hearing where the policy says so (Awb 9:10).
+        "hearing_offered": rules.policy.hearing_offered,
         # The conclusion #oordeel recorded: the command that sends a decision passes it.
         "outcome": "",
     }

@@ -74,10 +74,7 @@ class Person:
 
 @dataclass(frozen=True)
 class NextStep:
-    """Whom the customer can turn to after a decision at the rung below ``level`` (rules.yaml's next_steps).
-
-    ``name`` has its article; ``term`` completes "Doe dat ..."; an empty field: the policy names none.
-    """
+    """After a decision below ``level``: whom to turn to (``name`` with article, ``term``: "Doe dat ...")."""
 
     level: Level
     name: str
@@ -232,6 +229,7 @@ class PolicyRules:
     satisfied_phrases: tuple[str, ...] = ("ja", "tevreden", "opgelost", "prima", "akkoord", "yes")
     dissatisfied_phrases: tuple[str, ...] = ("nee", "niet tevreden", "ontevreden", "niet opgelost", "no")
     behaviour_meeting: bool = True
+    hearing_offered: bool = False  # the acknowledgement offers a hearing on any complaint (Awb 9:10)
 
 
 @dataclass(frozen=True)

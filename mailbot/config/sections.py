@@ -94,6 +94,7 @@ class SectionReader(YamlReader):
             behaviour_meeting=self.boolean(
                 node, "behaviour_meeting", "policy.behaviour_meeting", default.behaviour_meeting
             ),
+            hearing_offered=self.boolean(node, "hearing_offered", "policy.hearing_offered", default.hearing_offered),
         )
 
     def calendar(self, node: Any) -> CalendarRules:
