@@ -6,8 +6,9 @@
 
 from mailbot.commands.base import Act, Command, CommandBlock, CommandError, Phase, Settle, StaffCommand
 from mailbot.commands.block import describe, help_text, in_order, parse_commands
+from mailbot.commands.plans import Agreement
 from mailbot.commands.registry import ALIASES, COMMANDS, CONFLICTS, REGISTRY
-from mailbot.commands.values import Agreement, CommandValue
+from mailbot.commands.values import CommandValue
 
 __all__ = [
     "ALIASES",

@@ -19,8 +19,9 @@ from mailbot.intake.thread import case_prefixes, find_thread, ids_in_raw
 from mailbot.logs import about, log_failure, redacted
 from mailbot.mail.compose import Composer
 from mailbot.mail.msgid import is_forged
-from mailbot.mail.parse import ParseError, ParseResult, header_hint, normalise_message_id, parse_mail
+from mailbot.mail.parse import ParseError, ParseResult, header_hint, parse_mail
 from mailbot.mail.quotes import strip_quoted
+from mailbot.mail.references import normalise_message_id
 from mailbot.mail.replyaddress import read_reply_address
 from mailbot.models import Address, OutgoingMail, Quarantine
 from mailbot.store import MailLogEntry, Store

@@ -325,7 +325,7 @@ def _address_field(name: str, addresses: Sequence[Address]) -> str:
     if any(form is None for form in forms):
         # Rare: not an address at all. Leave it to the email package, which writes it as before;
         # the send parks the mail with the reason (send.py), and nothing else is held up.
-        return _POLICY.header_factory(name, ", ".join(_header_address(a) for a in addresses)).fold(policy=_POLICY)
+        return str(_POLICY.header_factory(name, ", ".join(map(_header_address, addresses))).fold(policy=_POLICY))
     mailboxes = [_mailbox(Address(form or a.email, a.name)) for form, a in zip(forms, addresses, strict=True)]
     line = f"{name}: {', '.join(mailboxes)}"
     if len(line) <= _MAX_LINE and _CRLF not in line:

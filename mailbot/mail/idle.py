@@ -96,7 +96,7 @@ def announced(imap: IMAPClient) -> bool:
     and its IMAP4.response() hands them over and forgets them.
     """
     _, data = imap._imap.response("EXISTS")
-    return data != [None]
+    return bool(data != [None])
 
 
 def announces_mail(responses: Sequence[tuple[object, ...]]) -> bool:

@@ -48,7 +48,7 @@ def is_busy(exc: sqlite3.OperationalError) -> bool:
 
 def retry_delay(attempts: int) -> timedelta:
     """Back-off before the next try after ``attempts`` failed ones: 1, 2, 4 … minutes, at most an hour."""
-    return min(FIRST_RETRY * (2 ** max(0, attempts - 1)), MAX_RETRY)
+    return min(FIRST_RETRY * (1 << max(0, attempts - 1)), MAX_RETRY)
 
 
 class Outbox:

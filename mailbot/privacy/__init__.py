@@ -23,7 +23,8 @@ from mailbot.cases.dossier import dossier, message_fields, own_mail_text
 from mailbot.clock import iso
 from mailbot.config import Rules
 from mailbot.privacy.erasure import Erasure, erase
-from mailbot.privacy.footprint import Footprint, find_expired, find_person
+from mailbot.privacy.footprint import Footprint, find_expired
+from mailbot.privacy.footprint import find_person as find_person
 from mailbot.privacy.pseudonyms import Pseudonyms
 from mailbot.store import Store
 from mailbot.store.blobs import BlobStore

@@ -140,7 +140,8 @@ class Report:
         data = asdict(self)
         for key in ("acknowledged", "solved"):
             data[key]["percent"] = getattr(self, key).percent
-        return json.loads(json.dumps(data, default=lambda v: v.isoformat()))
+        result: dict[str, Any] = json.loads(json.dumps(data, default=lambda v: v.isoformat()))
+        return result
 
 
 def names_from(rules: Rules) -> dict[str, str]:

@@ -73,7 +73,7 @@ class Dovecot(Service):
         self.log_path = self.root / "dovecot.log"
         self.config_path = self.root / "dovecot.conf"
         self._proc: subprocess.Popen[bytes] | None = None
-        self._finalizer: weakref.finalize | None = None
+        self._finalizer: weakref.finalize[..., Dovecot] | None = None
         self._mail_owner: tuple[int, int] | None = None  # set when root runs mail as nobody
         self._greeting = f"mailbot devserver {secrets.token_hex(4)} ready."  # ours, not another
 
