@@ -38,6 +38,11 @@ def pending(store, case_id: int, kind: str) -> list[datetime]:
     ]
 
 
+def updates(store, case_id: int) -> list[str]:
+    """When the customer got an interim update."""
+    return [e["at"] for e in store.events(case_id) if e["kind"] == "interim-update"]
+
+
 def at(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
@@ -60,6 +65,7 @@ def complaint(bot, customer: tuple[str, str], to: str, subject: str, text: str, 
 
 
 ELS, PIETERS_MANAGER = "els@example.net", "medewerker3@example.nl"
+TECH = "techniek@example.nl"
 
 
 def behaviour_complaint(bot) -> tuple:
@@ -149,13 +155,22 @@ def test_an_extension_without_a_limit_in_the_policy(bot) -> None:
         "klacht@example.nl",
         "Camera stuk",
         "De camera is stuk. Ik ben ontevreden.",
-        "techniek@example.nl",
+        TECH,
     )
-    # The shipped policy sets no limit: eight weeks later, without consent, is accepted.
+    # The first interim update goes out; its successor is set before the deadline of Monday 16 November.
+    bot.clock.set(at("2026-11-09T09:00:00+01:00"))
+    bot.run_once()
+    assert len(updates(store, case.id)) == 1 and pending(store, case.id, "interim-update")
+    # The same day the shipped policy (no limit) allows eight weeks more without consent.
     command(bot, "medewerker3@example.nl", notice, "#uitstel 15 januari 2027: het onderdeel is pas dan leverbaar")
     bot.run_once()
     assert "uiterlijk vrijdag 15 januari 2027 af" in plain(last(bot, customer, "meer tijd"))
     assert store.case(case.id).solution_due == at("2027-01-15T17:00:00+01:00")
+    # The interim updates go on, past the old deadline, one at a time.
+    for day in ("2026-11-16", "2026-11-19", "2026-11-23"):
+        bot.clock.set(at(f"{day}T09:00:00+01:00"))
+        bot.run_once()
+    assert len(updates(store, case.id)) == 3
     # A date on a holiday is refused with the reason.
     command(bot, "medewerker3@example.nl", notice, "#uitstel 1 januari 2027 nog later")
     bot.run_once()
@@ -165,6 +180,23 @@ def test_an_extension_without_a_limit_in_the_policy(bot) -> None:
     assert mails_with(
         bot, "medewerker3@example.nl", "dinsdag 27 april 2027 is geen werkdag (Koningsdag). Kies een werkdag."
     )
+
+
+@pytest.mark.integration
+def test_an_extension_after_the_last_interim_update_starts_them_again(bot) -> None:
+    store, case, notice = complaint(
+        bot, ("henk@example.net", "Henk Visser"), "klacht@example.nl", "Camera stuk", "Camera stuk. Ontevreden.", TECH
+    )
+    # On the deadline's day the update goes out, and none is set after it: the solution is due first.
+    bot.clock.set(at("2026-11-16T10:00:00+01:00"))
+    bot.run_once()
+    assert len(updates(store, case.id)) == 1 and not pending(store, case.id, "interim-update")
+    command(bot, "medewerker3@example.nl", notice, "#uitstel 15 januari 2027: het onderdeel is pas dan leverbaar")
+    bot.run_once()
+    assert pending(store, case.id, "interim-update")
+    bot.clock.set(at("2026-11-23T10:00:00+01:00"))
+    bot.run_once()
+    assert len(updates(store, case.id)) == 2
 
 
 @pytest.mark.integration

@@ -27,8 +27,9 @@ UITSTEL_EXAMPLE = "#uitstel 18 december Wij wachten op het rapport van de instal
 CONSENT = re.compile(
     r"[\s,.;]*(?:\bmet\s+)?\b(?:toestemming|instemming)\b(?:\s+van\s+de\s+klant)?[\s.!]*$", re.IGNORECASE
 )
-# The timers of a solution deadline; they are set again for the new date.
-DEADLINE_TIMERS = ("solution-reminder", "solution-passed", "interim-update")
+# The timers of the solution deadline, set again for the new date. Pending interim updates stay: one
+# set again at the same moment would meet the cancelled one's key; two that meet merge (timers.py).
+DEADLINE_TIMERS = ("solution-reminder", "solution-passed")
 MAX_DATE_WORDS = 6
 
 
