@@ -99,6 +99,15 @@ def test_municipal_decisions_name_the_klachtencommissie_then_the_ombudsman_with_
     assert "Postbus 93122, 2509 AC Den Haag" in letter and "www.nationaleombudsman.nl" in letter
     assert outcomes(store, case.id) == ["deels gegrond", "gegrond"]
 
+    # The dossier's timeline shows each conclusion and who recorded it.
+    from conftest import run_mailbot
+
+    shown = run_mailbot("cases", "show", case.ref, env=bot.environment())
+    assert shown.returncode == 0, shown.stderr
+    timeline = [line for line in shown.stdout.splitlines() if " outcome " in line]
+    assert len(timeline) == 2 and staff in timeline[0] and "outcome=deels gegrond" in timeline[0]
+    assert committee in timeline[1] and "outcome=gegrond" in timeline[1]
+
 
 @pytest.mark.integration
 def test_a_compliment_gets_its_own_reference_and_the_thanks_names_it(bot) -> None:

@@ -165,3 +165,10 @@ def test_the_compliment_prefix_must_differ_from_the_complaints(tmp_path: Path) -
     with pytest.raises(ConfigError, match="must differ") as caught:
         load_rules(path)
     assert caught.value.line == text.splitlines().index("  compliment_prefix: KL") + 1
+
+
+def test_the_owners_reminder_names_the_owner_and_team() -> None:
+    context = template_context(a_case(), RULES, ZONE, deadline_name="oplossing", deadline="maandag 21 december 2026")
+    _, body = Composer(TEMPLATES, RULES).render("deadline_reminder", context)
+    assert "- Behandelaar: Jan de Vries (Team Klantenservice)" in body
+    assert "B.V.." not in body
