@@ -162,6 +162,8 @@ def test_a_forward_without_our_servers_word_registers_nothing(bot) -> None:
     report = bot.run_once()
     assert report.quarantined == 1 and bot.store().cases() == []
     assert bot.received(CUSTOMER) == []
+    notice = plain(last(bot, bot.rules.coordinator.email, "quarantaine"))
+    assert f"Een doorgestuurd bericht van {STAFF} is niet geregistreerd" in notice
 
 
 def test_a_forwarded_mail_of_a_colleague_asks_whose_complaint_it_is(bot) -> None:

@@ -44,6 +44,17 @@ _DUTCH: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
         lambda m: "Het bericht heeft geen bruikbaar afzenderadres: de afzender ontbreekt of is onleesbaar.",
     ),
     (
+        re.compile(r"forward from (?P<who>\S+) ignored: not authenticated \((?P<why>.*)\)", re.S),
+        lambda m: (
+            f"Een doorgestuurd bericht van {m['who']} is niet geregistreerd: onze mailserver heeft niet "
+            f"bevestigd dat het echt van deze medewerker komt. Technische melding: {m['why']}"
+        ),
+    ),
+    (
+        re.compile(r"forwarded by (?P<who>\S+): the forwarded mail reads as automatic \((?P<why>.*)\)", re.S),
+        lambda m: f"{m['who']} stuurde een bericht door dat automatisch verstuurd lijkt ({m['why']}).",
+    ),
+    (
         re.compile(r"(?P<what>.+) from (?P<who>\S+) ignored: not authenticated \((?P<why>.*)\)", re.S),
         lambda m: (
             f"{m['what']} van {m['who']} is niet uitgevoerd: onze mailserver heeft niet bevestigd dat het "
