@@ -67,6 +67,8 @@ def test_the_fixed_now_is_a_monday() -> None:
         ("di. 1 december half 3", at(1, 14, 30, month=12)),
         ("over een week 10:00", at(30, 10)),
         ("14:00 woensdag", at(25, 14)),
+        ("10.12 om 14.30 uur", at(10, 14, 30, month=12)),
+        ("10.12 14:30", at(10, 14, 30, month=12)),
     ],
 )
 def test_times_as_staff_write_them(words: str, expected: datetime) -> None:

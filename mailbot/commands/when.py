@@ -88,7 +88,9 @@ def _clock(text: str) -> tuple[tuple[int, int, bool] | None, str]:
 
     ``literal`` is True when the hour cannot be the other half of the day (14.30, 09.00, 2 pm).
     """
-    found = _DIGITAL.search(text)
+    # '10.12 om 14.30 uur': of two, the one written as a time (a colon, 'uur', 'u') is the time, the other a date.
+    digital = sorted(_DIGITAL.finditer(text), key=lambda m: not re.search(r":|u", m.group(0)))
+    found = digital[0] if digital else None
     if found:
         hour, minute = int(found.group(1)), int(found.group(2))
         return (hour, minute, hour == 0 or hour > 12 or found.group(1).startswith("0")), _cut(text, found)
