@@ -13,6 +13,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from attacks import from_our_server
 from conftest import REPO, START, Bot, rules_copy, run_mailbot
 
 from mailbot.cases.timers import interim_update_moment
@@ -147,7 +148,7 @@ def test_a_due_interim_update_moves_to_the_span_after_the_last_mail_the_customer
         in_reply_to=ack["message_id"],
         cc=BOT,
     )
-    services.pipeline.handle(reply, Source("INBOX"), services.clock.now())
+    services.pipeline.handle(from_our_server(services.rules, reply), Source("INBOX"), services.clock.now())
 
     # Monday 9 November: the update is not sent, but moved to five working days after Thursday.
     services.clock.set(at("2026-11-09T08:30:00+01:00"))

@@ -226,17 +226,19 @@ def test_agreement_mistakes() -> None:
 
 
 def test_block_followed_by_a_note() -> None:
-    text = "\n\n#eigenaar medewerker3@example.nl\n#URGENT\n\nKlant belde net.\n#team techniek staat hier in de tekst\n"
+    text = "\n\n#eigenaar medewerker3@example.nl\n#URGENT\n\nKlant belde net.\nZe wil #team techniek erbij.\n"
     block = parse(text)
     assert block.ok
     assert [(c.name, c.line) for c in block.commands] == [("eigenaar", 3), ("urgent", 4)]
-    assert block.note == "Klant belde net.\n#team techniek staat hier in de tekst"
+    assert block.note == "Klant belde net.\nZe wil #team techniek erbij."
+    # The command inside a sentence is not obeyed: the writer hears of it.
+    assert [(m.line, m.raw) for m in block.mentions] == [(7, "#team")]
 
 
-def test_hash_lines_after_text_are_note() -> None:
+def test_hash_lines_after_text_are_commands_too() -> None:
+    # Staff write a greeting first: a command on a line of its own counts wherever it stands.
     block = parse("Even een update.\n#urgent\n")
-    assert block.commands == () and block.ok
-    assert block.note == "Even een update.\n#urgent"
+    assert block.ok and [(c.name, c.line) for c in block.commands] == [("urgent", 2)]
 
 
 def test_a_text_line_right_after_the_block_ends_it() -> None:

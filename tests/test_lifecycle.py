@@ -9,7 +9,7 @@ import textwrap
 from datetime import datetime, timedelta
 
 import pytest
-from attacks import SPOOFS, Spoof, staff_answer, vouched
+from attacks import SPOOFS, Spoof, from_our_server, staff_answer, vouched
 
 from mailbot.cases.lifecycle import TRANSITIONS, Status, Trigger, describe
 from mailbot.demo import compose_mail
@@ -81,16 +81,15 @@ def test_a_formal_complaint_from_acknowledgement_to_the_disputes_committee(bot) 
     # Staff answer the customer from their own client, with the bot in Cc: personal contact.
     bot.clock.advance(timedelta(hours=3))
     ack = last(bot, customer)
-    bot.deliver(
-        compose_mail(
-            "medewerker3@example.nl",
-            customer,
-            f"RE: {ack['Subject']}",
-            outlook_reply("Geachte heer Visser, ik kom morgen kijken.", ack),
-            in_reply_to=ack["Message-ID"],
-            cc=BOT,
-        )
+    reply = compose_mail(
+        "medewerker3@example.nl",
+        customer,
+        f"RE: {ack['Subject']}",
+        outlook_reply("Geachte heer Visser, ik kom morgen kijken.", ack),
+        in_reply_to=ack["Message-ID"],
+        cc=BOT,
     )
+    bot.deliver(from_our_server(bot.rules, reply))
     bot.run_once()
     case = store.case(case.id)
     assert case.status == "in_progress" and case.contact_at == bot.clock.now()
@@ -231,7 +230,11 @@ def test_behaviour_complaint_meeting_and_agreements_are_watched(bot) -> None:
 def test_phone_complaint_registered_with_swaks(bot) -> None:
     swaks = shutil.which("swaks")
     assert swaks, "swaks is needed (./run installs it)"
-    body = "#telefonisch kees@example.net Kees Jansen\n\nMeneer Jansen belde: de sleutelkluis gaat niet open."
+    body = (
+        "Goedemorgen,\n\n#telefonisch kees@example.net Kees Jansen\n\n"
+        "Meneer Jansen belde om 10.15 uur, klonk erg boos.\nklacht: De sleutelkluis bij de voordeur gaat niet open.\n\n"
+        "Groet,\nAnna"
+    )
     result = subprocess.run(
         [
             swaks,
@@ -260,8 +263,10 @@ def test_phone_complaint_registered_with_swaks(bot) -> None:
     (case,) = store.cases()
     assert (case.customer.email, case.channel) == ("kees@example.net", "telefonisch")
     recorded = plain(last(bot, "kees@example.net"))
-    assert "U heeft ons gebeld" in recorded and "de sleutelkluis gaat niet open" in recorded
-    assert "#telefonisch" not in recorded
+    # Written for the customer: the summary given for them, never the note for colleagues.
+    assert "U belde ons op maandag 2 november 2026 over een klacht" in recorded
+    assert "De sleutelkluis bij de voordeur gaat niet open." in recorded
+    assert "boos" not in recorded and "10.15" not in recorded and "#telefonisch" not in recorded
     assert "Nieuwe telefonische klacht van Kees Jansen" in plain(last(bot, "medewerker1@example.nl", "Uitgevoerd"))
 
 
@@ -310,15 +315,14 @@ def test_satisfied_customer_closes_the_case_and_the_owner_fills_in_the_form(bot)
     bot.run_once()
     assert store.case(case.id).status == "closed"
     form = last(bot, "medewerker3@example.nl", "Verbeterformulier")
-    bot.deliver(
-        compose_mail(
-            "medewerker3@example.nl",
-            BOT,
-            f"RE: {form['Subject']}",
-            "Afhandeling: nieuwe pas per post\nOorzaak: chip defect\nVerbetering: passen testen\n",
-            in_reply_to=form["Message-ID"],
-        )
+    answer = compose_mail(
+        "medewerker3@example.nl",
+        BOT,
+        f"RE: {form['Subject']}",
+        "Afhandeling: nieuwe pas per post\nOorzaak: chip defect\nVerbetering: passen testen\n",
+        in_reply_to=form["Message-ID"],
     )
+    bot.deliver(from_our_server(bot.rules, answer))
     bot.run_once()
     (event,) = [e for e in store.events(case.id) if e["kind"] == "improvement-form"]
     assert event["detail"] == {
@@ -504,8 +508,10 @@ def test_spoofed_staff_commands_are_never_obeyed(bot, spoof: Spoof) -> None:
     assert not [m for m in bot.received("klant@example.net") if "opgelost" in m["Subject"]]
     ignored = [e for e in store.events(case.id) if e["kind"] == "commands-ignored"]
     assert len(ignored) == 1 and spoof.why in ignored[0]["detail"]["reason"]
-    told = plain(last(bot, "medewerker3@example.nl", "Niet uitgevoerd"))
-    assert "genegeerd" in told and spoof.why in told
+    told = plain(last(bot, "medewerker3@example.nl", "Niet verwerkt"))
+    # What an admin must fix, not "send from your own mailbox" (which she did).
+    assert spoof.why in told and "beheerder" in told and "Setting up for your organisation" in told
+    assert "eigen mailbox" not in told
     assert store.messages(case.id)[-1]["internal"] == 1  # kept as a note
 
 

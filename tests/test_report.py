@@ -476,6 +476,7 @@ def test_report_over_a_realistic_period(dovecot, smtp_sink, tmp_path) -> None:
     # The period's story is the report's subject, not the classifier's doubts: mailbot decides alone.
     rules = rules_copy(tmp_path, "  min_confidence: 0.6\n", "  min_confidence: 0.0\n")
     bot = Bot(dovecot, smtp_sink, tmp_path / "data", rules_path=rules)
+    from attacks import from_our_server
     from test_lifecycle import BOT, FIRST_LINE, command, customer_says, last
 
     from mailbot.demo import compose_mail
@@ -506,15 +507,14 @@ def test_report_over_a_realistic_period(dovecot, smtp_sink, tmp_path) -> None:
     customer_says(bot, "anna@example.net", last(bot, "anna@example.net", "tevreden"), "Ja, ik ben tevreden.")
     bot.run_once()
     form = last(bot, "klantenservice@example.nl", "Verbeterformulier")
-    bot.deliver(
-        compose_mail(
-            "medewerker1@example.nl",
-            BOT,
-            f"RE: {form['Subject']}",
-            "Afhandeling: factuur gecorrigeerd\nOorzaak: verkeerd tarief\nVerbetering: tarieven controleren\n",
-            in_reply_to=form["Message-ID"],
-        )
+    answer = compose_mail(
+        "medewerker1@example.nl",
+        BOT,
+        f"RE: {form['Subject']}",
+        "Afhandeling: factuur gecorrigeerd\nOorzaak: verkeerd tarief\nVerbetering: tarieven controleren\n",
+        in_reply_to=form["Message-ID"],
     )
+    bot.deliver(from_our_server(bot.rules, answer))
     bot.run_once()
 
     # Bert's is solved late (due 21 September); he says "nee": a formal complaint, solved in time.

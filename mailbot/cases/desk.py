@@ -6,8 +6,10 @@ import re
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from mailbot.cases.alerts import complaint_words
 from mailbot.cases.forwards import FORWARD_TEMPLATES, ForwardDesk
 from mailbot.cases.lifecycle import AWAITING_ANSWER, FINAL, Status, mail_templates
+from mailbot.cases.recorded import recorded_words
 from mailbot.cases.staff import StaffDesk
 from mailbot.cases.work import LEVEL_NAMES, CaseWork, next_level, reminder_moment
 from mailbot.clock import iso
@@ -213,9 +215,9 @@ class CaseDesk:
             self._thank(case, named, mail.stripped, now, reply_to=reply_to)
             return case
         if channel != "email":
-            work.to_customer(
-                case, "ack", "complaint_recorded", now, automatic=False, channel=channel, excerpt=mail.stripped
-            )
+            # The note is for colleagues: the customer reads only the summary written for them (recorded.py).
+            words = recorded_words(mail.stripped, received_at.astimezone(work.calendar.zone))
+            work.to_customer(case, "ack", "complaint_recorded", now, automatic=False, channel=channel, **words)
         else:
             template = "ack_escalation" if case.category == Category.ESCALATION else "ack_complaint"
             work.to_customer(
@@ -284,7 +286,7 @@ class CaseDesk:
             case, "reclassify", actor, now, category_from=before.value, category_to=category.value, pending=pending
         )
         self.store.cancel_timers(case.id, ("verdict-reminder",), now)  # the choice is made
-        first = self._first_customer_words(case)
+        first = complaint_words(self.store, case.id)
         if category == Category.COMPLIMENT:
             cancelled = self.store.cancel_timers(case.id, COMPLAINT_TIMERS, now)
             # Complaint mail to the customer still waiting to go (sending hours) is withdrawn.
@@ -346,13 +348,6 @@ class CaseDesk:
             words=flag,
             excerpt=text.strip(),
         )
-
-    def _first_customer_words(self, case: Case) -> str:
-        """The customer's own words in the mail that opened the case."""
-        for row in self.store.messages(case.id):
-            if row["role"] == Role.CUSTOMER.value and row["direction"] == Direction.IN.value:
-                return str(row["stripped"])
-        return ""
 
     def open_registered(
         self, mail: ParsedMail, verdict: Verdict, customer: Address, channel: str, received_at: datetime, now: datetime

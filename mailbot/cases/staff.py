@@ -7,20 +7,20 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from mailbot.cases.confirm import confirm, refuse
 from mailbot.cases.lifecycle import NotAllowed, Status, transition
 from mailbot.cases.work import CaseWork
 from mailbot.commands import (
     COMMANDS,
     Act,
+    Command,
     CommandBlock,
     CommandError,
     Settle,
     describe,
-    help_text,
     in_order,
     parse_commands,
 )
-from mailbot.config import Person
 from mailbot.intake.thread import STAFF_REPLY_ADDRESS, ThreadMatch
 from mailbot.mail.authentication import AuthVerdict, authenticate
 from mailbot.models import Address, Case, Direction, ParsedMail, Quarantine, Role, Verdict
@@ -52,8 +52,19 @@ class StaffDesk:
     def follow_up(
         self, case: Case, mail: ParsedMail, verdict: Verdict, thread: ThreadMatch, flag: str | None, now: datetime
     ) -> None:
-        """A staff member's mail about ``case``: a reply to the customer, a form, or a note with commands."""
+        """A staff member's mail about ``case``: a reply to the customer, a form, or a note with commands.
+
+        Each of them changes the record, so each passes the same authentication check first; a
+        mail that fails it is kept in the dossier as refused, and changes nothing else.
+        """
         work, sender = self.work, mail.sender.email if mail.sender else ""
+        trusted = self._trusted(mail, thread)
+        if not trusted.ok:
+            refused = "; ".join(f for f in (flag, f"not authenticated: {trusted.reason}") if f)
+            work.store_message(case.id, mail, Direction.IN, Role.STAFF, verdict, refused, now, internal=True)
+            self.store.add_event(case.id, "commands-ignored", sender, now, reason=trusted.reason)
+            refuse(work, case.id, sender, now, trusted)
+            return
         if self._answers_kind(mail) == "improvement-request":
             work.store_message(case.id, mail, Direction.IN, Role.STAFF, verdict, flag, now, internal=True)
             form = parse_improvement_form(mail.stripped)
@@ -61,41 +72,46 @@ class StaffDesk:
             self.work.archive.add(case.id)  # the archived dossier includes the form
             return
         if any(a.email == case.customer.email for a in mail.recipients):
-            work.store_message(case.id, mail, Direction.OUT, Role.STAFF, verdict, flag, now)
-            fields: dict[str, Any] = {"answered": True}
-            if case.contact_at is None:
-                fields["contact_at"] = now  # the policy's "personal contact"
-            self.store.update_case(case.id, now, **fields)
-            self.store.add_event(case.id, "staff-reply", sender, now, via=thread.via)
-            if case.status == Status.OPEN.value:
-                work.step(self.store.case(case.id), "personal-contact", sender, now)
+            self._reply_to_customer(case, mail, verdict, thread, flag, now)
             return
         work.store_message(case.id, mail, Direction.IN, Role.STAFF, verdict, flag, now, internal=True)
         block = parse_commands(mail.stripped, rules=self.rules, now=now)
         if not block.commands and block.ok:
             self.store.add_event(case.id, "staff-note", sender, now, via=thread.via)
-            return
-        trusted = self._trusted(mail, thread)
-        if not trusted.ok:
-            # Recorded as a note; the real owner of the address hears that someone tried.
-            self.store.add_event(case.id, "commands-ignored", sender, now, reason=trusted.reason)
-            why = CommandError(
-                0,
-                "(alle opdrachten)",
-                f"Uw opdrachten zijn genegeerd: {trusted.reason}. Stuur ze vanuit uw eigen mailbox van de organisatie.",
-            )
-            self._answer(case, sender, now, done=[], errors=[why])
+            if block.mentions:
+                confirm(work, case.id, sender, now, done=[], mentions=block.mentions)
             return
         errors = list(block.errors) + self._check(case, block)
         if errors:
             self.store.add_event(
                 case.id, "commands-rejected", sender, now, errors=[f"{e.raw}: {e.reason}" for e in errors]
             )
-            self._answer(case, sender, now, done=[], errors=errors)
+            confirm(work, case.id, sender, now, done=[], errors=errors, mentions=block.mentions)
             return
+        done = self._apply(case, block.commands, sender, now)
+        confirm(work, case.id, sender, now, done=done, mentions=block.mentions)
+
+    def _reply_to_customer(
+        self, case: Case, mail: ParsedMail, verdict: Verdict, thread: ThreadMatch, flag: str | None, now: datetime
+    ) -> None:
+        """A staff member wrote to the customer with mailbot in copy: the policy's personal contact."""
+        work, sender = self.work, mail.sender.email if mail.sender else ""
+        work.store_message(case.id, mail, Direction.OUT, Role.STAFF, verdict, flag, now)
+        fields: dict[str, Any] = {"answered": True}
+        if case.contact_at is None:
+            fields["contact_at"] = now  # the policy's "personal contact"
+        self.store.update_case(case.id, now, **fields)
+        self.store.add_event(case.id, "staff-reply", sender, now, via=thread.via)
+        if case.status == Status.OPEN.value:
+            work.step(self.store.case(case.id), "personal-contact", sender, now)
+
+    def _apply(self, case: Case, commands: tuple[Command, ...], sender: str, now: datetime) -> list[str]:
+        """Apply checked commands in order; then what had to wait for all of them (alerts). Their confirmations."""
         act = Act(self.work, self.settle, sender, now)
-        done = [COMMANDS[cmd.name].apply(self.store.case(case.id), cmd, act) for cmd in in_order(block.commands)]
-        self._answer(case, sender, now, done=done, errors=[])
+        done = [COMMANDS[cmd.name].apply(self.store.case(case.id), cmd, act) for cmd in in_order(commands)]
+        for later in act.afterwards:
+            later(self.store.case(case.id))
+        return done
 
     def new_mail(self, mail: ParsedMail, verdict: Verdict, received_at: datetime, now: datetime) -> int | None:
         """Staff writing to the bot outside any case: registers a phone or paper complaint, else None."""
@@ -118,9 +134,8 @@ class StaffDesk:
         errors = self._check(case, rest)
         done = [describe(first)]
         if not errors:
-            act = Act(self.work, self.settle, sender, now)
-            done += [COMMANDS[cmd.name].apply(self.store.case(case.id), cmd, act) for cmd in rest.commands]
-        self._answer(self.store.case(case.id), sender, now, done=done, errors=errors)
+            done += self._apply(case, rest.commands, sender, now)
+        confirm(self.work, case.id, sender, now, done=done, errors=errors, mentions=block.mentions)
         return case.id
 
     # --- commands -------------------------------------------------------------------------
@@ -149,22 +164,8 @@ class StaffDesk:
             status = spec.status_after(cmd.value, case, status)
         return errors
 
-    def _answer(self, case: Case, to: str, now: datetime, *, done: list[str], errors: list[CommandError]) -> None:
-        """Tell the staff member what was done, or why nothing was."""
-        person = Person(to, self.rules.person_name(to))
-        self.work.to_staff(
-            case,
-            "command-result",
-            "command_result",
-            now,
-            [person],
-            done=done,
-            errors=[f"Regel {e.line}: {e.raw}\n  {e.reason}" if e.line else e.reason for e in errors],
-            help=help_text() if errors else "",
-        )
-
     def _trusted(self, mail: ParsedMail, thread: ThreadMatch | None = None) -> AuthVerdict:
-        """Whether commands in this mail may be obeyed (issue: spoofed staff commands)."""
+        """Whether this staff mail may change the record: the one check for every kind of staff mail."""
         security = self.rules.security
         if not security.require_authentication:
             return AuthVerdict(True, "authentication not required by rules.yaml")

@@ -12,11 +12,23 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from mailbot.cli import cases, check_config, classify, compliments, demo, login, privacy, report, run, status
+from mailbot.cli import (
+    cases,
+    check_auth,
+    check_config,
+    classify,
+    compliments,
+    demo,
+    login,
+    privacy,
+    report,
+    run,
+    status,
+)
 from mailbot.logs import FORMATS, setup_logging
 
 # The command modules, in the order `mailbot --help` lists them; each adds its parsers in `register`.
-COMMANDS = (run, cases, compliments, report, classify, privacy, check_config, login, status, demo)
+COMMANDS = (run, cases, compliments, report, classify, privacy, check_config, check_auth, login, status, demo)
 
 
 def build_parser() -> argparse.ArgumentParser:

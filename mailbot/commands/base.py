@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, ClassVar
 
 from mailbot.cases.lifecycle import BY_NAME, Status, Transition, next_status
 from mailbot.cases.work import CaseWork
 from mailbot.commands.values import CommandValue, ParseContext, text
+from mailbot.config import Person
 from mailbot.models import Case, Category
 
 Settle = Callable[[Case, Category, str, datetime], Case]
@@ -53,11 +54,15 @@ class CommandError:
 
 @dataclass(frozen=True)
 class CommandBlock:
-    """The commands at the top of a note, the mistakes in them, and the note text below."""
+    """The command lines of a note, the mistakes in them, the note text, and commands named inside sentences.
+
+    ``mentions`` are never obeyed: the writer is told each one was not done (scan.py).
+    """
 
     commands: tuple[Command, ...]
     errors: tuple[CommandError, ...]
     note: str
+    mentions: tuple[CommandError, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -67,12 +72,21 @@ class CommandBlock:
 
 @dataclass(frozen=True)
 class Act:
-    """Who applies a command, when, and the services it may use (inside the caller's transaction)."""
+    """Who applies a command, when, and the services it may use (inside the caller's transaction).
+
+    ``afterwards`` holds what must wait for every command of the mail (alerts that show the
+    case as the whole mail leaves it); the staff desk runs them with the case re-read.
+    """
 
     work: CaseWork
     settle: Settle
     actor: str
     now: datetime
+    afterwards: list[Callable[[Case], None]] = field(default_factory=list)
+
+    def others(self, people: list[Person]) -> list[Person]:
+        """``people`` without the one giving the command: they get one confirmation, listing everything."""
+        return [p for p in people if p.email != self.actor]
 
 
 class StaffCommand:
@@ -87,6 +101,8 @@ class StaffCommand:
     repeatable: ClassVar[bool] = False  # may appear more than once in one block
     conflicts: ClassVar[tuple[str, ...]] = ()  # commands that contradict this one in one block
     label: ClassVar[str] = ""  # how the confirmation to staff starts (see describe)
+    # False: the step's staff mail is news the actor's own confirmation already gives (#eigenaar).
+    tells_actor: ClassVar[bool] = True
 
     def parse(self, arg: str, ctx: ParseContext) -> CommandValue:
         """The command's value from the text after its name; values.Invalid with a Dutch reason if unusable."""
@@ -125,7 +141,9 @@ class StaffCommand:
             case, self.transition().name, act.actor, act.now, command=cmd.raw, **self.detail(cmd.value)
         )
         self.follow_through(case, cmd.value, act)
-        work.step_staff_mail(case, step, act.now, work.owner_people(case), **self.staff_extra(act))
+        people = work.owner_people(case) if self.tells_actor else act.others(work.owner_people(case))
+        if people:
+            work.step_staff_mail(case, step, act.now, people, **self.staff_extra(act))
         if step.customer_mail:
             extra = self.customer_extra(case, cmd.value, act)
             work.to_customer(case, self.name, step.customer_mail, act.now, automatic=False, **extra)

@@ -1,4 +1,4 @@
-"""Staff commands (`#eigenaar`, `#gesprek dinsdag 14:00`, ...) at the top of a note: parsed, not applied."""
+"""Staff commands (`#eigenaar`, `#gesprek dinsdag 14:00`, ...) on their own lines in a note: parsed, not applied."""
 
 from __future__ import annotations
 
@@ -7,24 +7,24 @@ from datetime import datetime
 
 from mailbot.commands.base import Command, CommandBlock, CommandError
 from mailbot.commands.registry import ALIASES, COMMANDS, CONFLICTS, REGISTRY
+from mailbot.commands.scan import scan
 from mailbot.commands.values import Invalid, ParseContext
 from mailbot.config import Rules
 
 
 def parse_commands(text: str, *, rules: Rules, now: datetime) -> CommandBlock:
-    """Split ``text`` into the `#` command lines at its top and the note below them."""
+    """The `#` command lines anywhere in ``text`` (the writer's own words), the note, and commands named in sentences.
+
+    See ``scan``: a greeting may come first, a signature last; a command inside a sentence is
+    reported in ``mentions``, never obeyed.
+    """
     if now.tzinfo is None or now.utcoffset() is None:
         raise ValueError(f"timezone-aware datetime required, got {now!r}")
-    lines = text.splitlines()
-    start = next((i for i, line in enumerate(lines) if line.strip()), len(lines))
-    end = start
-    while end < len(lines) and lines[end].lstrip().startswith("#"):
-        end += 1
-    note = "\n".join(lines[end:] if end > start else lines).strip()
+    found = scan(text)
+    note = found.note
     commands: list[Command] = []
     errors: list[CommandError] = []
-    for number in range(start + 1, end + 1):
-        raw = lines[number - 1].strip()
+    for number, raw in found.lines:
         head, _, arg = raw[1:].strip().partition(" ")
         used = head.lower().rstrip(":")
         name = ALIASES.get(used)
@@ -51,7 +51,7 @@ def parse_commands(text: str, *, rules: Rules, now: datetime) -> CommandBlock:
         if a in names and b in names:
             second = max((c for c in commands if c.name in (a, b)), key=lambda c: c.line)
             errors.append(CommandError(second.line, second.raw, f"#{a} en #{b} gaan niet samen. Kies er één."))
-    return CommandBlock(tuple(commands), tuple(sorted(errors, key=lambda e: e.line)), note)
+    return CommandBlock(tuple(commands), tuple(sorted(errors, key=lambda e: e.line)), note, found.mentions)
 
 
 def describe(cmd: Command) -> str:
@@ -67,7 +67,10 @@ def in_order(commands: tuple[Command, ...]) -> list[Command]:
 def help_text() -> str:
     """The list of commands in Dutch, to send with a reply about a mistake."""
     rows = [f"{c.usage}  {c.help}" + "".join(f" (ook #{a})" for a in c.aliases[-1:]) for c in REGISTRY]
-    return "U kunt deze opdrachten bovenaan uw antwoord zetten, elk op een eigen regel:\n\n" + "\n".join(rows)
+    return (
+        "U kunt deze opdrachten in uw antwoord zetten, elk op een eigen regel, boven het bericht waarop u "
+        "antwoordt:\n\n" + "\n".join(rows)
+    )
 
 
 def _unknown(head: str) -> str:

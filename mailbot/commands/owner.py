@@ -19,6 +19,7 @@ class Owner(StaffCommand):
     step = "assign"
     phase = Phase.FACT
     label = "Eigenaar"
+    tells_actor = False  # taking a case yourself: one mail, the confirmation
 
     def parse(self, arg: str, ctx: ParseContext) -> CommandValue:
         """A staff address from rules.yaml."""

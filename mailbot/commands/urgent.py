@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from mailbot.cases.alerts import urgent_alert
 from mailbot.cases.replytime import hurry_acknowledgement
 from mailbot.commands.base import Act, Phase, StaffCommand
 from mailbot.commands.values import CommandValue, Invalid, ParseContext
@@ -35,14 +36,6 @@ class Urgent(StaffCommand):
             hurry_acknowledgement(act.work.store, case.id, act.now)
 
     def follow_through(self, case: Case, value: CommandValue, act: Act) -> None:
-        """Made urgent: the owner, the team and the director hear of it."""
+        """Made urgent: the owner, the team and the director hear of it, once every command of the mail is done."""
         if value is True:
-            work = act.work
-            work.to_staff(
-                case,
-                "urgent",
-                "notify_new",
-                act.now,
-                [*work.owner_people(case), work.rules.director],
-                excerpt=f"Dit dossier is door {act.actor} als urgent gemarkeerd.",
-            )
+            act.afterwards.append(lambda now_case: urgent_alert(act.work, now_case, act.actor, act.now))
