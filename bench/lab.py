@@ -192,6 +192,7 @@ def handled_count(db: Path) -> int:
 
 
 def tail(path: Path, lines: int = 30) -> str:
+    """The last ``lines`` lines of a log file, or nothing when it cannot be read."""
     try:
         return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
     except OSError:

@@ -20,9 +20,11 @@ class YamlReader:
         self.source = source
 
     def fail(self, node: Any, key: Any, message: str) -> ConfigError:
+        """The error to raise for ``key`` of ``node``: this file, the key's line, ``message``."""
         return ConfigError(self.source, line_of(node, key), message)
 
     def mapping(self, node: Any, key: Any, where: str, allowed: set[str] | None = None) -> Any:
+        """A mapping (``key`` None: ``node`` itself), present, holding only ``allowed`` keys when given."""
         if key is None:
             value = node
         elif isinstance(node, list):
@@ -40,6 +42,7 @@ class YamlReader:
         return value
 
     def string(self, node: Any, key: Any, where: str, default: str | None = None) -> str:
+        """A non-empty text, stripped; ``default`` when the key is left out."""
         value = node.get(key, default)
         if value is None:
             raise self.fail(node, key, f"{where} is missing")
@@ -48,36 +51,42 @@ class YamlReader:
         return value.strip()
 
     def email(self, node: Any, key: Any, where: str) -> str:
+        """A mail address, lower-cased."""
         value = self.string(node, key, where).lower()
         if not EMAIL_RE.match(value):
             raise self.fail(node, key, f"{where}: {value!r} is not a mail address")
         return value
 
     def integer(self, node: Any, key: Any, where: str, default: int, minimum: int) -> int:
+        """A whole number of at least ``minimum``; ``default`` when left out."""
         value = node.get(key, default)
         if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
             raise self.fail(node, key, f"{where} must be a whole number of at least {minimum}")
         return value
 
     def fraction(self, node: Any, key: Any, where: str, default: float) -> float:
+        """A number from 0 to 1; ``default`` when left out."""
         value = node.get(key, default)
         if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
             raise self.fail(node, key, f"{where} must be a number from 0 to 1")
         return float(value)
 
     def boolean(self, node: Any, key: Any, where: str, default: bool) -> bool:
+        """true or false; ``default`` when left out."""
         value = node.get(key, default)
         if not isinstance(value, bool):
             raise self.fail(node, key, f"{where} must be true or false")
         return value
 
     def strings(self, node: Any, key: Any, where: str) -> tuple[str, ...]:
+        """A list of non-empty texts, stripped; empty when left out."""
         value = node.get(key) or []
         if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
             raise self.fail(node, key, f"{where} must be a list of texts")
         return tuple(v.strip() for v in value)
 
     def regexes(self, node: Any, key: Any, where: str) -> tuple[re.Pattern[str], ...]:
+        """A list of regular expressions, compiled case-insensitive; a bad one is named with its line."""
         compiled = []
         seq = node.get(key) or []
         for i, text in enumerate(self.strings(node, key, where)):
@@ -90,12 +99,14 @@ class YamlReader:
         return tuple(compiled)
 
     def choice(self, node: Any, key: Any, where: str, options: tuple[str, ...], default: str | None = None) -> str:
+        """One of ``options``; ``default`` when left out."""
         value = node.get(key, default)
         if value not in options:
             raise self.fail(node, key, f"{where} must be one of {', '.join(options)}, not {value!r}")
         return str(value)
 
     def span(self, node: Any, key: str, where: str) -> Span:
+        """A deadline such as '3 working days', '14 days' or '2 weeks': at least 1, at most a year."""
         text = str(node.get(key, "")).strip().lower()
         match = re.fullmatch(r"(-?\d+)\s+([a-z ]+)", text)
         unit = SPAN_UNITS.get(match.group(2).strip()) if match else None
@@ -109,6 +120,7 @@ class YamlReader:
         return Span(amount, unit)
 
     def hours(self, node: Any, key: str, where: str) -> tuple[time, time] | None:
+        """Opening hours such as '08:30-17:00' as (start, end); None when left out."""
         value = node.get(key)
         if value is None:
             return None
@@ -125,6 +137,7 @@ class YamlReader:
         return start, end
 
     def level(self, node: Any, key: str, where: str) -> Level | None:
+        """A complaint level by its label (klacht, formele klacht, ...); None when left out."""
         value = node.get(key)
         if value is None:
             return None

@@ -35,6 +35,7 @@ class SectionReader(YamlReader):
     """One method per section; each returns the section's frozen dataclass."""
 
     def security(self, doc: Any) -> SecurityRules:
+        """`security:`: whose Authentication-Results staff mail needs, and reply addresses; defaults when left out."""
         if "security" not in doc:
             return SecurityRules()
         node = self.mapping(doc, "security", "security", keys_of(SecurityRules))
@@ -56,6 +57,7 @@ class SectionReader(YamlReader):
         )
 
     def privacy(self, doc: Any) -> PrivacyRules:
+        """`privacy:`: the days after which an ended case is anonymised; kept until erased when left out."""
         if "privacy" not in doc:
             return PrivacyRules()
         node = self.mapping(doc, "privacy", "privacy", keys_of(PrivacyRules))
@@ -67,6 +69,7 @@ class SectionReader(YamlReader):
         return PrivacyRules(retention_days=days)
 
     def policy(self, doc: Any) -> PolicyRules:
+        """`policy:`: the cadence after the acknowledgement, the digest time, the customer's answers."""
         if "policy" not in doc:
             return PolicyRules()
         if isinstance(doc.get("policy"), dict) and "disputes_committee" in doc["policy"]:
@@ -98,6 +101,7 @@ class SectionReader(YamlReader):
         )
 
     def calendar(self, node: Any) -> CalendarRules:
+        """`calendar:`: time zone, working days, office and sending hours, closure days, holidays."""
         default = CalendarRules()
         timezone = self.string(node, "timezone", "calendar.timezone", default=default.timezone)
         try:
@@ -141,6 +145,7 @@ class SectionReader(YamlReader):
         )
 
     def mailbox(self, doc: Any) -> MailboxRules:
+        """`mailbox:`: the folders, the IDLE, poll and keepalive timing, sent copies and the backfill."""
         node = self.mapping(doc, "mailbox", "mailbox", keys_of(MailboxRules))
         default = MailboxRules()
         idle = self.integer(node, "idle_seconds", "mailbox.idle_seconds", default.idle_seconds, 10)
@@ -179,6 +184,7 @@ class SectionReader(YamlReader):
         )
 
     def backfill(self, mailbox: Any) -> BackfillRules:
+        """`mailbox.backfill:`: what a first run does with mail already in the inbox."""
         if "backfill" not in mailbox:
             return BackfillRules()
         node = self.mapping(mailbox, "backfill", "mailbox.backfill", keys_of(BackfillRules))
@@ -191,6 +197,7 @@ class SectionReader(YamlReader):
         )
 
     def cases(self, doc: Any) -> CaseRules:
+        """`cases:`: the reference prefixes, the auto-reply window and the limits on a message."""
         # rules.yaml counts the auto-reply window in minutes.
         node = self.mapping(doc, "cases", "cases", keys_of(CaseRules, renamed={"auto_reply_window": _WINDOW_KEY}))
         default = CaseRules()
@@ -223,6 +230,7 @@ class SectionReader(YamlReader):
         )
 
     def classification(self, doc: Any) -> Classification:
+        """`classification:`: the rules (each name once), the automatic-mail patterns, the thresholds."""
         node = self.mapping(doc, "classification", "classification", {"min_score", "min_confidence", "auto", "rules"})
         auto = self.mapping(node, "auto", "classification.auto", {"subjects", "senders"})
         rules_node = node.get("rules")
@@ -246,6 +254,7 @@ class SectionReader(YamlReader):
         )
 
     def rule(self, seq: Any, i: int) -> Rule:
+        """One rule of `classification.rules`, at index ``i``."""
         node = self.mapping(seq, i, f"classification.rules[{i}]", keys_of(Rule))
         name = self.string(node, "name", f"classification.rules[{i}].name")
         where = f"rule {name!r}"
