@@ -9,6 +9,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mailbot.commands import Command, describe, parse_commands
 from mailbot.commands.days import read_day
@@ -63,6 +65,8 @@ def test_the_fixed_now_is_a_monday() -> None:
         ("maandag 9:00", at(30, 9)),  # today is Monday: a bare weekday is the next one
         ("morgen om 2 uur 's middags", at(24, 14)),
         ("morgen 's middags om 2 uur", at(24, 14)),
+        ("morgen om 9 uur s ochtends", at(24, 9)),
+        ("morgen om 4 uur ’s middags", at(24, 16)),
         ("do 10 dec. 14u", at(10, 14, month=12)),
         ("di. 1 december half 3", at(1, 14, 30, month=12)),
         ("over een week 10:00", at(30, 10)),
@@ -252,3 +256,20 @@ def test_read_day_alone_never_guesses_past_the_date() -> None:
     with pytest.raises(Invalid):
         read_day("volgende week vrijdag omdat", today, guess=False)
     assert read_day("10 december 2026", today) == (date(2026, 12, 10), True)
+
+
+# Pieces of what staff write, in any order: the readers answer each line with a value or a reason.
+PIECES = (
+    "om half kwart over voor uur u morgen volgende week dinsdag zaterdag 's ochtends middag ochtend december "
+    "dec. 10 2 14:30 10.15 1-12-2026 31-2 00:00 24:00 25 13pm ! forceer met in op kantoor telefonisch video "
+    "toestemming : , nagekomen twee drie elf"
+)
+WORDS = st.sampled_from(PIECES.split())
+
+
+@given(st.lists(WORDS, max_size=8), st.sampled_from(["#gesprek", "#afspraak Bellen voor", "#uitstel", "#afspraak"]))
+@settings(max_examples=300, deadline=None)
+def test_no_words_make_the_readers_fail_other_than_with_a_reason(words: list[str], head: str) -> None:
+    block = parse_commands(f"{head} {' '.join(words)}", rules=RULES, now=NOW)
+    assert len(block.commands) + len(block.errors) == 1
+    assert all(e.reason for e in block.errors)

@@ -4,7 +4,7 @@ calendar rules in; the moment, or a Dutch reason, out.
 
 An hour from 1 to 11 without "'s ochtends" or "'s middags" is read in office context: the one of
 the two (2.00 or 14.00 uur) inside the office hours; when both are, it is asked back; when
-neither is, 1 to 6 is the afternoon. dateparser reads none of these ('om 2 uur' is two hours ago
+neither is, 1 to 6 is the afternoon. dateparser reads none of these ('2 uur' is two hours from now
 to it): the day is read by days.py, the time here.
 """
 
@@ -30,7 +30,8 @@ _MARKERS = {
     "'s ochtends": "ochtend", "'s morgens": "ochtend", "in de ochtend": "ochtend", "'s nachts": "nacht",
     "'s middags": "middag", "in de middag": "middag", "'s avonds": "avond", "in de avond": "avond",
 }  # fmt: skip
-_MARKER = re.compile("|".join(re.escape(m) for m in _MARKERS).replace("'", "['’]?"))
+_MARKER = re.compile("|".join(re.escape(m) for m in _MARKERS).replace("'", "'?"))  # "s ochtends" too
+_PART_OF = {m.replace("'", ""): part for m, part in _MARKERS.items()}
 _PART = re.compile(r"(?:(?<=\w)|\b)(ochtend|middag|avond)\b")
 _DIGITAL = re.compile(r"(?<![\d./-])(\d{1,2})[:.u](\d{2})(?![\d]|[./-]\d)(?:\s*uur\b)?")
 _ENGLISH = re.compile(r"(?<![\d.])(\d{1,2})(?::(\d{2}))?\s*(am|pm)\b")
@@ -53,7 +54,7 @@ def read_moment(words: str, now: datetime, rules: CalendarRules) -> Reading:
     zone = WorkCalendar(rules).zone
     text = " ".join(words.lower().replace("’", "'").split())
     marker = _MARKER.search(text)
-    part = _MARKERS[marker.group(0).replace("’", "'")] if marker else None
+    part = _PART_OF[marker.group(0).replace("'", "")] if marker else None
     text = _MARKER.sub(" ", text) if marker else text
     clock, text = _clock(text)
     suffix = _PART.search(text)
