@@ -86,7 +86,10 @@ _FIXES = {
     "Authentication-Results begint (bijvoorbeeld mx.example.nl).",
     "missing": "Laat de mailserver die de mail voor mailbot ontvangt een Authentication-Results toevoegen "
     "(met DKIM, DMARC of SPF), onder de naam {ids}.",
-    "unreadable": "Controleer of de mailserver een geldige Authentication-Results toevoegt (RFC 8601).",
+    # Exchange Online writes its verdict without a server name: no header mailbot can trust.
+    "unreadable": "De mailserver moet een Authentication-Results volgens RFC 8601 toevoegen, met de naam {ids} "
+    "vooraan. Microsoft 365 doet dat niet: zet dan security.reply_addresses aan, of laat een gateway die "
+    "zo'n kop wel schrijft de mail eerst ontvangen.",
     "foreign": "rules.yaml vertrouwt alleen Authentication-Results van {ids}. Is '{server}' uw eigen "
     "mailserver? Zet die naam dan in security.authserv_ids.",
 }
