@@ -744,7 +744,7 @@ def test_a_word_too_long_to_fold_is_encoded_rather_than_overlong(composer: Compo
 
 
 def test_a_text_part_without_a_final_line_break_still_has_only_crlf() -> None:
-    from mailbot.mail.compose import _text_part
+    from mailbot.mail.mimeparts import text_part
 
-    data = _text_part("=_grens", "plain", "é" * 200)
+    data = text_part("=_grens", "plain", "é" * 200)
     assert b"\n" not in data.replace(b"\r\n", b"") and max(len(line) for line in data.split(b"\r\n")) <= 76

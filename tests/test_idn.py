@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mailbot.mail.compose import _address_field
+from mailbot.mail.headerfields import address_field
 from mailbot.mail.idn import AddressError, envelope_address, lookalike
 from mailbot.mail.send import envelope
 from mailbot.models import Address
@@ -72,9 +72,9 @@ def test_a_utf8_header_needs_smtputf8() -> None:
 
 
 def test_header_forms_never_put_encoded_words_in_an_address() -> None:
-    idn = _address_field("To", [Address("jan@bücher.de", "Иван Петров")])
+    idn = address_field("To", [Address("jan@bücher.de", "Иван Петров")])
     assert idn.isascii() and "<jan@xn--bcher-kva.de>" in idn and "=?utf-8?" in idn  # the name encoded, not the address
-    utf8 = _address_field("To", [Address("jöran@bücher.de", "Jöran")])
+    utf8 = address_field("To", [Address("jöran@bücher.de", "Jöran")])
     assert "<jöran@bücher.de>" in utf8  # RFC 6532: UTF-8 as it is
     assert "=?utf-8?q?j" not in utf8.lower()
 

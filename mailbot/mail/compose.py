@@ -2,16 +2,9 @@
 
 from __future__ import annotations
 
-import binascii
-import html
-import re
 import secrets
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from email.charset import Charset
-from email.header import Header
-from email.headerregistry import Address as HeaderAddress
-from email.policy import SMTP
 from email.utils import format_datetime
 from pathlib import Path
 from typing import Any
@@ -20,28 +13,14 @@ from jinja2 import ChainableUndefined, Environment, StrictUndefined, TemplateSyn
 from jinja2.sandbox import SandboxedEnvironment
 
 from mailbot.config import Rules
-from mailbot.mail.idn import AddressError, envelope_address
+from mailbot.mail.headerfields import address_field, clean_header, field
+from mailbot.mail.mimeparts import alternative, to_html
 from mailbot.mail.replyaddress import make_reply_address
 from mailbot.models import Address, OutgoingMail
 from mailbot.shipped import template_files, template_loader
 
-# Only for addresses the fast path below leaves alone (non-ASCII, quoted local parts).
-# Folding at 78 puts a break right after "To:", which some clients show as a leading space.
-_POLICY = SMTP.clone(max_line_length=998)
-# Anything that could end a header line or hide in one; values from mail never keep these.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\u0085]+")
-# A lone surrogate cannot be written as UTF-8; it becomes U+FFFD.
-_SURROGATE = re.compile("[\ud800-\udfff]")
-_CRLF = "\r\n"
-_MAX_LINE = 998  # RFC 5322 2.1.1, without the CRLF
-# RFC 5322 specials (and the quote): a display name holding one is written as a quoted-string.
-_SPECIALS = re.compile(r'[()<>\[\]:;@\\,."]')
-_ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
-# An addr-spec written as it is: dot-atom @ host name, ASCII, no encoded-word lookalike.
-_PLAIN_ADDRESS = re.compile(rf"{_ATEXT}(?:\.{_ATEXT})*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*")
-# A "name <addr>", or a word, longer than this is folded or encoded: no line passes 998 characters.
-_LONGEST = 900
-_UTF8 = Charset("utf-8")
+__all__ = ["Composer", "TemplateError", "clean_header", "to_html"]
+
 # Template folders (with every file's stamp) that Composer.check found sound.
 _CHECKED: set[tuple[str, tuple[tuple[str, int, int], ...], tuple[str, ...]]] = set()
 
@@ -144,34 +123,47 @@ class Composer:
         # The mail is written directly, not through email.message.EmailMessage: that spent about
         # 4 ms per mail parsing and refolding headers it was given whole (bench/RESULTS.md).
         fields = [
-            _address_field("From", [Address(self.rules.bot_address, self.rules.organisation)]),
-            _address_field("To", to),
-            _field("Subject", subject),
-            _field("Date", format_datetime(now)),
-            _field("Message-ID", message_id),
+            address_field("From", [Address(self.rules.bot_address, self.rules.organisation)]),
+            address_field("To", to),
+            field("Subject", subject),
+            field("Date", format_datetime(now)),
+            field("Message-ID", message_id),
         ]
-        if ref is not None and reply_audience is not None and self.rules.security.reply_addresses:
-            address = make_reply_address(self.rules.bot_address, ref, reply_audience, self.secret)
-            fields.append(_address_field("Reply-To", [Address(address, self.rules.organisation)]))
-        if in_reply_to:
-            fields.append(_field("In-Reply-To", in_reply_to))
-            fields.append(_field("References", " ".join(clean_header(r) for r in (*references, in_reply_to)[-20:])))
-        # RFC 3834: marks our mail as automatic so that well-behaved systems never answer it,
-        # and lets us recognise it if it comes back.
-        fields.append(_field("Auto-Submitted", "auto-replied" if automatic else "auto-generated"))
-        fields.append(_field("X-Auto-Response-Suppress", "All"))
-        if ref is not None:
-            fields.append(_field("X-Mailbot-Case", ref))
+        fields += self._routing_fields(ref, reply_audience, in_reply_to, references, automatic)
         return OutgoingMail(
             kind=kind,
             message_id=message_id,
             sender=self.rules.bot_address,
             recipients=tuple(a.email for a in to),
             subject=subject,
-            raw=_alternative("".join(fields), text, to_html(text, subject)),
+            raw=alternative("".join(fields), text, to_html(text, subject)),
             not_before=not_before,
             automatic=automatic,
         )
+
+    def _routing_fields(
+        self,
+        ref: str | None,
+        reply_audience: str | None,
+        in_reply_to: str | None,
+        references: Sequence[str],
+        automatic: bool,
+    ) -> list[str]:
+        """The fields after From to Message-ID: where replies go, the thread, the automatic-mail marks, the case."""
+        fields = []
+        if ref is not None and reply_audience is not None and self.rules.security.reply_addresses:
+            address = make_reply_address(self.rules.bot_address, ref, reply_audience, self.secret)
+            fields.append(address_field("Reply-To", [Address(address, self.rules.organisation)]))
+        if in_reply_to:
+            fields.append(field("In-Reply-To", in_reply_to))
+            fields.append(field("References", " ".join(clean_header(r) for r in (*references, in_reply_to)[-20:])))
+        # RFC 3834: marks our mail as automatic so that well-behaved systems never answer it,
+        # and lets us recognise it if it comes back.
+        fields.append(field("Auto-Submitted", "auto-replied" if automatic else "auto-generated"))
+        fields.append(field("X-Auto-Response-Suppress", "All"))
+        if ref is not None:
+            fields.append(field("X-Mailbot-Case", ref))
+        return fields
 
     def new_message_id(self, ref: str) -> str:
         """A fresh Message-ID of ours that names the case and carries an HMAC (see msgid.py)."""
@@ -221,165 +213,6 @@ def _dutch_date(value: object) -> str:
     return format_date_nl(value)
 
 
-def clean_header(value: str) -> str:
-    """A value safe for a header: control characters and line breaks become one space.
-
-    The email package decodes RFC 2047 words in any value it is given, and Python before
-    3.11.10 writes a line break it decoded there as a real one: a subject or Message-ID
-    holding the text ``=?UTF-8?Q?x=0ABcc:_evil@example.org?=`` would add a Bcc header.
-    Breaking every ``=?`` keeps such text literal, for whoever reads our mail too.
-    A lone surrogate, which UTF-8 cannot hold, becomes U+FFFD.
-    """
-    return " ".join(_CONTROL.sub(" ", _utf8_safe(value)).split()).replace("=?", "= ?")
-
-
-# --- writing the mail -------------------------------------------------------------------------
-
-
-def _alternative(fields: str, text: str, page: str) -> bytes:
-    """The whole mail: ``fields`` (folded header lines), then text and HTML as multipart/alternative.
-
-    The parts are quoted-printable, in which "=" is always followed by two hex digits or a line
-    end, so a boundary starting with "=_" can never occur in them.
-    """
-    boundary = f"=_{secrets.token_hex(16)}"
-    head = f'{fields}MIME-Version: 1.0\r\nContent-Type: multipart/alternative; boundary="{boundary}"\r\n\r\n'
-    # Only an address left to the email package can hold a surrogate; it writes those as bytes too.
-    return b"".join(
-        (
-            _head_bytes(head),
-            _text_part(boundary, "plain", text),
-            _text_part(boundary, "html", page),
-            f"--{boundary}--\r\n".encode("ascii"),
-        )
-    )
-
-
-def _text_part(boundary: str, subtype: str, text: str) -> bytes:
-    """One text part in UTF-8, quoted-printable: 7-bit, lines of at most 76 characters, CRLF."""
-    lines = _utf8_safe(text).replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    if lines[-1]:
-        lines.append("")  # end on a line break, which also makes b2a_qp use CRLF throughout
-    data = binascii.b2a_qp(_CRLF.join(lines).encode("utf-8"), quotetabs=False, istext=True, header=False)
-    head = (
-        f'--{boundary}\r\nContent-Type: text/{subtype}; charset="utf-8"\r\n'
-        "Content-Transfer-Encoding: quoted-printable\r\n\r\n"
-    )
-    # The CRLF before the next boundary belongs to the boundary, not to the text.
-    return head.encode("ascii") + data + b"\r\n"
-
-
-def _field(name: str, value: str) -> str:
-    """An unstructured header field, cleaned, as folded lines ending in CRLF.
-
-    ASCII stays readable: on one line up to 998 characters (as the email package wrote it with
-    max_line_length=998), else folded at spaces. Anything else becomes RFC 2047 encoded words.
-    """
-    value = clean_header(value)
-    if value.isascii():
-        line = f"{name}: {value}"
-        if len(line) <= _MAX_LINE:
-            return line + _CRLF
-        words = value.split(" ")
-        words[0] = f"{name}: {words[0]}"  # never a break right after the field name
-        folded = _fold(words, _LONGEST)
-        if folded is not None:
-            return folded + _CRLF
-    return f"{name}: {_encoded_words(value, name)}{_CRLF}"
-
-
-def _fold(words: list[str], longest: int) -> str | None:
-    """``words`` joined by spaces, folded before a word where a line would pass 78 characters.
-
-    Unfolding gives back the single spaces. None if a word is longer than ``longest``.
-    """
-    if max(len(word) for word in words) > longest:
-        return None
-    lines = [words[0]]
-    for word in words[1:]:
-        if len(lines[-1]) + 1 + len(word) <= 78:
-            lines[-1] += " " + word
-        else:
-            lines.append(" " + word)
-    return _CRLF.join(lines)
-
-
-def _head_bytes(head: str) -> bytes:
-    """The header block as bytes: ASCII, or UTF-8 where an address needs it (RFC 6532)."""
-    if head.isascii():
-        return head.encode("ascii")
-    try:
-        return head.encode("utf-8", "surrogateescape")
-    except UnicodeEncodeError:  # a surrogate the email package left in a non-address
-        return head.encode("utf-8", "replace")
-
-
-def _address_field(name: str, addresses: Sequence[Address]) -> str:
-    """An address header field (From, To) as folded lines ending in CRLF.
-
-    An internationalised domain is written as punycode (every reader understands it); an address
-    with non-ASCII before the @ is written in UTF-8 as RFC 6532 allows, and such a mail can only
-    go to a server that offers SMTPUTF8 (send.py checks that).
-    """
-    forms = [_header_form(a.email) for a in addresses]
-    if any(form is None for form in forms):
-        # Rare: not an address at all. Leave it to the email package, which writes it as before;
-        # the send parks the mail with the reason (send.py), and nothing else is held up.
-        return str(_POLICY.header_factory(name, ", ".join(map(_header_address, addresses))).fold(policy=_POLICY))
-    mailboxes = [_mailbox(Address(form or a.email, a.name)) for form, a in zip(forms, addresses, strict=True)]
-    line = f"{name}: {', '.join(mailboxes)}"
-    if len(line) <= _MAX_LINE and _CRLF not in line:
-        return line + _CRLF
-    return f"{name}: {f',{_CRLF} '.join(mailboxes)}{_CRLF}"
-
-
-def _header_form(email: str) -> str | None:
-    """How ``email`` is written in a header: ASCII when it can be, UTF-8 (RFC 6532) otherwise, None
-    when it is no address."""
-    if len(email) <= 254 and _PLAIN_ADDRESS.fullmatch(email) and "=?" not in email:
-        return email
-    try:
-        envelope = envelope_address(email)
-    except AddressError:
-        return None
-    return envelope.ascii or envelope.utf8
-
-
-def _mailbox(address: Address) -> str:
-    """``name <addr>``: the display name as atoms, a quoted-string or encoded words; never a second address."""
-    name = clean_header(address.name)
-    if not name:
-        return address.email
-    if not name.isascii():
-        # One encoded word, however long, as the email package wrote it: it reads several
-        # adjacent ones in a display name back with a space between them, unlike RFC 2047.
-        phrase = _UTF8.header_encode(name)
-    elif _SPECIALS.search(name):
-        phrase = '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    else:
-        phrase = name  # atoms, single spaces between them
-    if len(phrase) + len(address.email) + 3 > _LONGEST:
-        # An absurdly long name: ASCII folds between its words, else RFC 2047 words, folded.
-        longest = _LONGEST - len(address.email) - 3
-        phrase = (_fold(phrase.split(" "), longest) if name.isascii() else None) or _encoded_words(name)
-    return f"{phrase} <{address.email}>"
-
-
-def _encoded_words(value: str, name: str | None = None) -> str:
-    """``value`` as RFC 2047 encoded words in UTF-8, folded onto lines of at most 78 characters."""
-    return Header(value, "utf-8", maxlinelen=78, header_name=name).encode(linesep=_CRLF)
-
-
-def _utf8_safe(text: str) -> str:
-    return text if text.isascii() else _SURROGATE.sub("\ufffd", text)
-
-
-def _header_address(address: Address) -> str:
-    # headerregistry quotes and encodes the display name; a name can never add a header.
-    local, _, domain = address.email.partition("@")
-    return str(HeaderAddress(display_name=clean_header(address.name), username=local, domain=domain))
-
-
 def _tidy(text: str) -> str:
     lines = [line.rstrip() for line in text.strip("\n").splitlines()]
     out: list[str] = []
@@ -387,22 +220,3 @@ def _tidy(text: str) -> str:
         if line or (out and out[-1]):
             out.append(line)
     return "\n".join(out).strip() + "\n"
-
-
-def to_html(text: str, title: str) -> str:
-    """The HTML part: the same words as the text part, escaped, in paragraphs and lists."""
-    blocks = []
-    for para in re.split(r"\n\s*\n", text.strip()):
-        lines = para.splitlines()
-        if all(line.startswith("- ") for line in lines):
-            items = "".join(f"<li>{html.escape(line[2:])}</li>" for line in lines)
-            blocks.append(f"<ul>{items}</ul>")
-        else:
-            blocks.append("<p>" + "<br>\n".join(html.escape(line) for line in lines) + "</p>")
-    body = "\n".join(blocks)
-    return (
-        '<!DOCTYPE html>\n<html lang="nl"><head><meta charset="utf-8">'
-        f"<title>{html.escape(title)}</title></head>\n"
-        '<body style="font-family: Arial, sans-serif; font-size: 15px; line-height: 1.5; color: #222;">\n'
-        f"{body}\n</body></html>\n"
-    )
