@@ -292,3 +292,28 @@ def test_the_municipal_acknowledgement_offers_a_hearing_and_the_shipped_one_does
     _, shipped = render(SHIPPED, "ack_complaint", Level.FORMAL)
     assert "gesprek" not in shipped
     assert (MUNICIPAL.policy.hearing_offered, SHIPPED.policy.hearing_offered) == (True, False)
+
+
+# --- the KPI report counts the conclusions ---------------------------------------------------------
+
+
+def test_the_kpi_report_counts_the_last_conclusion_of_each_complaint() -> None:
+    from datetime import date
+
+    from mailbot.reports.kpi import build_report
+    from mailbot.reports.model import EventRow, Period
+    from mailbot.reports.render import csv_rows, render_html
+
+    cases = [replace(a_case(SHIPPED, Level.FORMAL), id=i, ref=f"KL-2026-000{i}") for i in (1, 2, 3)]
+    at = datetime(2026, 12, 10, 12, 0, tzinfo=ZONE)
+    events = [
+        EventRow(1, at, "outcome", {"outcome": "gegrond"}),
+        EventRow(1, at, "outcome", {"outcome": "deels gegrond"}),  # judged again: the last counts
+        EventRow(2, at, "outcome", {"outcome": "ongegrond"}),
+    ]
+    period = Period(date(2026, 12, 1), date(2026, 12, 31), "Europe/Amsterdam")
+    report = build_report(period, cases, events, at, {})
+    assert report.judgements == {"gegrond": 0, "deels gegrond": 1, "ongegrond": 1}
+    assert ("judgement", "ongegrond", 1) in csv_rows(report)
+    page = render_html(report, TEMPLATES)
+    assert "Oordeel over de klacht" in page and '<td>deels gegrond</td><td class="n">1</td>' in page

@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from mailbot.cases.decision import OUTCOMES
 from mailbot.models import Case, Category, Level, SubjectType
 from mailbot.reports.model import EventRow, Period, Report, Round, Score, Suggestion
 
@@ -33,6 +34,7 @@ EVENT_KINDS = (
     "compliment-routed",
     "improvement",
     "improvement-form",
+    "outcome",
 )
 ESCALATED_LEVELS = (Level.FORMAL, Level.APPEAL, Level.DISPUTE)
 SATISFACTION = ("satisfied", "not_satisfied", "no_answer")
@@ -83,7 +85,14 @@ def build_report(
         ),
         suggestions=tuple(s for c in cases for s in suggestions(c, log.get(c.id, []))),
         names=dict(names),
+        judgements=_counted(Counter(j for c in complaints if (j := judgement(log.get(c.id, [])))), OUTCOMES),
     )
+
+
+def judgement(events: Sequence[EventRow]) -> str | None:
+    """The conclusion #oordeel last recorded on a complaint (one of OUTCOMES), or None when none was."""
+    found = [str(e.detail.get("outcome")) for e in events if e.kind == "outcome"]
+    return found[-1] if found else None
 
 
 def complaint_rounds(case: Case, events: Sequence[EventRow]) -> list[Round]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -134,6 +134,8 @@ class Report:
     satisfaction: dict[str, int]
     suggestions: tuple[Suggestion, ...]
     names: dict[str, str]
+    # The conclusion #oordeel last recorded per complaint (Awb 9:12): gegrond, deels gegrond, ongegrond.
+    judgements: dict[str, int] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready: dates as ISO 8601, each score with its percentage."""

@@ -60,6 +60,7 @@ def csv_rows(report: Report) -> list[tuple[str, str, Any]]:
     rows += [("compliments_per_team", k, v) for k, v in report.compliments_per_team.items()]
     rows += [("compliments_per_person", k, v) for k, v in report.compliments_per_person.items()]
     rows += [("satisfaction", k, v) for k, v in report.satisfaction.items()]
+    rows += [("judgement", k, v) for k, v in report.judgements.items()]
     rows.append(("improvement_suggestions", "", len(report.suggestions)))
     rows += [("improvement_suggestion", f"{s.case_ref} {s.source}", _cell(s.text)) for s in report.suggestions]
     return rows
