@@ -77,13 +77,17 @@ STAFF_TEMPLATES = (
     "answer_read",
     "dispute_flag",
     "notify_followup",
+    "forward_registered",
 )
-# The digest, the quarantine notice and a backlog's summaries belong to no case (tests/test_backlog.py);
-# the dossier and the KPI report are HTML: tested on their own.
+# The digest, the quarantine notice, a backlog's summaries (tests/test_backlog.py) and the question
+# whose forward it is (tests/test_forwards.py) belong to no case;
+# the dossier, the KPI report and the yearly report are HTML: tested on their own.
 OTHER_TEMPLATES = (
     "digest",
     "dossier.html",
     "report.html",
+    "annual_report.html",
+    "forward_ask",
     "quarantine_notice",
     "failure_notice",
     "late_deadlines",
