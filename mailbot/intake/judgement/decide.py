@@ -67,6 +67,12 @@ def rules_only(outcome: RuleOutcome, min_score: int) -> Category:
     return best if outcome.scores.get(best.value, 0) >= min_score else Category.COMPLAINT
 
 
+def rules_split(outcome: RuleOutcome, min_score: int) -> bool:
+    """True when rules.yaml gives two categories the same winning score: the admin's own rules disagree."""
+    top = sorted(outcome.scores.values(), reverse=True)[:2]
+    return len(top) == 2 and top[0] == top[1] >= min_score
+
+
 def category_probabilities(model: Model, feats: dict[str, float], outcome: RuleOutcome) -> dict[str, float]:
     """P(category) after adding rules.yaml's scores (times the trained mixing weight) to the model's logits."""
     head = model.heads["category"]
@@ -135,8 +141,8 @@ def judge(signals: Signals, outcome: RuleOutcome, model: Model | None, min_score
         else:
             confidence = max(confidence, 0.75)
         category = rule_category
-    elif any(outcome.scores.values()) and rule_category != category:
-        # The admin's rules and the model disagree: a person should look unless the model is very sure.
+    elif any(outcome.scores.values()) and (rule_category != category or rules_split(outcome, min_score)):
+        # The admin's rules and the model (or two of the rules) disagree: a person looks unless the model is very sure.
         confidence = min(confidence, 0.5 + (confidence - 0.5) * 0.5)
     second = None if decided_by_rules else signals_say(model, feats, outcome)
     if second is not None and second != category.value:
