@@ -37,7 +37,6 @@ KNOWN_LONG_FUNCTIONS: dict[str, int] = {
     "mailbot/intake/judgement/evaluate.py::score": 56,
     "mailbot/intake/judgement/model.py::signal_features": 77,
     "mailbot/intake/pipeline.py::Pipeline._process": 61,
-    "mailbot/ops/outbox.py::Outbox._record": 76,
 }
 
 

@@ -85,8 +85,10 @@ class Outbox:
                 return report
             before = report.sent
             # Claimed first, in one commit: a crash from here to each result leaves the mail "in
-            # doubt", to be checked at the server (sentcheck.py) rather than resent blindly.
-            with self.store.transaction():
+            # doubt", to be checked at the server (sentcheck.py) rather than resent blindly. Durable
+            # (an fsync), so a power cut cannot undo the claim and leave the mail 'queued', to be
+            # resent unchecked; the results below need none: a lost one leaves the mail in doubt.
+            with self.store.transaction(durable=True):
                 batch = self.claim(batch)
             answered: set[int] = set()
 
@@ -148,48 +150,12 @@ class Outbox:
                 return
 
     def _record(self, result: SendResult, report: SendReport) -> None:
+        """Write one send result in one transaction, counted in ``report``."""
         now = self.clock.now()
         mail = result.mail
         with self.store.transaction():
             if result.accepted:
-                self.store.mark_sent(mail.id, now)
-                report.sent += 1
-                if result.refusals:
-                    self.store.set_refused(mail.id, result.refusals)
-                    report.parked += len(result.refusals)
-                    log.error(
-                        "%s %s: the server refused %d of %d recipient(s); the rest got it",
-                        mail.kind,
-                        mail.message_id,
-                        len(result.refusals),
-                        len(mail.recipients),
-                    )
-                if mail.case_id is not None:
-                    self.store.add_event(
-                        mail.case_id,
-                        "sent",
-                        "system",
-                        now,
-                        kind=mail.kind,
-                        message_id=mail.message_id,
-                        refused=list(result.refused),
-                    )
-                    if mail.kind in ACKNOWLEDGING:
-                        case = self.store.case(mail.case_id)
-                        if case.ack_sent_at is None:
-                            self.store.update_case(mail.case_id, now, ack_sent_at=now)
-                for recipient, reply in result.refusals.items():
-                    self.store.add_event(
-                        mail.case_id,
-                        "recipient-refused",
-                        "system",
-                        now,
-                        kind=mail.kind,
-                        message_id=mail.message_id,
-                        recipient=recipient,
-                        error=reply,
-                    )
-                log.info("sent %s %s to %d recipient(s)", mail.kind, mail.message_id, len(mail.recipients))
+                self._record_sent(result, now, report)
             elif result.unknown and self.sent_check:
                 # Left 'sending': after sent_check_after_seconds the server is asked (sentcheck.py).
                 self.store.mark_in_doubt(mail.id, result.error or "no reply", now)
@@ -202,20 +168,7 @@ class Outbox:
                 report.errors.append(result.error or "")
                 log.debug("server unreachable; %s %s waits until %s", mail.kind, mail.message_id, next_at.isoformat())
             elif result.permanent or mail.attempts + 1 >= GIVE_UP_AFTER:
-                self.store.mark_parked(mail.id, result.error or "unknown error")
-                report.parked += 1
-                # Also without a case (a notice to staff): the coordinator hears of every parked mail.
-                self.store.add_event(
-                    mail.case_id,
-                    "send-failed",
-                    "system",
-                    now,
-                    kind=mail.kind,
-                    message_id=mail.message_id,
-                    error=result.error,
-                    permanent=True,
-                )
-                log.error("parked %s %s: %s", mail.kind, mail.message_id, redacted(result.error or ""))
+                self._record_parked(result, now, report)
             else:
                 next_at = now + retry_delay(mail.attempts + 1)
                 self.store.mark_retry(mail.id, result.error or "unknown error", next_at)
@@ -223,6 +176,66 @@ class Outbox:
                 report.errors.append(result.error or "")
                 error = redacted(result.error or "")  # a refusal may name the recipient
                 log.warning("will retry %s %s at %s: %s", mail.kind, mail.message_id, next_at.isoformat(), error)
+
+    def _record_sent(self, result: SendResult, now: datetime, report: SendReport) -> None:
+        """The server took the mail (perhaps refusing some recipients): sent, on the case's timeline."""
+        mail = result.mail
+        self.store.mark_sent(mail.id, now)
+        report.sent += 1
+        if result.refusals:
+            self.store.set_refused(mail.id, result.refusals)
+            report.parked += len(result.refusals)
+            log.error(
+                "%s %s: the server refused %d of %d recipient(s); the rest got it",
+                mail.kind,
+                mail.message_id,
+                len(result.refusals),
+                len(mail.recipients),
+            )
+        if mail.case_id is not None:
+            self.store.add_event(
+                mail.case_id,
+                "sent",
+                "system",
+                now,
+                kind=mail.kind,
+                message_id=mail.message_id,
+                refused=list(result.refused),
+            )
+            if mail.kind in ACKNOWLEDGING:
+                case = self.store.case(mail.case_id)
+                if case.ack_sent_at is None:
+                    self.store.update_case(mail.case_id, now, ack_sent_at=now)
+        for recipient, reply in result.refusals.items():
+            self.store.add_event(
+                mail.case_id,
+                "recipient-refused",
+                "system",
+                now,
+                kind=mail.kind,
+                message_id=mail.message_id,
+                recipient=recipient,
+                error=reply,
+            )
+        log.info("sent %s %s to %d recipient(s)", mail.kind, mail.message_id, len(mail.recipients))
+
+    def _record_parked(self, result: SendResult, now: datetime, report: SendReport) -> None:
+        """A permanent failure, or the last try: parked, with a send-failed event."""
+        mail = result.mail
+        self.store.mark_parked(mail.id, result.error or "unknown error")
+        report.parked += 1
+        # Also without a case (a notice to staff): the coordinator hears of every parked mail.
+        self.store.add_event(
+            mail.case_id,
+            "send-failed",
+            "system",
+            now,
+            kind=mail.kind,
+            message_id=mail.message_id,
+            error=result.error,
+            permanent=True,
+        )
+        log.error("parked %s %s: %s", mail.kind, mail.message_id, redacted(result.error or ""))
 
     def next_due_at(self) -> datetime | None:
         """When the next queued mail becomes due."""
