@@ -21,7 +21,6 @@ KNOWN_LONG_MODULES: dict[str, int] = {
     "mailbot/cases/desk.py": 563,
     "mailbot/cases/timers.py": 379,
     "mailbot/cases/work.py": 430,
-    "mailbot/intake/answers.py": 311,
     "mailbot/intake/pipeline.py": 351,
 }
 
@@ -32,7 +31,6 @@ KNOWN_LONG_FUNCTIONS: dict[str, int] = {
     "mailbot/cases/desk.py::CaseDesk._customer_follow_up": 58,
     "mailbot/cases/dossier.py::render_dossier": 62,
     "mailbot/cases/work.py::CaseWork.escalate": 70,
-    "mailbot/intake/answers.py::read_answer": 54,
     "mailbot/intake/judgement/decide.py::judge": 65,
     "mailbot/intake/judgement/evaluate.py::score": 56,
     "mailbot/intake/judgement/model.py::signal_features": 77,

@@ -18,7 +18,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from mailbot.intake.answerphrases import (
+    DISPUTE,
+    DISSATISFIED,
+    NEGATION_SCOPE,
+    NEGATORS,
+    NO,
+    OUTRIGHT,
+    PARTIAL,
+    SATISFIED,
+    YES,
+)
 from mailbot.intake.classify import normalise
+
+# DISPUTE is read from here by the case desk.
+__all__ = ["DISPUTE", "Answer", "Reading", "dispute_mentions", "read_answer"]
 
 
 class Answer(enum.StrEnum):
@@ -37,140 +51,6 @@ class Reading:
     reason: str
 
 
-# Phrases that say the customer is content, in normalised form (lower case, no accents).
-SATISFIED = (
-    "tevreden",
-    "zeer tevreden",
-    "blij",
-    "prima",
-    "goed",
-    "heel goed",
-    "in orde",
-    "opgelost",
-    "akkoord",
-    "accoord",
-    "top",
-    "perfect",
-    "uitstekend",
-    "keurig",
-    "netjes",
-    "fijn",
-    "super",
-    "geweldig",
-    "helemaal goed",
-    "alles goed",
-    "werkt weer",
-    "werkt nu",
-    "werkt prima",
-    "werkt goed",
-    "doet het weer",
-    "doet het nu",
-    "bedankt",
-    "dank",
-    "dank u",
-    "dank u wel",
-    "dank je wel",
-    "hartelijk dank",
-    "dankjewel",
-    "dankuwel",
-    "klopt",
-    "geregeld",
-    "naar tevredenheid",
-    "ga ik mee akkoord",
-    "mee eens",
-    "geen klacht",
-    "geen klachten",
-    "geen probleem",
-    "geen problemen",
-    "geen last meer",
-    "niets aan de hand",
-    "niks aan de hand",
-    "niets meer aan de hand",
-    "niks meer aan de hand",
-    "geen storing meer",
-)
-# Phrases that say something is still wrong.
-DISSATISFIED = (
-    "ontevreden",
-    "teleurgesteld",
-    "slecht",
-    "kapot",
-    "stuk",
-    "defect",
-    "werkt niet",
-    "werkt nog steeds niet",
-    "werkt weer niet",
-    "doet het niet",
-    "doet het nog steeds niet",
-    "nog steeds",
-    "weer mis",
-    "te laat",
-    "lang geduurd",
-    "veel te lang",
-    "boos",
-    "onacceptabel",
-    "belachelijk",
-    "schandalig",
-    "waardeloos",
-    "niemand",
-    "geen reactie",
-    "niet gekomen",
-    "niet nagekomen",
-    "oneens",
-    "niet mee eens",
-    "allesbehalve",
-    "geen oplossing",
-    "jammer",
-    "helaas",
-    "ingebroken",
-    "inbraak",
-    # "Tevreden over de oplossing, maar niet over de communicatie": the contrast says what is wrong.
-    "maar niet",
-    "maar nog niet",
-    "maar geen",
-    # Sarcasm: thanks for nothing.
-    "bedankt voor niets",
-    "bedankt voor niks",
-    "dank voor niets",
-    "fijn hoor, weer",
-    "lekker dan",
-)
-# A plain statement of dissatisfaction outweighs any praise in the same answer.
-OUTRIGHT = (
-    "ontevreden",
-    "niet tevreden",
-    "niet blij",
-    "niet akkoord",
-    "niet opgelost",
-    "niet mee eens",
-    "niet eens",
-    "oneens",
-    "allesbehalve tevreden",
-    "bedankt voor niets",
-    "bedankt voor niks",
-    # Asking for the next internal stage.
-    "in beroep",
-    "beroep instellen",
-    "beroep aantekenen",
-    "klachtencommissie",
-)
-# Naming a lawyer, a court or an outside body: the customer does not accept our answer.
-DISPUTE = (
-    "advocaat",
-    "jurist",
-    "juridische stappen",
-    "rechter",
-    "rechtbank",
-    "ombudsman",
-    "geschillencommissie",
-    "kifid",
-)
-PARTIAL = ("deels", "gedeeltelijk", "voor een deel", "grotendeels", "voor de helft", "half opgelost", "maar half")
-NEGATORS = frozenset({"niet", "geen", "nooit", "niets", "niks", "nergens", "allesbehalve", "amper", "nauwelijks"})
-# A negator reaches this many words ahead, inside its clause ("niet echt erg tevreden").
-NEGATION_SCOPE = 3
-YES = frozenset({"ja", "jawel", "jazeker", "zeker", "yes", "klopt", "inderdaad"})
-NO = frozenset({"nee", "neen", "no", "nope"})
 _CLAUSE = re.compile(r"[.!?;:,\n()]")
 _WORD = re.compile(r"\w+")
 
@@ -189,17 +69,9 @@ def read_answer(text: str, extra_satisfied: Iterable[str] = (), extra_dissatisfi
     extra_neg = tuple(p for p in map(normalise, extra_dissatisfied) if p and p not in YES | NO)
     positive, negative = (*SATISFIED, *extra_pos), (*DISSATISFIED, *extra_neg)
     pos, neg = _cues(words, positive, negative)
-    dispute = _found(words, DISPUTE)
-    if dispute:
-        return Reading(Answer.DISSATISFIED, f"de klant noemt '{dispute[0]}'")
-    outright = _found(words, OUTRIGHT)
-    if outright:
-        return Reading(Answer.DISSATISFIED, f"de klant schrijft '{outright[0]}'")
-    partial = _found(words, PARTIAL)
-    if partial:
-        # Partly solved: an appeal for one loose end, or closing with one left, are both wrong
-        # without a person's look. The owner decides.
-        return Reading(Answer.UNCLEAR, f"de klant is '{partial[0]}' tevreden: een deel is nog niet goed")
+    decisive = _decisive(words)
+    if decisive is not None:
+        return decisive
     question = "?" in text
     if opener == "ja maar":
         if not neg and re.search(r"\bvra(a)?g", words):  # "ja, maar ik heb nog een vraag"
@@ -229,6 +101,22 @@ def read_answer(text: str, extra_satisfied: Iterable[str] = (), extra_dissatisfi
             return Reading(Answer.UNCLEAR, "'nee hoor' zonder meer")
         return Reading(Answer.DISSATISFIED, "de klant antwoordt 'nee'")
     return Reading(Answer.UNCLEAR, "het antwoord zegt niet of de klant tevreden is")
+
+
+def _decisive(words: str) -> Reading | None:
+    """A reading that settles the answer whatever else it says: a dispute, outright dissatisfaction, partly solved."""
+    dispute = _found(words, DISPUTE)
+    if dispute:
+        return Reading(Answer.DISSATISFIED, f"de klant noemt '{dispute[0]}'")
+    outright = _found(words, OUTRIGHT)
+    if outright:
+        return Reading(Answer.DISSATISFIED, f"de klant schrijft '{outright[0]}'")
+    partial = _found(words, PARTIAL)
+    if partial:
+        # Partly solved: an appeal for one loose end, or closing with one left, are both wrong
+        # without a person's look. The owner decides.
+        return Reading(Answer.UNCLEAR, f"de klant is '{partial[0]}' tevreden: een deel is nog niet goed")
+    return None
 
 
 def dispute_mentions(text: str, phrases: Iterable[str] = DISPUTE) -> tuple[str, ...]:
