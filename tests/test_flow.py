@@ -508,15 +508,14 @@ def test_staff_reply_to_the_notification_is_an_internal_note(bot) -> None:
     bot.deliver(compose_mail("notitie@example.net", FIRST_LINE, "Klacht", "De camera is kapot."))
     bot.run_once()
     (notice,) = bot.received("techniek@example.nl")
-    bot.deliver(
-        compose_mail(
-            "medewerker3@example.nl",
-            BOT,
-            f"Re: {notice['Subject']}",
-            "Ik bel de klant morgen.\n\n> " + plain(notice).replace("\n", "\n> "),
-            in_reply_to=notice["Message-ID"],
-        )
+    note_mail = compose_mail(
+        "medewerker3@example.nl",
+        BOT,
+        f"Re: {notice['Subject']}",
+        "Ik bel de klant morgen.\n\n> " + plain(notice).replace("\n", "\n> "),
+        in_reply_to=notice["Message-ID"],
     )
+    bot.deliver(from_our_server(bot.rules, note_mail))
     bot.run_once()
     store = bot.store()
     (case,) = store.cases()
@@ -524,6 +523,7 @@ def test_staff_reply_to_the_notification_is_an_internal_note(bot) -> None:
     assert (note["role"], note["internal"], note["stripped"]) == ("staff", 1, "Ik bel de klant morgen.")
     assert len(bot.received("notitie@example.net")) == 1  # a note is never sent to the customer
     assert not store.case(case.id).answered
+    assert bot.received("medewerker3@example.nl") == []  # a note (no command in it) gets no answer
 
 
 def test_a_bounce_is_recorded_on_its_case_and_never_answered(bot) -> None:
