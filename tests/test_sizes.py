@@ -29,7 +29,6 @@ KNOWN_LONG_FUNCTIONS: dict[str, int] = {
     "mailbot/cases/desk.py::CaseDesk.open": 144,
     "mailbot/cases/desk.py::CaseDesk.settle_category": 53,
     "mailbot/cases/desk.py::CaseDesk._customer_follow_up": 58,
-    "mailbot/cases/dossier.py::render_dossier": 62,
     "mailbot/cases/work.py::CaseWork.escalate": 70,
     "mailbot/intake/judgement/decide.py::judge": 65,
     "mailbot/intake/judgement/evaluate.py::score": 56,

@@ -89,7 +89,6 @@ def message_fields(m: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-
 def own_mail_text(raw: bytes) -> str:
     """The text part of one of our own stored mails; "" when it cannot be read (the caller shows the rest)."""
     try:
@@ -99,6 +98,7 @@ def own_mail_text(raw: bytes) -> str:
         return str(body.get_content()) if body is not None else ""
     except Exception:
         return ""
+
 
 def render_table(cases: list[Case], zone: ZoneInfo) -> str:
     """The case list as an aligned text table, urgent cases first."""
@@ -127,10 +127,11 @@ def render_table(cases: list[Case], zone: ZoneInfo) -> str:
 
 def render_dossier(data: dict[str, Any], zone: ZoneInfo) -> str:
     """The dossier as a coordinator reads it: facts, then the correspondence, then the timeline."""
+    return "\n".join([*_facts(data, zone), *_correspondence(data, zone), *_timeline(data, zone)]) + "\n"
 
-    def when(text: str | None) -> str:
-        return _local(datetime.fromisoformat(text), zone) if text else "-"
 
+def _facts(data: dict[str, Any], zone: ZoneInfo) -> list[str]:
+    """The dossier's head: the case's fields and agreements, one per line."""
     customer = data["customer"]
     out = [
         f"Case {data['ref']}  {data['subject']}",
@@ -142,17 +143,17 @@ def render_dossier(data: dict[str, Any], zone: ZoneInfo) -> str:
         f"Subject type  {data['subject_type']}",
         f"Status        {data['status']}",
         f"Owner         {data['owner_team'] or '-'}{' / ' + data['owner_email'] if data['owner_email'] else ''}",
-        f"Received      {when(data['received_at'])}",
-        f"Acknowledge   due {when(data['ack_due'])}, sent {when(data['ack_sent_at'])}",
-        f"Solution due  {when(data['solution_due'])}",
+        f"Received      {_when(data['received_at'], zone)}",
+        f"Acknowledge   due {_when(data['ack_due'], zone)}, sent {_when(data['ack_sent_at'], zone)}",
+        f"Solution due  {_when(data['solution_due'], zone)}",
     ]
     if data["channel"] != "email":
         out.append(f"Channel       {data['channel']}")
-    out.append(f"Contact       {when(data['personal_contact_at'])}")
+    out.append(f"Contact       {_when(data['personal_contact_at'], zone)}")
     if data["solution"]:
-        out.append(f"Solution      {data['solution']} (solved {when(data['solved_at'])})")
+        out.append(f"Solution      {data['solution']} (solved {_when(data['solved_at'], zone)})")
     if data["closed_at"]:
-        out.append(f"Closed        {when(data['closed_at'])}")
+        out.append(f"Closed        {_when(data['closed_at'], zone)}")
     if data["linked_case"]:
         out.append(f"Linked to     {data['linked_case']}")
     if data.get("awaiting_verdict"):
@@ -161,11 +162,16 @@ def render_dossier(data: dict[str, Any], zone: ZoneInfo) -> str:
         out.append(f"Dispute flag  the customer names: {data['dispute_flag']}")
     for a in data["agreements"]:
         out.append(f"Agreement     {a['text']} (by {a['due_date']}{', kept' if a['kept_at'] else ''})")
-    out += ["", f"Messages ({len(data['messages'])})", "-" * 12]
+    return out
+
+
+def _correspondence(data: dict[str, Any], zone: ZoneInfo) -> list[str]:
+    """The messages in and out with their text, then our outgoing mail and where each stands."""
+    out = ["", f"Messages ({len(data['messages'])})", "-" * 12]
     for m in data["messages"]:
         arrow = "<-" if m["direction"] == "in" else "->"
         note = " (internal note)" if m["internal"] else ""
-        out.append(f"{arrow} {when(m['date'])}  {m['role']}{note}  {m['from']}")
+        out.append(f"{arrow} {_when(m['date'], zone)}  {m['role']}{note}  {m['from']}")
         out.append(f"   Subject: {m['subject']}")
         if m["flag"]:
             out.append(f"   Flag: {m['flag']}")
@@ -176,17 +182,29 @@ def render_dossier(data: dict[str, Any], zone: ZoneInfo) -> str:
         out.append("")
     out += [f"Outgoing mail ({len(data['outgoing'])})", "-" * 17]
     for o in data["outgoing"]:
-        status = f"sent {when(o['sent_at'])}" if o["sent_at"] else f"{o['status']}, due {when(o['not_before'])}"
+        due = f"{o['status']}, due {_when(o['not_before'], zone)}"
+        status = f"sent {_when(o['sent_at'], zone)}" if o["sent_at"] else due
         out.append(f"   {o['kind']:<16} to {', '.join(o['recipients'])}: {status}")
+    return out
+
+
+def _timeline(data: dict[str, Any], zone: ZoneInfo) -> list[str]:
+    """The timers still to go off, then every event in order."""
+    out = []
     pending = [t for t in data["timers"] if t["status"] == "pending"]
     if pending:
         out += ["", "Coming up", "-" * 9]
-        out += [f"   {when(t['due_at'])}  {t['kind']}" for t in pending]
+        out += [f"   {_when(t['due_at'], zone)}  {t['kind']}" for t in pending]
     out += ["", "Timeline", "-" * 8]
     for e in data["events"]:
         detail = ", ".join(f"{k}={_shown(v, zone)}" for k, v in e["detail"].items() if v not in (None, [], ""))
-        out.append(f"   {when(e['at'])}  {e['kind']:<18} {e['actor']:<24} {detail}")
-    return "\n".join(out) + "\n"
+        out.append(f"   {_when(e['at'], zone)}  {e['kind']:<18} {e['actor']:<24} {detail}")
+    return out
+
+
+def _when(text: str | None, zone: ZoneInfo) -> str:
+    """A stored ISO moment in local time; "-" when there is none."""
+    return _local(datetime.fromisoformat(text), zone) if text else "-"
 
 
 def _shown(value: Any, zone: ZoneInfo) -> str:
