@@ -247,3 +247,16 @@ def test_check_auth_says_whether_a_staff_mail_would_be_obeyed_and_why(bot, tmp_p
     bot.deliver(trusted.read_bytes())
     bot.run_once()
     assert bot.store().cases()[0].urgent
+
+
+@pytest.mark.integration
+def test_a_registration_is_confirmed_as_done_even_when_a_command_after_it_is_not(bot) -> None:
+    note = "#telefonisch kees@example.net Kees Jansen\n#tevreden\nklacht: De sleutelkluis gaat niet open."
+    bot.deliver(from_our_server(bot.rules, compose_mail("medewerker1@example.nl", BOT, "Telefoon", note)))
+    bot.run_once()
+    (case,) = bot.store().cases()
+    assert case.status == "open"
+    told = bot.received("medewerker1@example.nl")[-1]
+    text = plain(told)
+    assert "Deels uitgevoerd" in told["Subject"] and "Nieuwe telefonische klacht van Kees Jansen" in text
+    assert "Dit is niet gedaan" in text and "#tevreden" in text and "Er is niets veranderd" not in text
