@@ -87,3 +87,9 @@ def test_the_signature_holds_no_commands() -> None:
 def test_a_mail_without_commands_is_all_note() -> None:
     found = scan("Hoi,\n\nKlant is teruggebeld.\n\nGroet,\nAnna")
     assert found.lines == () and found.note == "Hoi,\n\nKlant is teruggebeld.\n\nGroet,\nAnna"
+
+
+@pytest.mark.parametrize("line", ["#opgelost.", "#urgent!", "#sluiten,", "#Owner: medewerker1@example.nl"])
+def test_punctuation_after_the_name_is_no_mistake(line: str) -> None:
+    block = parse(f"Hoi,\n\n{line}\n\nGroet")
+    assert block.ok and len(block.commands) == 1

@@ -26,7 +26,7 @@ def parse_commands(text: str, *, rules: Rules, now: datetime) -> CommandBlock:
     errors: list[CommandError] = []
     for number, raw in found.lines:
         head, _, arg = raw[1:].strip().partition(" ")
-        used = head.lower().rstrip(":")
+        used = head.lower().rstrip(":.,!")  # "#opgelost." and "#urgent!" as staff type them
         name = ALIASES.get(used)
         if name is None:
             errors.append(CommandError(number, raw, _unknown(head)))
