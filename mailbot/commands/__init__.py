@@ -1,6 +1,6 @@
 """Staff commands: one small class per command (one module each), listed once in ``registry.py``.
 
-``block.parse_commands`` reads the `#` lines at the top of a staff member's note;
+``block.parse_commands`` reads the `#` lines of a staff member's note, wherever they stand (``scan``);
 ``staff.StaffDesk`` checks them against the lifecycle and applies them in ``in_order``.
 """
 
