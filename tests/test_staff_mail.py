@@ -260,3 +260,34 @@ def test_a_registration_is_confirmed_as_done_even_when_a_command_after_it_is_not
     text = plain(told)
     assert "Deels uitgevoerd" in told["Subject"] and "Nieuwe telefonische klacht van Kees Jansen" in text
     assert "Dit is niet gedaan" in text and "#tevreden" in text and "Er is niets veranderd" not in text
+
+
+@pytest.mark.integration
+def test_a_real_reply_to_the_staff_reply_address_is_obeyed_without_the_header(dovecot, smtp_sink, tmp_path) -> None:
+    # Microsoft 365 writes no header mailbot can trust; the README's way out is the case's staff
+    # address. A mail client's reply carries In-Reply-To as well: it must count all the same.
+    from conftest import Bot, rules_copy
+
+    rules = rules_copy(tmp_path, "  reply_addresses: false\n", "  reply_addresses: true\n")
+    bot = Bot(dovecot, smtp_sink, tmp_path / "data", rules_path=rules)
+    store, case, notice = complaint(bot)
+    staff_address = notice["Reply-To"].addresses[0].addr_spec
+    assert ".m." in staff_address
+    reply = compose_mail(
+        PIETER, staff_address, f"RE: {notice['Subject']}", outlook("#urgent", notice), in_reply_to=notice["Message-ID"]
+    )
+    bot.deliver(reply)
+    bot.run_once()
+    assert store.case(case.id).urgent
+    # The customer's reply address vouches for nobody: the same from a forger's hand changes nothing.
+    customer_address = bot.received(CUSTOMER)[0]["Reply-To"].addresses[0].addr_spec
+    forged = compose_mail(
+        PIETER,
+        customer_address,
+        f"RE: {notice['Subject']}",
+        outlook("#sluiten", notice),
+        in_reply_to=notice["Message-ID"],
+    )
+    bot.deliver(forged)
+    bot.run_once()
+    assert store.case(case.id).status == "open"

@@ -57,11 +57,14 @@ def find_thread(
     when the sender is a party of that case: its customer or staff.
     """
     ids = tuple(mid for mid in (*mail.thread_ids, *extra_ids) if not forged(mid))
+    by_address = case_by_ref(reply_token.ref) if reply_token else None
     if ids:
         case_id = case_for_ids(ids)
         if case_id is not None:
-            return ThreadMatch(case_id, "references")
-    by_address = case_by_ref(reply_token.ref) if reply_token else None
+            # A mail client's reply to the staff address carries references too: the address still vouches.
+            staff_address = reply_token is not None and reply_token.audience == "staff"
+            vouched = staff_address and by_address is not None and by_address.id == case_id
+            return ThreadMatch(case_id, STAFF_REPLY_ADDRESS if vouched else "references")
     if reply_token is not None and by_address is not None:
         return ThreadMatch(by_address.id, STAFF_REPLY_ADDRESS if reply_token.audience == "staff" else "reply-address")
     ref = tag_in_subject(mail.subject, prefix) if allow_tag else None
