@@ -279,6 +279,10 @@ def test_a_real_reply_to_the_staff_reply_address_is_obeyed_without_the_header(do
     bot.deliver(reply)
     bot.run_once()
     assert store.case(case.id).urgent
+    saved = tmp_path / "reply.eml"
+    saved.write_bytes(reply)
+    said = run_mailbot("check-auth", str(saved), env=bot.environment())
+    assert said.returncode == 0 and f"staff reply address of case {case.ref}" in said.stdout, said.stdout + said.stderr
     # The customer's reply address vouches for nobody: the same from a forger's hand changes nothing.
     customer_address = bot.received(CUSTOMER)[0]["Reply-To"].addresses[0].addr_spec
     forged = compose_mail(

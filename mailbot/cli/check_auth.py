@@ -23,12 +23,19 @@ def register(commands: Subcommands) -> None:
 
 def handle(args: argparse.Namespace) -> int:
     """Print the verdict; 0 when the mail would be obeyed, 1 when not, 2 when the file is no mail."""
-    _settings, rules = load(args)
+    settings, rules = load(args)
     from mailbot.mail.authcheck import as_json, as_text, check_auth
+    from mailbot.mail.msgid import existing_secret
     from mailbot.mail.parse import ParseError
 
     try:
-        check = check_auth(args.file.read_bytes(), rules)
+        # The key of the case reply addresses, when mailbot has one (never made here).
+        secret = existing_secret(settings.data_dir)
+    except OSError as exc:
+        print(f"mailbot: reply addresses not checked, the key is unreadable: {exc}", file=sys.stderr)
+        secret = None
+    try:
+        check = check_auth(args.file.read_bytes(), rules, secret)
     except (OSError, ParseError) as exc:
         print(f"mailbot: cannot read {args.file}: {exc}", file=sys.stderr)
         return 2

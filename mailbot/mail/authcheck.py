@@ -14,6 +14,7 @@ from mailbot.config import Rules
 from mailbot.mail.authentication import README_SECTION, AuthReport, AuthVerdict, inspect
 from mailbot.mail.parse import parse_mail
 from mailbot.mail.quotes import strip_quoted
+from mailbot.mail.replyaddress import read_reply_address
 
 
 @dataclass(frozen=True)
@@ -28,15 +29,23 @@ class AuthCheck:
     obeyed: bool
 
 
-def check_auth(raw: bytes, rules: Rules) -> AuthCheck:
-    """Judge ``raw`` as the staff desk would: a staff sender, and (when required) our server's pass."""
+def check_auth(raw: bytes, rules: Rules, secret: bytes | None = None) -> AuthCheck:
+    """Judge ``raw`` as the staff desk would: a staff sender, and (when required) our server's pass.
+
+    With the HMAC ``secret`` (and ``security.reply_addresses`` on), a mail to a case's staff
+    reply address counts as vouched for by its token, as in the daemon.
+    """
     mail = parse_mail(raw, received_at=datetime.now(UTC), strip=strip_quoted, assume_tz=rules.calendar.timezone).mail
     sender = mail.sender.email if mail.sender else ""
     staff = sender in rules.staff
     security = rules.security
     report = inspect(mail, security.authserv_ids)
+    token = read_reply_address(mail, rules.addresses, secret)[1] if secret and security.reply_addresses else None
     if not security.require_authentication:
         report = replace(report, verdict=AuthVerdict(True, "security.require_authentication is false in rules.yaml"))
+    elif token is not None and token.audience == "staff":
+        why = f"sent to the staff reply address of case {token.ref} (its token is valid; the case must exist)"
+        report = replace(report, verdict=AuthVerdict(True, why))
     obeyed = staff and report.verdict.ok
     return AuthCheck(sender, staff, security.require_authentication, security.authserv_ids, report, obeyed)
 

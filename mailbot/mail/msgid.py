@@ -41,16 +41,23 @@ def load_secret(data_dir: Path) -> bytes:
     A key made once and kept means references to our mail stay valid across restarts without any
     set-up; an admin who runs several instances gives them the same MAILBOT_SECRET.
     """
+    known = existing_secret(data_dir)
+    if known is not None:
+        return known
+    private_dir(data_dir)
+    # Two processes starting at once: the first key written is the one both keep.
+    with contextlib.suppress(FileExistsError):
+        create_private(data_dir / "secret.key", secrets.token_hex(32).encode())
+    return (data_dir / "secret.key").read_bytes()
+
+
+def existing_secret(data_dir: Path) -> bytes | None:
+    """The HMAC key if there is one (``MAILBOT_SECRET``, else the data folder's), never made: for read-only tools."""
     from_env = os.environ.get("MAILBOT_SECRET")
     if from_env:
         return from_env.encode()
     path = data_dir / "secret.key"
-    if not path.exists():
-        private_dir(data_dir)
-        # Two processes starting at once: the first key written is the one both keep.
-        with contextlib.suppress(FileExistsError):
-            create_private(path, secrets.token_hex(32).encode())
-    return path.read_bytes()
+    return path.read_bytes() if path.is_file() else None
 
 
 def _mac(ref: str, nonce: str, domain: str, secret: bytes) -> str:
