@@ -5,6 +5,7 @@ from __future__ import annotations
 import email
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -188,3 +189,8 @@ def test_demo_shows_cases_dossier_and_acknowledgements() -> None:
     assert "5 case(s)" in out
     assert "Ontvangstbevestiging van uw klacht" in out and "Bedankt voor uw compliment" in out
     assert "staff" in out and "escalation (formal)" in out
+    # The policy's later steps (demo_policy.py): an extension, an appeal decided by the director, the yearly report.
+    assert "Wij hebben meer tijd nodig voor uw klacht" in out and "De reden is: wij wachten op" in out
+    assert "Beslissing op uw beroep" in out and "uw klacht is deels gegrond" in out
+    year = re.search(r"(\d+) complaints received .*\n\s+extended: (\d+), handled again after an appeal: (\d+)", out)
+    assert year is not None and year.groups() == ("4", "1", "1")

@@ -60,6 +60,7 @@ def test_the_fixed_now_is_a_monday() -> None:
         ("donderdag 10 december 9.30 uur", at(10, 9, 30, month=12)),
         ("donderdag 10 december om 2 uur", at(10, 14, month=12)),
         ("1-12-2026 13:00", at(1, 13, month=12)),
+        ("2026-12-01 13:00", at(1, 13, month=12)),
         ("aanstaande vrijdag 11:15", at(27, 11, 15)),
         ("vandaag 15:00", at(23, 15)),
         ("maandag 9:00", at(30, 9)),  # today is Monday: a bare weekday is the next one
@@ -236,6 +237,10 @@ def test_all_agreement_lines_of_one_mail_are_one_command() -> None:
         (
             "#uitstel 15-1-2027 Onderzoek door een extern bureau, met toestemming van de klant",
             Extension(date(2027, 1, 15), "Onderzoek door een extern bureau", consent=True),
+        ),
+        (
+            "#uitstel 2026-12-18 wij wachten op een onderdeel",
+            Extension(date(2026, 12, 18), "wij wachten op een onderdeel"),
         ),
         ("#uitstel over twee weken Nader onderzoek toestemming", Extension(date(2026, 12, 7), "Nader onderzoek", True)),
     ],

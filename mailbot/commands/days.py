@@ -39,6 +39,7 @@ RELATIVE_DAYS = {"vandaag": 0, "today": 0, "morgen": 1, "tomorrow": 1, "overmorg
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 _COUNT = r"\d{1,2}|" + "|".join(NUMBERS)
 _NUMERIC = re.compile(r"^(\d{1,2})[-/.](\d{1,2})(?:[-/.](\d{4}|\d{2}))?$")
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")  # 2026-12-30, as calendars and systems write it
 _WRITTEN = re.compile(rf"^(\d{{1,2}})(?:e|ste|de)?\s+({_MONTH})\.?(?:\s+(\d{{4}}))?$")
 _NEXT_WEEK = re.compile(r"\b(?:volgende|komende)\s+week\b")
 _WEEKS_AHEAD = re.compile(rf"\bover\s+({_COUNT})\s+(dag|dagen|week|weken)\b")
@@ -99,9 +100,11 @@ def _relative(text: str, today: date, weekday: int | None) -> tuple[date | None,
 
 
 def _calendar_date(text: str, today: date, guess: bool) -> tuple[date | None, bool]:
-    """'10 december (2026)', '1-12-2026', '1/12'; else what dateparser makes of it."""
-    numeric, written = _NUMERIC.match(text), _WRITTEN.match(text)
-    if numeric:
+    """'10 december (2026)', '1-12-2026', '1/12', '2026-12-01'; else what dateparser makes of it."""
+    numeric, written, iso = _NUMERIC.match(text), _WRITTEN.match(text), _ISO.match(text)
+    if iso:
+        year, month, day = iso.group(1), int(iso.group(2)), int(iso.group(3))
+    elif numeric:
         day, month, year = int(numeric.group(1)), int(numeric.group(2)), numeric.group(3)
     elif written:
         day, month, year = int(written.group(1)), MONTHS[written.group(2)], written.group(3)

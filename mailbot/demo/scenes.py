@@ -1,4 +1,4 @@
-"""`mailbot demo`: the whole flow on private loopback servers, with Dutch sample mail."""
+"""`mailbot demo`, first half: four customers write, reply and escalate; the cases, a dossier, what they received."""
 
 from __future__ import annotations
 
@@ -6,15 +6,15 @@ import email
 import shutil
 import tempfile
 import textwrap
-from email.message import EmailMessage
 from email.policy import default as default_policy
-from email.utils import format_datetime, make_msgid
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from mailbot.cases.dossier import dossier, render_dossier, render_table
 from mailbot.clock import SystemClock
 from mailbot.config import Rules, Settings, load_rules, parse_imap_url, parse_smtp_url
+from mailbot.demo.mail import BOT, VOUCHED, compose_mail
+from mailbot.demo.policy import policy_scenes
 from mailbot.ops.daemon import Daemon
 from mailbot.ops.runreport import RunReport
 from mailbot.ops.wiring import build_services
@@ -22,40 +22,6 @@ from mailbot.shipped import SAMPLE_RULES
 from mailbot.store import Store
 from mailbot.testing.servers import Dovecot, SmtpSink, find_dovecot
 from mailbot.workdays import format_datetime_nl
-
-BOT = "klacht@example.nl"
-VOUCHED = b"Authentication-Results: mx.example.nl; dkim=pass header.d=example.nl\n"  # as our server delivers staff mail
-
-
-def compose_mail(
-    sender: str,
-    to: str,
-    subject: str,
-    body: str,
-    *,
-    name: str = "",
-    in_reply_to: str | None = None,
-    cc: str | None = None,
-    **headers: str,
-) -> bytes:
-    """A plain-text mail as a customer's client would send it (for the demo and the tests)."""
-    from datetime import UTC, datetime
-
-    msg = EmailMessage(policy=default_policy)
-    msg["From"] = f"{name} <{sender}>" if name else sender
-    msg["To"] = to
-    if cc:
-        msg["Cc"] = cc
-    msg["Subject"] = subject
-    msg["Date"] = format_datetime(datetime.now(UTC))
-    msg["Message-ID"] = make_msgid(domain=sender.partition("@")[2] or "example.net")
-    if in_reply_to:
-        msg["In-Reply-To"] = in_reply_to
-        msg["References"] = in_reply_to
-    for key, value in headers.items():
-        msg[key.replace("_", "-")] = value
-    msg.set_content(body)
-    return msg.as_bytes()
 
 
 def loopback_settings(dovecot: Dovecot, sink: SmtpSink, data_dir: Path, rules_path: Path, user: str = BOT) -> Settings:
@@ -131,6 +97,7 @@ def run_demo(keep: bool = False) -> int:
             _formal_complaint(dovecot, ack)
             run()
             _show(settings, rules, dovecot, ack["X-Mailbot-Case"])
+            policy_scenes(settings, rules, dovecot, ack["X-Mailbot-Case"], run, _say)
         return 0
     finally:
         if keep:
