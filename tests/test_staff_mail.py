@@ -187,6 +187,8 @@ def test_the_improvement_form_without_our_servers_word_is_refused_with_what_an_a
     bot.deliver(compose_mail(PIETER, BOT, f"RE: {form['Subject']}", fields, in_reply_to=form["Message-ID"]))
     bot.run_once()
     assert not [e for e in store.events(case.id) if e["kind"] == "improvement-form"]
+    kept = store.messages(case.id)[-1]  # kept in the dossier, marked, for whoever looks into it
+    assert kept["internal"] == 1 and "not authenticated" in kept["flag"]
     (told,) = received_since(bot, PIETER, before)
     text = plain(told)
     assert "Niet verwerkt" in told["Subject"] and "Er is niets veranderd" in text
