@@ -112,7 +112,7 @@ def test_names_are_case_insensitive() -> None:
 def test_every_canonical_name_has_help() -> None:
     assert set(COMMANDS) == {
         "eigenaar", "team", "urgent", "type", "status", "oplossing", "opgelost",
-        "gesprek", "afspraak", "verbeter", "sluiten", "telefonisch", "post",
+        "gesprek", "afspraak", "verbeter", "sluiten", "telefonisch", "post", "sociaal",
         "soort", "escaleren", "tevreden", "uitstel", "oordeel", "niet-behandelen",
     }  # fmt: skip
     assert all(ALIASES[name] == name for name in COMMANDS)
@@ -294,6 +294,9 @@ def test_describe_every_kind() -> None:
         "Nieuwe telefonische klacht van Jan Jansen <klant@example.net>"
     )
     assert describe(only("#post klant@example.net")) == "Nieuwe schriftelijke klacht van klant@example.net"
+    assert (
+        describe(only("#social klant@example.net")) == "Nieuwe via sociale media gemelde klacht van klant@example.net"
+    )
     assert describe(only("#niet-urgent")) == "Zaak is niet urgent"
     assert describe(only("#type service")) == "Type: dienstverlening"
     assert describe(only("#status waiting")) == "Status: wacht op klant"
@@ -321,7 +324,7 @@ def test_the_registry_is_the_one_list_of_commands() -> None:
     written = [a for c in REGISTRY for a in (c.name, *c.aliases)]
     assert len(set(written)) == len(written) and set(ALIASES) == set(written)
     assert all(c.step is None or c.step in BY_NAME for c in REGISTRY)  # a step the lifecycle knows
-    assert {c.name for c in REGISTRY if c.registers} == {"telefonisch", "post"}
+    assert {c.name for c in REGISTRY if c.registers} == {"telefonisch", "post", "sociaal"}
     assert all(other in COMMANDS and other != c.name for c in REGISTRY for other in c.conflicts)
     rows = help_text().splitlines()[2:]
     assert [row.split()[0].lstrip("#") for row in rows] == names  # the help lists them in the registry's order

@@ -16,6 +16,7 @@ from mailbot.commands.outcome import OutcomeCommand
 from mailbot.commands.owner import Owner
 from mailbot.commands.phone import Phone
 from mailbot.commands.satisfied import Satisfied
+from mailbot.commands.social import Social
 from mailbot.commands.solution import Solution
 from mailbot.commands.solved import Solved
 from mailbot.commands.status import StatusCommand
@@ -43,6 +44,7 @@ REGISTRY: tuple[StaffCommand, ...] = (
     NotHandled(),
     Phone(),
     Letter(),
+    Social(),
 )
 COMMANDS: dict[str, StaffCommand] = {c.name: c for c in REGISTRY}
 # Every name a command may be written with -> its canonical name.

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from mailbot.models import Case, Category, SubjectType
 from mailbot.reports.kpi import complaint_rounds, judge, suggestions
-from mailbot.reports.model import EventRow, Period, ReportError
+from mailbot.reports.model import CHANNEL_NAMES, EventRow, Period, ReportError
 
 if TYPE_CHECKING:
     from mailbot.store import Store
@@ -230,14 +230,7 @@ def labels() -> Mapping[str, Mapping[str, str]]:
             "handled": "afgehandeld zonder oordeel",
             "open": "nog in behandeling",
         },
-        "channels": {
-            "email": "e-mail",
-            "post": "brief",
-            "telefonisch": "telefoon",
-            "forwarded": "doorgestuurd door een medewerker",
-            "sociaal": "sociale media",
-            "form": "klachtformulier",
-        },
+        "channels": dict(CHANNEL_NAMES),
         "types": {t.value: name for t, name in TYPE_NAMES.items()},
     }
 

@@ -69,6 +69,7 @@ def build_report(
         urgent_per_month={m: urgent_per_month[m] for m in months},
         per_subject_type=_counted(Counter(c.subject_type.value for c in complaints), [t.value for t in SubjectType]),
         per_team=_counted(Counter(c.owner_team or "" for c in complaints)),
+        per_channel=_counted(Counter(c.channel for c in complaints), ["email"]),
         acknowledged=score(judge(r.ack_due, r.ack_sent, r.end, now) for r in rounds),
         solved=score(judge(r.solution_due, r.done, r.end, now) for r in rounds),
         median_days_to_solution=float(statistics.median(days)) if days else None,

@@ -17,6 +17,17 @@ if TYPE_CHECKING:
     from mailbot.config import Rules
 
 
+# How a complaint came in (Case.channel: "email", or the staff command or step that registered it).
+CHANNEL_NAMES = {
+    "email": "e-mail",
+    "post": "brief",
+    "telefonisch": "telefoon",
+    "forwarded": "doorgestuurd door een medewerker",
+    "sociaal": "sociale media",
+    "form": "klachtformulier",
+}
+
+
 class ReportError(Exception):
     """The report cannot be made: a bad period, or a template that does not render."""
 
@@ -120,6 +131,7 @@ class Report:
     urgent_per_month: dict[str, int]
     per_subject_type: dict[str, int]
     per_team: dict[str, int]
+    per_channel: dict[str, int]  # e-mail, telefonisch, post, sociaal, forwarded: how complaints came in
     acknowledged: Score
     solved: Score
     median_days_to_solution: float | None

@@ -11,7 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from mailbot.reports.charts import charts
-from mailbot.reports.model import Report, ReportError
+from mailbot.reports.model import CHANNEL_NAMES, Report, ReportError
 
 TEMPLATE = "report.html.j2"
 FORMATS = ("html", "csv", "json")
@@ -45,6 +45,7 @@ def csv_rows(report: Report) -> list[tuple[str, str, Any]]:
     rows += [("urgent_complaints_per_month", k, v) for k, v in report.urgent_per_month.items()]
     rows += [("complaints_per_subject_type", k, v) for k, v in report.per_subject_type.items()]
     rows += [("complaints_per_team", k, v) for k, v in report.per_team.items()]
+    rows += [("complaints_per_channel", k, v) for k, v in report.per_channel.items()]
     for metric, sc in (
         ("acknowledged_within_deadline", report.acknowledged),
         ("solved_within_deadline", report.solved),
@@ -125,6 +126,7 @@ def render_html(report: Report, template_dir: Path, organisation: str = "") -> s
     labels = {
         "types": {t.value: name for t, name in TYPE_NAMES.items()},
         "levels": {"formal": "formele klacht", "appeal": "beroep", "dispute": "geschil (doorverwezen)"},
+        "channels": dict(CHANNEL_NAMES),
         "satisfaction": {"satisfied": "tevreden", "not_satisfied": "niet tevreden", "no_answer": "geen antwoord"},
     }
     return render_template(
