@@ -587,6 +587,7 @@ def test_report_over_a_realistic_period(dovecot, smtp_sink, tmp_path) -> None:
     assert data["urgent_per_month"]["2026-10"] == 1
     assert data["per_subject_type"] == {"service": 2, "product": 2, "behaviour": 1}
     assert data["per_team"] == {"klantenservice": 3, "techniek": 2}
+    assert data["per_channel"] == {"email": 5}
     # Acknowledgements: A, B and B's escalation in time; D, E and G late: 3 of 6.
     assert data["acknowledged"] == {"met": 3, "missed": 3, "not_counted": 0, "percent": 50.0}
     # Solutions: A, B as a formal complaint, D and G (closed) in time; B at first line late, E never: 4 of 6.
