@@ -27,21 +27,26 @@ def private_dir(folder: Path) -> None:
     fsync_dir(folder.parent)
 
 
-def write_private(path: Path, data: str | bytes) -> None:
-    """Replace ``path`` atomically with ``data`` (text as UTF-8), readable by its owner only."""
+def write_private(path: Path, data: str | bytes, sync: bool = True) -> None:
+    """Replace ``path`` atomically with ``data`` (text as UTF-8), readable by its owner only.
+
+    ``sync`` False leaves the fsyncs to the caller, who makes many files durable at once
+    (store/blobs.py): until then a power cut may leave the file empty or missing."""
     # mkstemp creates the file 0600: not readable by others even for the moment before the rename.
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.tmp-")
     try:
         with os.fdopen(fd, "wb") as out:
             out.write(data.encode("utf-8") if isinstance(data, str) else data)
             out.flush()
-            os.fsync(out.fileno())
+            if sync:
+                os.fsync(out.fileno())
         # Two writers of the same bytes (a blob stored twice) rename identical content: harmless.
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    fsync_dir(path.parent)
+    if sync:
+        fsync_dir(path.parent)
 
 
 def create_private(path: Path, data: bytes) -> None:
@@ -59,3 +64,18 @@ def fsync_dir(folder: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def fsync_files(paths: list[Path]) -> None:
+    """Make files written with ``sync=False`` durable: each file once, then each of their folders once.
+
+    Done together, the first fsync commits the file system's journal for all of them, so the
+    others cost little (ext4: one journal commit instead of two per file)."""
+    for path in paths:
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    for folder in dict.fromkeys(path.parent for path in paths):
+        fsync_dir(folder)

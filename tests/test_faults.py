@@ -275,34 +275,6 @@ def test_fault_bench_at_ci_size_loses_nothing_answers_no_machine_and_lets_no_str
 
 
 @pytest.mark.integration
-def test_commits_are_synchronous_full_and_a_mail_moves_only_after_its_commit(
-    dovecot: Dovecot, sink: SmtpSink, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from mailbot.mail.mailbox import Mailbox
-
-    bot = fast_bot(dovecot, sink, tmp_path)
-    store = bot.store()
-    assert store.db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL: on disk before COMMIT returns
-    store.close()
-    real_move = Mailbox.move
-    moves: list[tuple[int, int]] = []
-
-    def move_after_checking(self: Mailbox, uids: list[int], folder: str) -> None:
-        if uids:  # what another connection sees is what was committed
-            marks = ",".join(str(uid) for uid in uids)
-            moves.append((len(uids), count(bot, f"SELECT count(*) FROM mail_log WHERE uid IN ({marks})")))
-        real_move(self, uids, folder)
-
-    monkeypatch.setattr(Mailbox, "move", move_after_checking)
-    for i in range(3):
-        bot.deliver(complaint(f"vast{i}@example.net"))
-    bot.deliver(b"not a mail at all\r\n")
-    bot.run_once()
-    assert moves and all(moved == committed for moved, committed in moves)
-    assert sum(moved for moved, _ in moves) == 4
-
-
-@pytest.mark.integration
 def test_sigterm_in_a_burst_finishes_the_message_in_hand_and_exits_0(
     dovecot: Dovecot, sink: SmtpSink, tmp_path: Path
 ) -> None:

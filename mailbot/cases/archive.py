@@ -10,6 +10,8 @@ import re
 import secrets
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -89,9 +91,24 @@ class ArchiveQueue:
         """Drop what a transaction that did not commit left here."""
         self._pending.clear()
 
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """What a step inside adds is dropped again when the step fails (its savepoint rolled back)."""
+        before = set(self._pending)
+        try:
+            yield
+        except BaseException:
+            self._pending = before
+            raise
+
     def archive_pending(self, now: datetime) -> None:
         """Archive every pending case. A failing archive is logged and recorded as an 'archive-failed'
-        event, so the coordinator hears of it (failures.py); `mailbot cases export` redoes it."""
+        event, so the coordinator hears of it (failures.py); `mailbot cases export` redoes it.
+
+        While a transaction is open (a batch's, intake/group.py) nothing is archived yet: the
+        batch's commit is still to come, and it archives them all after it."""
+        if self.store.db.conn.in_transaction:
+            return
         for case_id in sorted(self._pending):
             case = self.store.case(case_id)
             try:

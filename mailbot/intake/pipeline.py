@@ -1,4 +1,4 @@
-"""One received message through parse -> classify -> thread -> case, in one transaction."""
+"""One received message through parse -> classify -> thread -> case, in one transaction (or savepoint: group.py)."""
 
 from __future__ import annotations
 
@@ -165,11 +165,11 @@ class Pipeline:
         now = self.clock.now()
         # The arrival time counts for deadlines, so a backlog is not given extra days.
         received_at = min(now, arrived) if arrived else now
-        self.archive.forget()  # what a transaction that did not commit left there
         try:
             if header_only_of is not None:
                 raise Quarantine(too_large(header_only_of, self.rules.cases.max_message_bytes, header_only=True))
-            entry = self._process(raw, digest, source, received_at, now, parsed, quiet)
+            with self.archive.savepoint():  # rolled back, the message takes its archiving along
+                entry = self._process(raw, digest, source, received_at, now, parsed, quiet)
         except Quarantine as exc:
             entry = self._quarantine(raw, digest, source, str(exc), now, size=header_only_of or len(raw))
         except sqlite3.OperationalError:

@@ -1,5 +1,5 @@
-"""One pass over the inbox: new UIDs in batches, each message handled in its own transaction, each
-batch moved out of the inbox only after its state is committed.
+"""One pass over the inbox: new UIDs in batches, each batch handled in one transaction (a savepoint
+per message) and moved out of the inbox only after its state is durable.
 
 ``InboxSync`` is a part of the ``Daemon`` (daemon.py), kept apart because it is the loop's one big
 step; the attributes below are the daemon's, which it reads and (the report) counts into.
@@ -14,6 +14,7 @@ from pathlib import Path
 
 from mailbot.clock import Clock
 from mailbot.intake.backlog import Backfill, outlook, outlook_line
+from mailbot.intake.group import group_commit
 from mailbot.intake.pipeline import Handled, Source
 from mailbot.mail.mailbox import Fetched, Mailbox
 from mailbot.mail.parse import ParseResult
@@ -100,15 +101,17 @@ class InboxSync:
             done: list[int] = []
             quarantined: list[int] = []
             copies: list[int] = []  # our own sent mail, back as its Bcc copy (sentcheck.py)
-            for fetched, parsed in self._downloads(uids[start : start + SYNC_BATCH], ahead):
-                handled = self._handle(folder, uidvalidity, fetched, parsed)
-                (quarantined if handled.quarantined else copies if handled.sent_copy else done).append(fetched.uid)
-                report.count(handled)
-                self.progress.advance()
-                self.heartbeat.alive()
-                if self.stopping:
-                    break
-            # Only now, with every state above committed (synchronous=FULL), does mail leave the inbox.
+            # One transaction for the batch, each message a savepoint in it, one fsync (group.py).
+            with group_commit(self.services.pipeline):
+                for fetched, parsed in self._downloads(uids[start : start + SYNC_BATCH], ahead):
+                    handled = self._handle(folder, uidvalidity, fetched, parsed)
+                    (quarantined if handled.quarantined else copies if handled.sent_copy else done).append(fetched.uid)
+                    report.count(handled)
+                    self.progress.advance()
+                    self.heartbeat.alive()
+                    if self.stopping:
+                        break
+            # Only now, with the batch's state durable (on disk through a power cut), does mail leave the inbox.
             rules = self.services.rules
             self.mailbox.move(done, rules.mailbox.processed)
             self.mailbox.move(quarantined, rules.mailbox.quarantine)
@@ -131,7 +134,7 @@ class InboxSync:
         return ahead.window(downloads, self.clock.now(), self.services.rules.calendar.timezone)
 
     def _handle(self, folder: str, uidvalidity: int, fetched: Fetched, parsed: Future[ParseResult] | None) -> Handled:
-        """One message through the pipeline, in its own transaction."""
+        """One message through the pipeline, in its own savepoint of the batch's transaction."""
         return self.services.pipeline.handle(
             fetched.raw,
             Source(folder, uidvalidity, fetched.uid),
