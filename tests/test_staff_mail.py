@@ -297,3 +297,23 @@ def test_a_real_reply_to_the_staff_reply_address_is_obeyed_without_the_header(do
     bot.deliver(forged)
     bot.run_once()
     assert store.case(case.id).status == "open"
+
+
+@pytest.mark.integration
+def test_many_refused_mails_in_a_staff_members_name_bring_them_one_answer_an_hour(bot) -> None:
+    from datetime import timedelta
+
+    store, case, notice = complaint(bot)
+    for text in ("#sluiten", "#opgelost Alles is goed.", "Een notitie."):
+        bot.deliver(staff_answer(PIETER, notice, outlook(text, notice), []))
+    bot.run_once()
+    assert store.case(case.id).status == "open"
+    refused = [e for e in store.events(case.id) if e["kind"] == "commands-ignored"]
+    assert [e["detail"]["answered"] for e in refused] == [True, False, False]
+    assert [m["Subject"] for m in bot.received(PIETER)].count(
+        f"[{case.ref}] Niet verwerkt: uw bericht over {case.ref}"
+    ) == 1
+    bot.clock.advance(timedelta(hours=1))
+    bot.deliver(staff_answer(PIETER, notice, outlook("#sluiten", notice), []))
+    bot.run_once()
+    assert sum("Niet verwerkt" in m["Subject"] for m in bot.received(PIETER)) == 2

@@ -62,8 +62,7 @@ class StaffDesk:
         if not trusted.ok:
             refused = "; ".join(f for f in (flag, f"not authenticated: {trusted.reason}") if f)
             work.store_message(case.id, mail, Direction.IN, Role.STAFF, verdict, refused, now, internal=True)
-            self.store.add_event(case.id, "commands-ignored", sender, now, reason=trusted.reason)
-            refuse(work, case.id, sender, now, trusted)
+            refuse(work, case.id, sender, now, trusted)  # logs the refusal; answers at most once an hour
             return
         if self._answers_kind(mail) == "improvement-request":
             work.store_message(case.id, mail, Direction.IN, Role.STAFF, verdict, flag, now, internal=True)
