@@ -5,7 +5,9 @@
     python bench/faults.py --only loops hijack spoofing     # leave out the crash storm
 
 crash (bench/storm.py): 500 mails arrive while `mailbot run` is killed with SIGKILL 100 times;
-what was lost, what was handled or sent twice. sending (bench/sending.py): addresses no server
+what was lost, what was handled or sent twice. powercut (bench/powercut.py): the same storm at
+half the size, every second kill a power cut (the disk as of mailbot's last durable point).
+sending (bench/sending.py): addresses no server
 takes, a 550, an exception in the send, IDN and SMTPUTF8 among ordinary mail: what still went
 out. loops, hijack, spoofing (bench/defences.py): the
 hostile mail of tests/attacks.py, each attack made ``--rounds`` times by fresh addresses, over a
@@ -39,14 +41,16 @@ from bench.defences import (  # noqa: E402
     servers,
     spoofing,
 )
+from bench.powercut import PowerCutResult, PowerCutStorm  # noqa: E402
+from bench.powercut import render as render_powercut  # noqa: E402
 from bench.sending import SendingFigures, sending  # noqa: E402
 from bench.sending import render as render_sending  # noqa: E402
-from bench.storm import USER, StormResult, crash_storm  # noqa: E402
+from bench.storm import USER, CrashStorm, StormResult  # noqa: E402
 from bench.storm import render as render_storm  # noqa: E402
 from mailbot.testing.servers import Dovecot, SmtpSink, find_dovecot  # noqa: E402
 
-SECTIONS = ("crash", "sending", "loops", "hijack", "spoofing")
-Figures = StormResult | SendingFigures | LoopFigures | HijackFigures | SpoofFigures
+SECTIONS = ("crash", "powercut", "sending", "loops", "hijack", "spoofing")
+Figures = StormResult | SendingFigures | LoopFigures | HijackFigures | SpoofFigures  # PowerCutResult is a StormResult
 
 
 @dataclass(frozen=True)
@@ -63,7 +67,20 @@ class Check:
 def checks(name: str, f: Figures) -> list[Check]:
     """The guarantees one section's figures are held to."""
     if isinstance(f, StormResult):
+        cuts = []
+        if isinstance(f, PowerCutResult):
+            cuts = [
+                Check(name, "power cuts made", str(f.cuts), ">= 1", f.cuts >= 1),
+                Check(
+                    name,
+                    "blobs named but missing or damaged",
+                    str(f.blobs_named_missing),
+                    "0",
+                    f.blobs_named_missing == 0,
+                ),
+            ]
         return [
+            *cuts,
             Check(name, "mails lost", str(f.lost), "0", f.lost == 0),
             Check(name, "mails in more than one case", str(f.in_two_cases), "0", f.in_two_cases == 0),
             Check(name, "customers not acknowledged", str(f.not_acknowledged), "0", f.not_acknowledged == 0),
@@ -147,6 +164,8 @@ def checks(name: str, f: Figures) -> list[Check]:
 
 def render(name: str, f: Figures) -> str:
     """One section's figures, as the report quotes them."""
+    if isinstance(f, PowerCutResult):
+        return render_powercut(f)
     if isinstance(f, StormResult):
         return render_storm(f)
     if isinstance(f, SendingFigures):
@@ -224,19 +243,23 @@ def main(argv: list[str] | None = None) -> int:
     root = Path(tempfile.mkdtemp(prefix="mb-faults-"))
     results: dict[str, Figures] = {}
     try:
-        if "crash" in args.only:
+        # The power-cut storm is half the size: every second kill there is a power cut.
+        storms = (("crash", CrashStorm, 1, 0), ("powercut", PowerCutStorm, 2, 1))
+        for name, storm, share, seed in storms:
+            if name not in args.only:
+                continue
             # The sink delivers the Bcc copies for the bot's own address into its mailbox, as the
             # organisation's mail server would (sentcheck.py); the rest it only records.
-            with Dovecot(root / "dovecot", binary=binary) as dovecot, SmtpSink(dovecot, local={USER}) as sink:
-                results["crash"] = crash_storm(
+            with Dovecot(root / f"dovecot-{name}", binary=binary) as dovecot, SmtpSink(dovecot, local={USER}) as sink:
+                results[name] = storm(
                     dovecot,
                     sink,
-                    root / "work",
-                    mails=args.mails,
-                    kills=args.kills,
-                    seed=args.seed,
+                    root / f"work-{name}",
+                    mails=max(10, args.mails // share),
+                    kills=max(2, args.kills // share),
+                    seed=args.seed + seed,
                     life=tuple(args.life),
-                )
+                ).run()
         if "sending" in args.only:
             with quiet():
                 results["sending"] = sending(binary, root / "sending", args.rounds)

@@ -240,7 +240,7 @@ class CrashStorm:
         """Start the daemon, kill it at a moment chosen by one of AIMS."""
         log = (self.work / "lives" / f"{number:03d}.log").open("wb")
         proc = subprocess.Popen(
-            [sys.executable, "-m", "mailbot", "run"],
+            self.life_command(),
             cwd=self.work,
             env=self.env(),
             stdout=subprocess.DEVNULL,
@@ -276,6 +276,14 @@ class CrashStorm:
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         self.result.kills += 1
+        self.after_kill(number)
+
+    def life_command(self) -> list[str]:
+        """The command of one life: `mailbot run` (bench/powercut.py runs it in a wrapper)."""
+        return [sys.executable, "-m", "mailbot", "run"]
+
+    def after_kill(self, number: int) -> None:
+        """What happens to the machine after life ``number`` was killed: nothing (bench/powercut.py: a power cut)."""
 
     def _work_in_hand(self) -> bool:
         return len(self.sent) > self.db.handled() or self.db.pending() > 0

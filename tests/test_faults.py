@@ -254,6 +254,10 @@ def test_fault_bench_at_ci_size_loses_nothing_answers_no_machine_and_lets_no_str
     assert spoofing["refused_with_reason"] == len(SPOOFS), report
     assert spoofing["genuine_obeyed"] == spoofing["genuine"] == 1, report
 
+    cut = SimpleNamespace(**figures["powercut"])  # bench/powercut.py: every second kill a power cut
+    assert cut.cuts >= 1 and cut.lost == 0 and cut.smtp_resent == 0 and cut.blobs_named_missing == 0, report
+    assert cut.inbox_left == 0 and cut.not_acknowledged == 0 and cut.final_exit_code == 0, report
+
     result = SimpleNamespace(**figures["crash"])
     assert result.final_exit_code == 0, report
     assert result.kills == 10 and not result.crashes, report
