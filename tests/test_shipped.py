@@ -19,7 +19,7 @@ from test_compose import make_case as mail_case
 
 from mailbot.cases.archive import archive_case
 from mailbot.config import Rules, load_rules
-from mailbot.intake.pipeline import TEMPLATES as NEEDED
+from mailbot.intake.mailtemplates import TEMPLATES as NEEDED
 from mailbot.mail.compose import Composer
 from mailbot.shipped import SAMPLE_RULES, TEMPLATES, template_files
 

@@ -13,7 +13,7 @@ from conftest import run_mailbot
 from mailbot.cases.lifecycle import BY_NAME, mail_templates
 from mailbot.commands import REGISTRY
 from mailbot.config import load_rules
-from mailbot.intake.pipeline import TEMPLATES
+from mailbot.intake.mailtemplates import TEMPLATES
 from mailbot.mail.compose import Composer, TemplateError
 
 REPO = Path(__file__).resolve().parent.parent

@@ -29,7 +29,7 @@ from mailbot.models import Address, Case, Category, ParsedMail, Quarantine, Verd
 from mailbot.store import MailLogEntry
 
 log = logging.getLogger("mailbot.forwards")
-# The mail this module sends, for the template check at start-up (pipeline.TEMPLATES).
+# The mail this module sends, for the template check at start-up (intake/mailtemplates.py).
 FORWARD_TEMPLATES = frozenset({"forward_registered", "forward_ask"})
 CHANNEL = "forwarded"
 # The staff member's answer to our question: "#klant naam@adres" on a line of its own.

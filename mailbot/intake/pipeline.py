@@ -14,7 +14,9 @@ from mailbot.cases.desk import CaseDesk
 from mailbot.clock import Clock
 from mailbot.config import Rules
 from mailbot.intake.classify import auto_reason, classify
-from mailbot.intake.reasons import reason_nl, too_large
+from mailbot.intake.quarantine import quarantine_notice
+from mailbot.intake.reasons import too_large
+from mailbot.intake.sentcopy import sent_copy
 from mailbot.intake.thread import case_prefixes, find_thread, ids_in_raw
 from mailbot.logs import about, log_failure, redacted
 from mailbot.mail.compose import Composer
@@ -22,46 +24,14 @@ from mailbot.mail.msgid import is_forged
 from mailbot.mail.parse import ParseError, ParseResult, header_hint, parse_mail
 from mailbot.mail.quotes import strip_quoted
 from mailbot.mail.references import normalise_message_id
-from mailbot.mail.replyaddress import read_reply_address
-from mailbot.models import Address, OutgoingMail, Quarantine
+from mailbot.mail.replyaddress import ReplyToken, read_reply_address
+from mailbot.models import ParsedMail, Quarantine
 from mailbot.store import MailLogEntry, Store
 from mailbot.store.blobs import BlobStore
-from mailbot.workdays import WorkCalendar, format_datetime_nl, format_size_nl
+from mailbot.workdays import WorkCalendar
 
 log = logging.getLogger("mailbot.pipeline")
 
-# Every mail template the code sends: the lifecycle table's mails and those the code names itself
-# (cases, staff desk, commands, timers, notices). Each must be in the folder; every *.j2 there must
-# render (compose.Composer.check): at start-up, in `mailbot check-config` and on reload.
-# tests/test_templates.py fails when the code names a template this list lacks.
-TEMPLATES = tuple(
-    sorted(
-        CaseDesk.TEMPLATES
-        | {
-            "ack_complaint",
-            "ack_escalation",
-            "ack_neutral",
-            "answer_read",
-            "backfill_registered",
-            "command_result",
-            "complaint_recorded",
-            "compliment_forward",
-            "compliment_thanks",
-            "digest",
-            "dispute_flag",
-            "failure_notice",
-            "late_deadlines",
-            "notify_escalation",
-            "notify_followup",
-            "notify_new",
-            "notify_reply",
-            "notify_stranger",
-            "quarantine_notice",
-            "triage_request",
-            "verdict_reminder",
-        }
-    )
-)
 # A reason quotes the exception, which may quote the message: enough to act on, no more.
 _MAX_REASON = 500
 
@@ -157,7 +127,7 @@ class Pipeline:
         earlier = self.store.mail_outcome(digest)
         if earlier is not None:
             return Handled(earlier, again=True)
-        copy = self._sent_copy(raw, digest)
+        copy = sent_copy(raw, digest, self.rules, self.store, self.secret)
         if copy is not None:
             with self.store.transaction():
                 self.store.log_mail(copy, source.folder, source.uidvalidity, source.uid, self.clock.now())
@@ -181,25 +151,6 @@ class Pipeline:
             log.info("message handled: %s%s", entry.outcome, f" ({redacted(entry.reason)})" if entry.reason else "")
         return Handled(entry)
 
-    def _sent_copy(self, raw: bytes, digest: str) -> MailLogEntry | None:
-        """The mail log entry for our own sent mail come back as its Bcc copy (sentcheck.py), else None.
-
-        Only a copy byte for byte (its body unchanged, behind the headers a server adds) counts: a
-        genuine Message-ID of ours copied onto other mail is handled as any other mail.
-        """
-        if self.rules.mailbox.sent_copies != "bcc":
-            return None
-        message_id = normalise_message_id(header_hint(raw, "Message-ID"))
-        if not message_id or not message_id.lower().endswith(f"@{self.rules.domain.lower()}>"):
-            return None
-        ours = self.store.outbox_raw(message_id)
-        if ours is None or is_forged(message_id, self.rules.domain, self.secret):
-            return None
-        sent, case_id = ours
-        if _body(raw) != _body(sent):
-            return None
-        return MailLogEntry(digest, message_id, "sent-copy", case_id, None)
-
     def _process(
         self,
         raw: bytes,
@@ -210,21 +161,8 @@ class Pipeline:
         ahead: Future[ParseResult] | None,
         quiet: bool = False,
     ) -> MailLogEntry:
+        parsed, mail, reply_token = self._read(raw, digest, received_at, ahead)
         limits = self.rules.cases
-        if len(raw) > limits.max_message_bytes:
-            raise Quarantine(too_large(len(raw), limits.max_message_bytes))
-        try:
-            parsed = self._parse(raw, received_at, ahead)
-        except ParseError as exc:
-            raise Quarantine(f"cannot parse: {exc}") from None
-        # Our plus-addresses back to the configured ones; a valid one names its case.
-        mail, reply_token, forged_address = read_reply_address(parsed.mail, self.rules.addresses, self.secret)
-        if forged_address:
-            log.warning("message %s: sent to a reply address of ours with a wrong token; it joins no case", digest[:12])
-        sender = mail.sender.email if mail.sender else None
-        log.debug("from %s, subject %r, %d attachment(s)", sender, mail.subject, len(mail.attachments))
-        if len(mail.attachments) > limits.max_attachments:
-            raise Quarantine(f"{len(mail.attachments)} attachments, over the limit of {limits.max_attachments}")
         with self.store.transaction():
             # Blobs are content-addressed files: writing one twice, or once for a rolled-back
             # transaction, is harmless; the database never names a blob that is not on disk.
@@ -262,6 +200,27 @@ class Pipeline:
         self.archive.archive_pending(now)  # after the commit: no archive shows a state rolled back
         return entry
 
+    def _read(
+        self, raw: bytes, digest: str, received_at: datetime, ahead: Future[ParseResult] | None
+    ) -> tuple[ParseResult, ParsedMail, ReplyToken | None]:
+        """The message parsed within the limits, with our reply addresses read back; Quarantine when it cannot be."""
+        limits = self.rules.cases
+        if len(raw) > limits.max_message_bytes:
+            raise Quarantine(too_large(len(raw), limits.max_message_bytes))
+        try:
+            parsed = self._parse(raw, received_at, ahead)
+        except ParseError as exc:
+            raise Quarantine(f"cannot parse: {exc}") from None
+        # Our plus-addresses back to the configured ones; a valid one names its case.
+        mail, reply_token, forged_address = read_reply_address(parsed.mail, self.rules.addresses, self.secret)
+        if forged_address:
+            log.warning("message %s: sent to a reply address of ours with a wrong token; it joins no case", digest[:12])
+        sender = mail.sender.email if mail.sender else None
+        log.debug("from %s, subject %r, %d attachment(s)", sender, mail.subject, len(mail.attachments))
+        if len(mail.attachments) > limits.max_attachments:
+            raise Quarantine(f"{len(mail.attachments)} attachments, over the limit of {limits.max_attachments}")
+        return parsed, mail, reply_token
+
     def _parse(self, raw: bytes, received_at: datetime, ahead: Future[ParseResult] | None) -> ParseResult:
         if ahead is not None:
             try:
@@ -283,12 +242,15 @@ class Pipeline:
         cap = self.rules.cases.quarantine_notices_per_hour
         notice = None
         if told < cap:
-            notice = self._quarantine_notice(
+            notice = quarantine_notice(
+                self.composer,
+                self.rules,
+                self.calendar.zone,
                 raw,
                 digest,
                 reason,
                 now,
-                len(raw) if size is None else size,
+                size=len(raw) if size is None else size,
                 last_this_hour=told + 1 == cap,
                 held_back=self.store.quarantined_without_notice(),
             )
@@ -302,46 +264,6 @@ class Pipeline:
                 self.store.enqueue(notice, None, now)
         log.warning("message %s quarantined: %s", digest[:12], redacted(reason))
         return entry
-
-    def _quarantine_notice(
-        self, raw: bytes, digest: str, reason: str, now: datetime, size: int, last_this_hour: bool, held_back: int
-    ) -> OutgoingMail | None:
-        """The coordinator's notice of a message set aside; None (logged) when it cannot be made,
-        for a message must reach quarantine even then."""
-        coordinator = self.rules.coordinator
-        try:
-            return self.composer.build(
-                kind="quarantine-notice",
-                template="quarantine_notice",
-                context={
-                    "reason": reason_nl(reason),
-                    "folder": self.rules.mailbox.quarantine,
-                    "sender": header_hint(raw, "From"),
-                    "subject": header_hint(raw, "Subject"),
-                    "size": format_size_nl(size),
-                    "set_aside": format_datetime_nl(now.astimezone(self.calendar.zone)),
-                    "sha256": digest,
-                    "last_this_hour": last_this_hour,
-                    "held_back": held_back,
-                },
-                to=[Address(coordinator.email, coordinator.name)],
-                ref=None,
-                now=now,
-                not_before=now,
-                automatic=False,
-            )
-        except Exception:
-            log_failure(log, f"no quarantine notice for message {digest[:12]}")
-            return None
-
-
-def _body(raw: bytes) -> bytes:
-    """What follows the header block: servers add trace headers on delivery, never touch this."""
-    for end in (b"\r\n\r\n", b"\n\n"):
-        at = raw.find(end)
-        if at >= 0:
-            return raw[at + len(end) :].replace(b"\r\n", b"\n")
-    return b""
 
 
 def _digest_key(digest: str) -> str:

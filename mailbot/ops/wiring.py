@@ -17,7 +17,8 @@ from mailbot.cases.timers import TimerDesk
 from mailbot.cases.work import CaseWork
 from mailbot.clock import Clock
 from mailbot.config import Rules
-from mailbot.intake.pipeline import TEMPLATES, Pipeline
+from mailbot.intake.mailtemplates import TEMPLATES
+from mailbot.intake.pipeline import Pipeline
 from mailbot.mail.compose import Composer
 from mailbot.mail.msgid import load_secret
 from mailbot.ops.failures import FailureNotices
