@@ -13,7 +13,7 @@ class Phone(StaffCommand):
     """The customer's address and name; the note below the commands is the complaint (staff.StaffDesk.new_mail)."""
 
     name = "telefonisch"
-    aliases = ("phone",)
+    aliases: ClassVar[tuple[str, ...]] = ("phone",)
     usage = "#telefonisch <e-mailadres> [naam]"
     help = "registreert een klacht per telefoon"
     conflicts: ClassVar[tuple[str, ...]] = ("post",)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from mailbot.commands.phone import Phone
 
 
@@ -14,5 +12,5 @@ class Social(Phone):
     aliases = ("social", "socialmedia")
     usage = "#sociaal <e-mailadres> [naam]"
     help = "registreert een klacht die de klant op sociale media plaatste"
-    conflicts: ClassVar[tuple[str, ...]] = ("telefonisch", "post")
+    conflicts = ("telefonisch", "post")
     how = "via sociale media gemelde"
