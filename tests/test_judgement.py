@@ -199,6 +199,18 @@ def test_every_verdict_has_a_confidence_and_an_explanation(name: str) -> None:
     assert verdict.as_record()["confidence"] == round(verdict.confidence, 3)
 
 
+def test_our_answer_quoted_in_outlooks_style_is_recognised() -> None:
+    # Outlook quotes under a "Van:/Verzonden:" block without "> ": the quote is still our answer, the
+    # structure signal that makes a reply about our handling an escalation.
+    from mailbot.intake.classify import read_mail
+
+    outlook = [lab for lab in load_labels(OWN) if "\nVerzonden: " in (OWN / lab.file).read_text(encoding="utf-8")]
+    assert len(outlook) >= 5
+    for label in outlook:
+        _, signals = read_mail(load_mail(OWN, label), CLASSIFICATION, ROLES)
+        assert signals.replying and signals.quotes_us, label.file
+
+
 def test_confidence_is_low_when_rules_and_model_disagree() -> None:
     # "klacht" in the subject fires the complaint rule; the text is thanks: the two disagree.
     disputed = classify(mail("Dank u wel voor de snelle reactie.", "klacht over de monteur"), CLASSIFICATION, ROLES)
