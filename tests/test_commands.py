@@ -114,6 +114,7 @@ def test_every_canonical_name_has_help() -> None:
         "eigenaar", "team", "urgent", "type", "status", "oplossing", "opgelost",
         "gesprek", "afspraak", "verbeter", "sluiten", "telefonisch", "post", "sociaal",
         "soort", "escaleren", "tevreden", "uitstel", "oordeel", "niet-behandelen",
+        "contact", "tussenbericht",
     }  # fmt: skip
     assert all(ALIASES[name] == name for name in COMMANDS)
     assert all(spec.usage in help_text() for spec in COMMANDS.values())

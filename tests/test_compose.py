@@ -78,6 +78,8 @@ STAFF_TEMPLATES = (
     "dispute_flag",
     "notify_followup",
     "forward_registered",
+    "contact_missing",
+    "interim_update_ask",
 )
 # The digest, the quarantine notice, a backlog's summaries (tests/test_backlog.py) and the question
 # whose forward it is (tests/test_forwards.py) belong to no case;
@@ -183,6 +185,12 @@ def context(case: Case, excerpt: str = "De monteur is niet gekomen. Niemand heef
         next_level="formele klacht",
         words="advocaat",
         new=make_case(ref="KL-2026-0009", case_id=9),
+        waiting_since="maandag 7 december 2026",
+        contact_within="3 werkdagen",
+        bot_address="klacht@example.nl",
+        standard_at="dinsdag 15 december 2026 om 8.30 uur",
+        happened=["Op dinsdag 8 december 2026 hebben wij persoonlijk contact met u gehad."],
+        owner_text="",
     )
 
 

@@ -157,7 +157,11 @@ def test_an_extension_without_a_limit_in_the_policy(bot) -> None:
         "De camera is stuk. Ik ben ontevreden.",
         TECH,
     )
-    # The first interim update goes out; its successor is set before the deadline of Monday 16 November.
+    # The owner spoke to the customer, so the first interim update has news and goes out; its
+    # successor is set before the deadline of Monday 16 November.
+    bot.clock.set(at("2026-11-03T10:00:00+01:00"))
+    command(bot, "medewerker3@example.nl", notice, "#contact Klant gebeld")
+    bot.run_once()
     bot.clock.set(at("2026-11-09T09:00:00+01:00"))
     bot.run_once()
     assert len(updates(store, case.id)) == 1 and pending(store, case.id, "interim-update")
@@ -166,11 +170,13 @@ def test_an_extension_without_a_limit_in_the_policy(bot) -> None:
     bot.run_once()
     assert "uiterlijk vrijdag 15 januari 2027 af" in plain(last(bot, customer, "meer tijd"))
     assert store.case(case.id).solution_due == at("2027-01-15T17:00:00+01:00")
-    # The interim updates go on, past the old deadline, one at a time.
-    for day in ("2026-11-16", "2026-11-19", "2026-11-23"):
+    # The interim updates go on, past the old deadline, one at a time: the second tells of the
+    # extension; with nothing new for the third the owner is asked first, and it goes a morning later.
+    for day in ("2026-11-16", "2026-11-19", "2026-11-23", "2026-11-24"):
         bot.clock.set(at(f"{day}T09:00:00+01:00"))
         bot.run_once()
-    assert len(updates(store, case.id)) == 3
+        assert len(updates(store, case.id)) == {"2026-11-16": 2, "2026-11-19": 2, "2026-11-23": 2}.get(day, 3)
+    assert mails_with(bot, TECH, "#tussenbericht <wat u de klant wilt laten weten>")
     # A date on a holiday is refused with the reason.
     command(bot, "medewerker3@example.nl", notice, "#uitstel 1 januari 2027 nog later")
     bot.run_once()

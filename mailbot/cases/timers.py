@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from mailbot.cases.agreements import agreement_timer
+from mailbot.cases.contact import check_contact, interim_update
 from mailbot.cases.lifecycle import ACTIVE, Status, staff_mail
 from mailbot.cases.work import CaseWork, reminder_moment
 from mailbot.clock import iso
@@ -131,6 +132,7 @@ class TimerDesk:
             "solution-reminder": self._deadline,
             "solution-passed": self._deadline,
             "interim-update": self._interim_update,
+            "contact-check": lambda case, timer, now: check_contact(self.work, case, timer, now),
             "satisfaction-check": self._satisfaction_check,
             "agreement-due": self._agreement,
             "agreement-overdue": self._agreement,
@@ -189,11 +191,7 @@ class TimerDesk:
             work.schedule_interim_update(case, moved)
             self.store.add_event(case.id, "interim-update-moved", "timer", now, to=iso(moved))
             return False
-        _, step = work.step(case, "interim-update", "timer", now)
-        assert step.customer_mail
-        work.to_customer(case, "interim-update", step.customer_mail, now, automatic=False)
-        work.schedule_interim_update(case, work.morning_after(now, policy.interim_update_every))
-        return True
+        return interim_update(work, case, timer, now)
 
     def _satisfaction_check(self, case: Case, timer: Timer, now: datetime) -> bool:
         # Only for the solution it was set for: not after an escalation, whose decision has its own mail.

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from mailbot.cases.archive import ArchiveQueue
 from mailbot.cases.decision import decision_context
 from mailbot.cases.lifecycle import STATUS_NAMES_NL, Status, Transition, next_status, transition
+from mailbot.cases.progress import contact_check
 from mailbot.cases.replytime import ACKNOWLEDGEMENTS, automatic_reply_time
 from mailbot.clock import iso
 from mailbot.config import Person, PolicyRules, Rules, Span
@@ -192,6 +193,9 @@ class CaseWork:
         if case.solution_due is not None:
             since = max(start or case.received_at, self.store.last_mail_to(case.id, case.customer.email) or now)
             self.schedule_interim_update(case, self.morning_after(since, policy.interim_update_after), first=True)
+            check = contact_check(case, self.morning_after(since, policy.contact_within), start or case.received_at)
+            if check is not None:  # personal contact asked of the owner by then (cases/contact.py)
+                self.store.schedule(check[0], case.id, "contact-check", check[1], **check[2])
 
     def schedule_interim_update(self, case: Case, at: datetime, first: bool = False) -> None:
         """An interim update to the customer at ``at``, unless the solution is due by then."""

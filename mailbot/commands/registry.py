@@ -6,9 +6,11 @@ from mailbot.commands.agreement import AgreementCommand
 from mailbot.commands.base import StaffCommand
 from mailbot.commands.category import CategoryCommand
 from mailbot.commands.close import Close
+from mailbot.commands.contact import Contact
 from mailbot.commands.escalate import Escalate
 from mailbot.commands.extension import ExtensionCommand
 from mailbot.commands.improve import Improve
+from mailbot.commands.interim import InterimUpdate
 from mailbot.commands.letter import Letter
 from mailbot.commands.meeting import Meeting
 from mailbot.commands.not_handled import NotHandled
@@ -33,10 +35,12 @@ REGISTRY: tuple[StaffCommand, ...] = (
     Escalate(),
     Satisfied(),
     StatusCommand(),
+    Contact(),
     Solution(),
     OutcomeCommand(),
     Solved(),
     ExtensionCommand(),
+    InterimUpdate(),
     Meeting(),
     AgreementCommand(),
     Improve(),

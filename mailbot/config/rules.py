@@ -224,6 +224,7 @@ class PolicyRules:
     reminder_before: Span = Span(2, "working_days")
     interim_update_after: Span = Span(5, "working_days")
     interim_update_every: Span = Span(5, "working_days")
+    contact_within: Span = Span(3, "working_days")  # personal contact after the acknowledgement, or staff hear
     satisfaction_check_after: Span = Span(3, "working_days")
     digest_time: time | None = time(8, 0)
     satisfied_phrases: tuple[str, ...] = ("ja", "tevreden", "opgelost", "prima", "akkoord", "yes")

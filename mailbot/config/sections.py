@@ -23,6 +23,7 @@ from mailbot.config.rules import (
     PrivacyRules,
     Rule,
     SecurityRules,
+    Span,
 )
 from mailbot.errors import ConfigError
 from mailbot.models import SubjectType
@@ -78,7 +79,8 @@ class SectionReader(YamlReader):
         default = PolicyRules()
         spans = {
             key: self.span(node, key, f"policy.{key}") if key in node else getattr(default, key)
-            for key in ("reminder_before", "interim_update_after", "interim_update_every", "satisfaction_check_after")
+            for key, value in vars(default).items()
+            if isinstance(value, Span)  # every span of the policy, read alike
         }
         digest = default.digest_time
         if "digest_time" in node:

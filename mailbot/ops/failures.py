@@ -34,6 +34,7 @@ WHAT = {
 # Timers by what they do, in the notice's words.
 TIMER_NAMES = {
     "interim-update": "tussentijds bericht aan de klant",
+    "contact-check": "controle op persoonlijk contact met de klant",
     "satisfaction-check": "vraag aan de klant of de klacht naar tevredenheid is opgelost",
     "ack-reminder": "herinnering aan de termijn voor de ontvangstbevestiging",
     "solution-reminder": "herinnering aan de termijn voor de oplossing",
