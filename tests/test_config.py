@@ -334,6 +334,13 @@ BROKEN = [
         ["unknown key 'ouder_dan'", "mailbox.backfill"],
         id="backfill-unknown-key",
     ),
+    pytest.param(
+        "  require_authentication: true\n",
+        "  require_authentication: true\n  exchange_tenant_id: contoso.onmicrosoft.com\n",
+        "  exchange_tenant_id: contoso.onmicrosoft.com",
+        ["security.exchange_tenant_id must be a tenant id", "'contoso.onmicrosoft.com'"],
+        id="exchange-tenant-not-a-guid",
+    ),
 ]
 
 

@@ -170,7 +170,7 @@ class StaffDesk:
             return AuthVerdict(True, "authentication not required by rules.yaml")
         if thread is not None and thread.via == STAFF_REPLY_ADDRESS:
             return AuthVerdict(True, "sent to the case's reply address for staff")
-        return authenticate(mail, security.authserv_ids)
+        return authenticate(mail, security.authserv_ids, security.exchange_tenant_id)
 
     def _answers_kind(self, mail: ParsedMail) -> str | None:
         """The kind of our own mail this one answers, if any."""

@@ -189,6 +189,9 @@ class SecurityRules:
 
     authserv_ids: tuple[str, ...] = ()
     require_authentication: bool = True
+    # Microsoft 365: the organisation's tenant id; staff mail sent within it is trusted on Exchange's
+    # own organisation headers, as Exchange Online writes no Authentication-Results for it.
+    exchange_tenant_id: str = ""
     # Reply-To: a per-case address (klacht+<ref>.<token>@...) where the mail system has plus-addressing.
     reply_addresses: bool = False
 

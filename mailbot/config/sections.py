@@ -29,6 +29,7 @@ from mailbot.errors import ConfigError
 from mailbot.models import SubjectType
 
 _WINDOW_KEY = "auto_reply_window_minutes"
+_GUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 _MOVED = "policy.disputes_committee has moved: name the outside body under next_steps.dispute (name, address, term)"
 
 
@@ -45,14 +46,26 @@ class SectionReader(YamlReader):
         required = self.boolean(
             node, "require_authentication", "security.require_authentication", default.require_authentication
         )
-        if required and not ids:
+        tenant = ""
+        if node.get("exchange_tenant_id") is not None:
+            tenant = self.string(node, "exchange_tenant_id", "security.exchange_tenant_id").lower()
+        if tenant and not _GUID.fullmatch(tenant):
+            raise self.fail(
+                node,
+                "exchange_tenant_id",
+                "security.exchange_tenant_id must be a tenant id, 8-4-4-4-12 hexadecimal digits as the Entra "
+                f"admin center shows it, not {tenant!r}",
+            )
+        if required and not ids and not tenant:
             raise self.fail(
                 node,
                 "authserv_ids",
-                "security.authserv_ids must name our mail server(s), or set require_authentication: false",
+                "security.authserv_ids must name our mail server(s) (or exchange_tenant_id our Microsoft 365 "
+                "tenant), or set require_authentication: false",
             )
         return SecurityRules(
             authserv_ids=ids,
+            exchange_tenant_id=tenant,
             require_authentication=required,
             reply_addresses=self.boolean(node, "reply_addresses", "security.reply_addresses", default.reply_addresses),
         )

@@ -39,7 +39,7 @@ def check_auth(raw: bytes, rules: Rules, secret: bytes | None = None) -> AuthChe
     sender = mail.sender.email if mail.sender else ""
     staff = sender in rules.staff
     security = rules.security
-    report = inspect(mail, security.authserv_ids)
+    report = inspect(mail, security.authserv_ids, security.exchange_tenant_id)
     token = read_reply_address(mail, rules.addresses, secret)[1] if secret and security.reply_addresses else None
     if not security.require_authentication:
         report = replace(report, verdict=AuthVerdict(True, "security.require_authentication is false in rules.yaml"))

@@ -45,24 +45,31 @@ class AuthReport:
     results: tuple[AuthResult, ...] = ()
 
 
-def authenticate(mail: ParsedMail, authserv_ids: tuple[str, ...]) -> AuthVerdict:
-    """Trust the sender only on a pass for the sender's own domain in our server's Authentication-Results."""
-    return inspect(mail, authserv_ids).verdict
+def authenticate(mail: ParsedMail, authserv_ids: tuple[str, ...], exchange_tenant: str = "") -> AuthVerdict:
+    """Trust the sender only on a pass for the sender's own domain in our server's Authentication-Results,
+    or (``exchange_tenant`` set) on Exchange Online's word that a user of our own tenant sent it."""
+    return inspect(mail, authserv_ids, exchange_tenant).verdict
 
 
-def inspect(mail: ParsedMail, authserv_ids: tuple[str, ...]) -> AuthReport:
+def inspect(mail: ParsedMail, authserv_ids: tuple[str, ...], exchange_tenant: str = "") -> AuthReport:
     """Read the topmost Authentication-Results and judge it.
 
     Only the topmost header counts, and only when its authserv-id is one of ours (RFC 8601 §5:
     our server removes or renames any such header that arrives from outside, so a header with
     another id, or further down, may be the sender's own invention). A DKIM signature or a DMARC
     pass for the From domain, or SPF for an envelope sender in that domain, all count.
+    Exchange Online writes no such header for mail between its own users; with
+    ``exchange_tenant`` its organisation headers are read instead (``exchange_internal``).
     """
     import authres
 
     ids = ", ".join(authserv_ids)
     if mail.sender is None:
         return AuthReport(AuthVerdict(False, "de afzender is onbekend"))
+    if exchange_tenant:
+        internal = exchange_internal(mail.headers, exchange_tenant)
+        if internal is not None:
+            return internal
     if not authserv_ids:
         return AuthReport(_refused("in rules.yaml staat geen security.authserv_ids", "no-ids", ids))
     raw = mail.headers.get("authentication-results")
@@ -80,6 +87,38 @@ def inspect(mail: ParsedMail, authserv_ids: tuple[str, ...]) -> AuthReport:
     return AuthReport(_judge(mail.sender.email.rpartition("@")[2], results), server, results)
 
 
+# Exchange stamps these on mail a user of the tenant submitted; its header firewall removes any
+# X-MS-Exchange-Organization-* header that arrives from outside the organisation, so they cannot be
+# forged by a sender elsewhere. The tenant id ties the verdict to our tenant, not just any.
+_EXCHANGE_AUTH_AS = "x-ms-exchange-organization-authas"
+_EXCHANGE_TENANT = "x-ms-exchange-crosstenant-id"
+EXCHANGE_SERVER = "Microsoft 365 (Exchange Online)"
+
+
+def exchange_internal(headers: dict[str, str], tenant: str) -> AuthReport | None:
+    """Exchange Online's verdict on mail within tenant ``tenant``: trusted when a user of that tenant
+    sent it (AuthAs Internal), refused when it came from outside; None when the headers are absent
+    (then the mail is judged on Authentication-Results as any other)."""
+    auth_as = headers.get(_EXCHANGE_AUTH_AS, "").strip().lower()
+    if not auth_as:
+        return None
+    tenant_seen = headers.get(_EXCHANGE_TENANT, "").strip().lower()
+    if tenant_seen != tenant.strip().lower():
+        why = f"Microsoft 365 meldt een andere tenant ({tenant_seen or '?'})"
+        fix = "Klopt security.exchange_tenant_id in rules.yaml? Het is de tenant-id van uw eigen organisatie."
+        return AuthReport(AuthVerdict(False, why, fix), EXCHANGE_SERVER)
+    if auth_as != "internal":
+        why = f"Microsoft 365 zegt dat het bericht van buiten de organisatie komt (AuthAs: {auth_as})"
+        fix = (
+            "Verstuur het vanuit de eigen mailbox van de organisatie in Microsoft 365: mail van een ander adres "
+            "of via een doorstuurregel komt als externe mail binnen."
+        )
+        return AuthReport(AuthVerdict(False, why, fix), EXCHANGE_SERVER)
+    return AuthReport(
+        AuthVerdict(True, "Microsoft 365: verzonden door een gebruiker van onze eigen tenant"), EXCHANGE_SERVER
+    )
+
+
 # What an administrator must do about each way the header fails; {ids} are ours, {server} the header's.
 _FIXES = {
     "no-ids": "Zet in rules.yaml onder security.authserv_ids de naam waarmee onze eigen mailserver zijn "
@@ -88,8 +127,9 @@ _FIXES = {
     "(met DKIM, DMARC of SPF), onder de naam {ids}.",
     # Exchange Online writes its verdict without a server name: no header mailbot can trust.
     "unreadable": "De mailserver moet een Authentication-Results volgens RFC 8601 toevoegen, met de naam {ids} "
-    "vooraan. Microsoft 365 doet dat niet: zet dan security.reply_addresses aan, of laat een gateway die "
-    "zo'n kop wel schrijft de mail eerst ontvangen.",
+    "vooraan. Microsoft 365 doet dat niet: zet dan security.exchange_tenant_id (de tenant-id van de "
+    "organisatie) of security.reply_addresses aan, of laat een gateway die zo'n kop wel schrijft de mail "
+    "eerst ontvangen.",
     "foreign": "rules.yaml vertrouwt alleen Authentication-Results van {ids}. Is '{server}' uw eigen "
     "mailserver? Zet die naam dan in security.authserv_ids.",
 }
