@@ -9,6 +9,7 @@ from datetime import datetime
 from mailbot.cases.alerts import complaint_words
 from mailbot.cases.forwards import FORWARD_TEMPLATES, ForwardDesk
 from mailbot.cases.lifecycle import AWAITING_ANSWER, FINAL, Status, mail_templates
+from mailbot.cases.progress import PROGRESS_TIMERS
 from mailbot.cases.recorded import recorded_words
 from mailbot.cases.staff import StaffDesk
 from mailbot.cases.work import LEVEL_NAMES, CaseWork, next_level, reminder_moment
@@ -41,7 +42,7 @@ ANSWERABLE = AWAITING_ANSWER | {Status.SOLUTION_PROPOSED, Status.CLOSED}
 # The customer mail a complaint gets and a compliment does not.
 COMPLAINT_MAIL = ("ack", "interim-update")
 # The timers a complaint has and a compliment has not.
-COMPLAINT_TIMERS = ("ack-reminder", "ack-passed", "solution-reminder", "solution-passed", "interim-update")
+COMPLAINT_TIMERS = ("ack-reminder", "ack-passed", "solution-reminder", "solution-passed", *PROGRESS_TIMERS)
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,8 @@ from mailbot.workdays import format_date_nl, format_datetime_nl
 # Events that mean a person of the organisation spoke or wrote to the customer themselves:
 # a reply with mailbot in Cc, #contact, a conversation planned with #gesprek.
 CONTACT_EVENTS = frozenset({"personal-contact", "staff-reply", "contact", "meeting"})
+# The timers of a complaint's progress (cancelled with the others when it turns out a compliment).
+PROGRESS_TIMERS = ("interim-update", "contact-check")
 # A complaint taken by phone (#telefonisch) was a conversation with the customer.
 CONTACT_CHANNELS = frozenset({"telefonisch"})
 # What a level is called in "Sinds ... behandelen wij uw ...".
