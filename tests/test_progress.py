@@ -177,6 +177,28 @@ def test_contact_before_the_check_means_no_alert(bot) -> None:
 
 
 @pytest.mark.integration
+def test_a_complaint_taken_by_phone_had_its_contact_and_an_escalation_needs_its_own(bot) -> None:
+    from test_channels import register
+
+    register(bot, "#telefonisch kees@example.net Kees Jansen", "Belde om 9 uur.")
+    bot.run_once()
+    (case,) = bot.store().cases()
+    bot.clock.set(moment("2026-11-06T10:00:00+01:00"))
+    bot.run_once()
+    assert not mails(bot, COORDINATOR, "persoonlijk contact")
+    # The customer is not satisfied: the appeal is a new level, whose owner (the director) has not
+    # spoken to the customer yet.
+    notice = [m for m in bot.received("medewerker1@example.nl") if case.ref in m["Subject"]][-1]
+    answer(bot, "medewerker1@example.nl", notice, "#escaleren")
+    assert bot.store().case(case.id).level.label == "appeal"
+    bot.clock.set(moment("2026-11-12T10:00:00+01:00"))
+    bot.run_once()
+    assert len(mails(bot, COORDINATOR, "Nog geen persoonlijk contact")) == 1
+    (alert,) = mails(bot, "directeur@example.nl", "Nog geen persoonlijk contact")
+    assert "wacht sinds vrijdag 6 november 2026 op persoonlijk contact" in plain(alert)
+
+
+@pytest.mark.integration
 def test_with_nothing_to_say_the_owner_is_asked_and_tussenbericht_sends_the_update(bot) -> None:
     complaint(bot)
     bot.clock.set(moment("2026-11-09T09:00:00+01:00"))

@@ -25,8 +25,10 @@ def check_contact(work: CaseWork, case: Case, timer: Timer, now: datetime) -> bo
     """
     if Status(case.status) not in ACTIVE or timer.detail.get("level") != case.level.label:
         return False
-    since = from_iso(str(timer.detail["since"]))
-    if (case.contact_at is not None and case.contact_at >= since) or contact_made(work.store.events(case.id), since):
+    log = work.store.events(case.id)
+    # The level began at its escalation (#escaleren counts its deadlines from the first receipt).
+    since = max([from_iso(str(timer.detail["since"])), *(from_iso(e["at"]) for e in log if e["kind"] == "escalate")])
+    if contact_made(after_last(log, "escalate"), since):
         return False
     within = work.rules.policy.contact_within
     people = [work.rules.coordinator, *work.owner_people(case)]
