@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from mailbot.cases.alerts import complaint_words
+from mailbot.cases.escalation import escalate
 from mailbot.cases.forwards import FORWARD_TEMPLATES, ForwardDesk
 from mailbot.cases.lifecycle import AWAITING_ANSWER, FINAL, Status, mail_templates
 from mailbot.cases.progress import PROGRESS_TIMERS
@@ -289,19 +290,12 @@ class CaseDesk:
         self.store.cancel_timers(case.id, ("verdict-reminder",), now)  # the choice is made
         first = complaint_words(self.store, case.id)
         if category == Category.COMPLIMENT:
-            cancelled = self.store.cancel_timers(case.id, COMPLAINT_TIMERS, now)
-            # Complaint mail to the customer still waiting to go (sending hours) is withdrawn.
-            self.store.cancel_unsent(case.id, COMPLAINT_MAIL, f"#soort compliment by {actor}")
-            self.store.update_case(
-                case.id, now, category=category.value, awaiting_verdict=False, ack_due=None, solution_due=None
-            )
-            case, _ = work.step(self.store.case(case.id), "close", actor, now, reason="compliment", timers=cancelled)
-            named = self.named_in_text(f"{case.subject}\n{first}") or self._default_compliment_target()
-            self._thank(case, named, first, now, reply_to=None)
-            return case
+            return self._settle_as_compliment(case, first, actor, now)
         if category == Category.ESCALATION and case.level < Level.FORMAL:
             # As if the mail had been read as an escalation on arrival: the formal level, from then.
-            return work.escalate(case, actor, now, case.received_at, level=Level.FORMAL, excerpt=first, automatic=False)
+            return escalate(
+                work, case, actor, now, case.received_at, level=Level.FORMAL, excerpt=first, automatic=False
+            )
         self.store.update_case(case.id, now, category=category.value, awaiting_verdict=False)
         case = self.store.case(case.id)
         if pending and case.owner_email is None:
@@ -324,6 +318,19 @@ class CaseDesk:
             work.to_staff(
                 case, "notify", "notify_escalation" if escalation else "notify_new", now, people, excerpt=first
             )
+        return case
+
+    def _settle_as_compliment(self, case: Case, first: str, actor: str, now: datetime) -> Case:
+        """A compliment after all: its complaint timers and mail withdrawn, closed with the thanks mail."""
+        cancelled = self.store.cancel_timers(case.id, COMPLAINT_TIMERS, now)
+        # Complaint mail to the customer still waiting to go (sending hours) is withdrawn.
+        self.store.cancel_unsent(case.id, COMPLAINT_MAIL, f"#soort compliment by {actor}")
+        self.store.update_case(
+            case.id, now, category=Category.COMPLIMENT.value, awaiting_verdict=False, ack_due=None, solution_due=None
+        )
+        case, _ = self.work.step(self.store.case(case.id), "close", actor, now, reason="compliment", timers=cancelled)
+        named = self.named_in_text(f"{case.subject}\n{first}") or self._default_compliment_target()
+        self._thank(case, named, first, now, reply_to=None)
         return case
 
     def flag_dispute(self, case: Case, text: str, now: datetime) -> None:
@@ -509,7 +516,8 @@ class CaseDesk:
 
     def _escalate(self, case: Case, mail: ParsedMail, verdict: Verdict, received_at: datetime, now: datetime) -> None:
         """One rung up the ladder, re-acknowledged with new deadlines; past the appeal: the disputes committee."""
-        self.work.escalate(
+        escalate(
+            self.work,
             case,
             "customer",
             now,

@@ -2,32 +2,23 @@
 
 from __future__ import annotations
 
-import json
-from dataclasses import asdict
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from mailbot.cases.archive import ArchiveQueue
-from mailbot.cases.decision import decision_context
-from mailbot.cases.lifecycle import STATUS_NAMES_NL, Status, Transition, next_status, transition
+from mailbot.cases.lifecycle import Status, Transition, next_status, transition
+from mailbot.cases.messagerecord import message_record
 from mailbot.cases.progress import contact_check
 from mailbot.cases.replytime import ACKNOWLEDGEMENTS, automatic_reply_time
+from mailbot.cases.templatecontext import LEVEL_NAMES as LEVEL_NAMES
+from mailbot.cases.templatecontext import TYPE_NAMES as TYPE_NAMES
+from mailbot.cases.templatecontext import template_context as template_context
 from mailbot.clock import iso
 from mailbot.config import Person, PolicyRules, Rules, Span
 from mailbot.mail.compose import Composer
-from mailbot.models import Address, Case, Category, Direction, Level, ParsedMail, Role, SubjectType, Verdict
+from mailbot.models import Address, Case, Direction, Level, ParsedMail, Role, Verdict
 from mailbot.store import Store
-from mailbot.workdays import WorkCalendar, format_date_nl, format_datetime_nl
-
-LEVEL_NAMES = {
-    Level.FIRST_LINE: "klacht",
-    Level.FORMAL: "formele klacht",
-    Level.APPEAL: "beroep",
-    Level.DISPUTE: "geschil",
-}
-TYPE_NAMES = {SubjectType.SERVICE: "dienstverlening", SubjectType.PRODUCT: "product", SubjectType.BEHAVIOUR: "gedrag"}
-EXCERPT_CHARS = 4000
+from mailbot.workdays import WorkCalendar
 
 
 class CaseWork:
@@ -75,79 +66,6 @@ class CaseWork:
         """
         if step.staff_mail:
             self.to_staff(case, step.staff_mail.replace("_", "-"), step.staff_mail, now, people, **extra)
-
-    # --- the escalation ladder ------------------------------------------------------------
-
-    def escalate(
-        self,
-        case: Case,
-        actor: str,
-        now: datetime,
-        start: datetime,
-        *,
-        reply_to: ParsedMail | None = None,
-        rules: tuple[str, ...] = (),
-        urgent: bool = False,
-        level: Level | None = None,
-        excerpt: str = "",
-        automatic: bool = True,
-    ) -> Case:
-        """Move ``case`` one rung up (or to ``level``, never further than one rung), re-acknowledged
-        with new deadlines counted from ``start``; one rung past the last internal stage is the referral.
-
-        Whoever asks (a customer's words, a rule, a member of staff), a case never skips a rung.
-        ``automatic`` False: a person decided, so the acknowledgement is no automatic reply.
-        """
-        to = min(level, next_level(case.level)) if level is not None else next_level(case.level)
-        received = format_datetime_nl(start.astimezone(self.calendar.zone))
-        if to >= Level.DISPUTE:
-            case, move = self.step(case, "refer", actor, now, level_from=case.level.label, rules=list(rules))
-            self.store.update_case(
-                case.id, now, level=Level.DISPUTE, category=Category.ESCALATION.value, awaiting_verdict=False
-            )
-            case = self.store.case(case.id)
-            assert move.customer_mail and move.staff_mail  # the table's mails for the referral
-            self.to_customer(
-                case, "referral", move.customer_mail, now, reply_to=reply_to, automatic=False, received=received
-            )
-            self.to_staff(case, "notify", move.staff_mail, now, self.staff_for(case), excerpt=excerpt)
-            return case
-        ack_due = self.calendar.deadline(start, self.rules.deadlines.acknowledge)
-        solution_due = self.solve_deadline(start, to)
-        owner = self.owner_for_level(to) or case.owner_email
-        case, move = self.step(
-            case,
-            "escalate",
-            actor,
-            now,
-            level_from=case.level.label,
-            level_to=to.label,
-            rules=list(rules),
-            ack_due=iso(ack_due),
-            solution_due=iso(solution_due),
-        )
-        self.store.update_case(
-            case.id,
-            now,
-            category=Category.ESCALATION.value,
-            level=to,
-            ack_due=ack_due,
-            ack_sent_at=None,
-            solution_due=solution_due,
-            owner_email=owner,
-            answered=False,
-            solved_at=None,
-            urgent=case.urgent or urgent,
-            awaiting_verdict=False,
-        )
-        case = self.store.case(case.id)
-        assert move.customer_mail and move.staff_mail  # the table's mails for an escalation
-        self.to_customer(
-            case, "ack", move.customer_mail, now, reply_to=reply_to, automatic=automatic, received=received
-        )
-        self.to_staff(case, "notify", move.staff_mail, now, self.staff_for(case), excerpt=excerpt)
-        self.schedule_deadlines(case, now, start=start)
-        return case
 
     def last_customer_mail(self, case: Case) -> tuple[datetime, str]:
         """When the customer last wrote on the case, and their own words then (the receipt, if never since)."""
@@ -355,30 +273,7 @@ class CaseWork:
         internal: bool = False,
     ) -> None:
         """Add a received message to a case's dossier."""
-        self.store.insert_message(
-            {
-                "case_id": case_id,
-                "key": mail.key,
-                "message_id": mail.message_id or mail.key,
-                "direction": direction.value,
-                "role": role.value,
-                "internal": int(internal),
-                "from_email": mail.sender.email if mail.sender else "",
-                "from_name": mail.sender.name if mail.sender else "",
-                "to_json": json.dumps([a.email for a in mail.to]),
-                "cc_json": json.dumps([a.email for a in mail.cc]),
-                "subject": mail.subject,
-                "date": iso(mail.date),
-                "text": mail.text,
-                "stripped": mail.stripped,
-                "headers_json": json.dumps(mail.headers, ensure_ascii=False),
-                "attachments_json": json.dumps([asdict(a) for a in mail.attachments], ensure_ascii=False),
-                "raw_sha256": mail.raw_sha256,
-                "verdict_json": json.dumps(verdict.as_record(), ensure_ascii=False) if verdict else None,
-                "flag": flag,
-                "created_at": iso(now),
-            }
-        )
+        self.store.insert_message(message_record(case_id, mail, direction, role, verdict, flag, now, internal))
 
 
 def next_level(level: Level) -> Level:
@@ -389,37 +284,3 @@ def next_level(level: Level) -> Level:
 def reminder_moment(calendar: WorkCalendar, policy: PolicyRules, due: datetime) -> datetime:
     """When the owner is reminded of a deadline ``due``: ``policy.reminder_before`` ahead, at opening time."""
     return calendar.working_days_before(due, policy.reminder_before.amount)
-
-
-def template_context(
-    case: Case,
-    rules: Rules,
-    zone: ZoneInfo,
-    mail: ParsedMail | None = None,
-    verdict: Verdict | None = None,
-    **extra: Any,
-) -> dict[str, Any]:
-    """What templates may use about a case: names and dates in Dutch, in the organisation's time zone."""
-    team = rules.teams.get(case.owner_team or "")
-    kind = "compliment" if case.category == Category.COMPLIMENT else LEVEL_NAMES[case.level]
-    values = {
-        "case": case,
-        "customer_name": case.customer.name,
-        "received": format_datetime_nl(case.received_at.astimezone(zone)),
-        "ack_due": format_date_nl(case.ack_due.astimezone(zone)) if case.ack_due else None,
-        "solution_due": format_date_nl(case.solution_due.astimezone(zone)) if case.solution_due else None,
-        "team_name": team.name if team else rules.organisation,
-        "owner_name": rules.person_name(case.owner_email) if case.owner_email else None,
-        "coordinator_name": rules.coordinator.name,
-        "level_name": LEVEL_NAMES[case.level],
-        "kind_name": kind,
-        "type_name": TYPE_NAMES[case.subject_type],
-        "status_name": STATUS_NAMES_NL.get(Status(case.status), case.status),
-        **decision_context(case.level, rules),
-        "meeting": False,
-        "solution": case.solution or "",
-        "excerpt": mail.stripped[:EXCERPT_CHARS] if mail else "",
-        "rules_fired": ", ".join(verdict.rules) if verdict else "",
-    }
-    values.update(extra)
-    return values

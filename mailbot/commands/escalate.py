@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from mailbot.cases.escalation import escalate
 from mailbot.cases.lifecycle import Status
 from mailbot.commands.base import Act, Command, Phase, StaffCommand
 from mailbot.commands.values import CommandValue
@@ -9,7 +10,7 @@ from mailbot.models import Case, Level
 
 
 class Escalate(StaffCommand):
-    """The escalation with its mails (casework.CaseWork.escalate); past the appeal, the referral."""
+    """The escalation with its mails (cases/escalation.py); past the appeal, the referral."""
 
     name = "escaleren"
     aliases = ("escalate",)
@@ -31,5 +32,5 @@ class Escalate(StaffCommand):
         """
         start, words = act.work.last_customer_mail(case)
         rules = (f"#escaleren door {act.actor}",)
-        act.work.escalate(case, act.actor, act.now, start, excerpt=words, rules=rules, automatic=False)
+        escalate(act.work, case, act.actor, act.now, start, excerpt=words, rules=rules, automatic=False)
         return self.describe(cmd.value)
