@@ -25,7 +25,6 @@ KNOWN_LONG_MODULES: dict[str, int] = {
 KNOWN_LONG_FUNCTIONS: dict[str, int] = {
     "mailbot/intake/judgement/decide.py::judge": 65,
     "mailbot/intake/judgement/evaluate.py::score": 56,
-    "mailbot/intake/judgement/model.py::signal_features": 77,
 }
 
 

@@ -59,27 +59,45 @@ def _damped(count: int) -> float:
     return math.log1p(min(count, 5))
 
 
+# The lexicon's groups that count as features of their own, each by its hits outside a negation.
+COUNTED_GROUPS = (
+    "praise",
+    "dissatisfaction",
+    "sarcasm",
+    "answer_reference",
+    "urgency",
+    "not_urgent",
+    "product",
+    "behaviour",
+    "service",
+    "now",
+    "past",
+    "request",
+    "narrative_good",
+)
+
+
 def signal_features(s: Signals) -> dict[str, float]:
     """The hand-made signals as named, scaled features ("f:")."""
     f: dict[str, float] = {}
-    for group in (
-        "praise",
-        "dissatisfaction",
-        "sarcasm",
-        "answer_reference",
-        "urgency",
-        "not_urgent",
-        "product",
-        "behaviour",
-        "service",
-        "now",
-        "past",
-        "request",
-        "narrative_good",
-    ):
+    for part in (_group_features, _danger_features, _negation_features, _mood_features, _flag_features):
+        f.update(part(s))
+    return f
+
+
+def _group_features(s: Signals) -> dict[str, float]:
+    """Each counted group's hits outside a negation, damped."""
+    f: dict[str, float] = {}
+    for group in COUNTED_GROUPS:
         plain = s.count(group, negated=False)
         if plain:
             f[f"f:{group}"] = _damped(plain)
+    return f
+
+
+def _danger_features(s: Signals) -> dict[str, float]:
+    """Danger words in or beside a sentence about now (urgent), or only with the past (less so)."""
+    f: dict[str, float] = {}
     danger = {h.sentence for h in s.hits if h.group == "urgency" and not h.negated}
     now = {h.sentence for h in s.hits if h.group == "now"}
     past = {h.sentence for h in s.hits if h.group == "past"}
@@ -89,6 +107,12 @@ def signal_features(s: Signals) -> dict[str, float]:
         f["f:danger_now"] = _damped(len(danger & near))
     if danger and past and not danger & near:
         f["f:danger_past"] = 1.0
+    return f
+
+
+def _negation_features(s: Signals) -> dict[str, float]:
+    """Praise or dissatisfaction denied, and the absence of either side."""
+    f: dict[str, float] = {}
     neg_praise = s.count("praise", negated=True)
     neg_dissat = s.count("dissatisfaction", negated=True)
     if neg_praise:
@@ -102,6 +126,12 @@ def signal_features(s: Signals) -> dict[str, float]:
         f["f:no_negative"] = 1.0
     if not positive:
         f["f:no_positive"] = 1.0
+    return f
+
+
+def _mood_features(s: Signals) -> dict[str, float]:
+    """The mood sentence by sentence: how it starts and ends, negators, the balance of the sentences."""
+    f: dict[str, float] = {}
     spoken = [p for p in s.sentence_polarity if p]
     if spoken:
         # Where a writer starts and ends shows the mood: praise "with a small side remark" ends well.
@@ -120,6 +150,12 @@ def signal_features(s: Signals) -> dict[str, float]:
         f["f:negative_sentences"] = _damped(neg)
     if s.sentence_polarity:
         f["f:balance"] = max(-3.0, min(3.0, float(sum(s.sentence_polarity)))) / 3
+    return f
+
+
+def _flag_features(s: Signals) -> dict[str, float]:
+    """What the mail is a part of (a reply, a case, whom it was sent to) and the extra signals, as 1 or their value."""
+    f: dict[str, float] = {}
     for name, on in (
         ("reply", s.replying),
         ("case_tag", s.case_tag),
