@@ -62,12 +62,22 @@ class Role(enum.StrEnum):
     SYSTEM = "system"
 
 
+# Kinds of customer mail whose sending keeps the policy's acknowledgement promise (the complaint's
+# acknowledgement, a compliment's thanks): sent by the outbox, or posted as a letter.
+ACKNOWLEDGING = frozenset({"ack", "thanks"})
+
+
 @dataclass(frozen=True)
 class Address:
-    """A mail address with its display name; ``email`` is always lower-case."""
+    """A mail address with its display name; ``email`` is always lower-case.
+
+    A customer who has no e-mail address (a phone call, a letter) has ``email`` "" and a
+    ``postal`` address, one line per line: every mail to them becomes a letter (cases/letters.py).
+    """
 
     email: str
     name: str = ""
+    postal: str = ""
 
     def __str__(self) -> str:
         return self.email

@@ -114,7 +114,7 @@ def test_every_canonical_name_has_help() -> None:
         "eigenaar", "team", "urgent", "type", "status", "oplossing", "opgelost",
         "gesprek", "afspraak", "verbeter", "sluiten", "telefonisch", "post", "sociaal",
         "soort", "escaleren", "tevreden", "uitstel", "oordeel", "niet-behandelen",
-        "contact", "tussenbericht",
+        "contact", "tussenbericht", "verstuurd",
     }  # fmt: skip
     assert all(ALIASES[name] == name for name in COMMANDS)
     assert all(spec.usage in help_text() for spec in COMMANDS.values())
@@ -154,7 +154,9 @@ def test_customer_address_must_not_be_our_own() -> None:
     assert "adres van de organisatie" in error("#post klacht@example.nl")
     assert "adres van de organisatie" in error("#post iemand@mail.example.nl")
     assert error("#telefonisch Jan Jansen") == (
-        "Schrijf het e-mailadres van de klant, bijvoorbeeld: #telefonisch klant@example.net Jan Jansen"
+        "Schrijf het e-mailadres van de klant, bijvoorbeeld: #telefonisch klant@example.net Jan Jansen. "
+        "Heeft de klant geen e-mail, schrijf dan naam en postadres: #telefonisch Jan Jansen, Dorpsstraat 1, "
+        "1234 AB Dorp"
     )
 
 

@@ -80,6 +80,7 @@ STAFF_TEMPLATES = (
     "forward_registered",
     "contact_missing",
     "interim_update_ask",
+    "letter_to_post",
 )
 # The digest, the quarantine notice, a backlog's summaries (tests/test_backlog.py) and the question
 # whose forward it is (tests/test_forwards.py) belong to no case;
@@ -191,6 +192,9 @@ def context(case: Case, excerpt: str = "De monteur is niet gekomen. Niemand heef
         standard_at="dinsdag 15 december 2026 om 8.30 uur",
         happened=["Op dinsdag 8 december 2026 hebben wij persoonlijk contact met u gehad."],
         owner_text="",
+        letter_subject="Ontvangstbevestiging van uw klacht: Camera",
+        address_lines=("Jan Jansen", "Dorpsstraat 1", "1234 AB Dorp"),
+        acknowledges=True,
     )
 
 

@@ -164,6 +164,13 @@ TRANSITIONS: tuple[Transition, ...] = (
         customer_mail="extension_notice",
     ),
     Transition("improvement", frozenset(Status), None, Trigger.STAFF, "#verbeter <text>"),
+    Transition(
+        "letter-posted",
+        frozenset(Status),
+        None,
+        Trigger.STAFF,
+        "#verstuurd: the letters to a customer without e-mail (cases/letters.py) are in the post",
+    ),
     Transition("close", NOT_FINAL, Status.CLOSED, Trigger.STAFF, "#sluiten", staff_mail="improvement_request"),
     Transition(
         "not-handled",

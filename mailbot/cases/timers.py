@@ -164,7 +164,7 @@ class TimerDesk:
         if what == "reminder" and now >= current:
             return False  # too late to remind (the daemon was down): the alert that it passed says it
         work = self.work
-        extra = {
+        extra: dict[str, Any] = {
             "deadline_name": DEADLINE_NAMES[which],
             "deadline": format_date_nl(current.astimezone(work.calendar.zone)),
         }

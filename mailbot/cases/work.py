@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from mailbot.cases.archive import ArchiveQueue
+from mailbot.cases.letters import by_post, post_letter
 from mailbot.cases.lifecycle import Status, Transition, next_status, transition
 from mailbot.cases.messagerecord import message_record
 from mailbot.cases.progress import contact_check
@@ -16,6 +17,7 @@ from mailbot.cases.templatecontext import template_context as template_context
 from mailbot.clock import iso
 from mailbot.config import Person, PolicyRules, Rules, Span
 from mailbot.mail.compose import Composer
+from mailbot.mail.mimeparts import OutgoingFile
 from mailbot.models import Address, Case, Direction, Level, ParsedMail, Role, Verdict
 from mailbot.store import Store
 from mailbot.workdays import WorkCalendar
@@ -157,9 +159,12 @@ class CaseWork:
         automatic: bool = True,
         **extra: Any,
     ) -> str:
-        """Queue a mail to the customer; automatic replies respect sending hours and the per-address window."""
+        """Queue a mail to the customer (a letter to post when they have no e-mail address, letters.py);
+        automatic replies respect sending hours and the per-address window."""
         if self.quiet:
             return self._held_back(case, kind, now)
+        if by_post(case):
+            return post_letter(self, case, kind, template, now, **extra)
         send_at = self.automatic_reply_time(case, kind, now) if automatic else now
         if reply_to is not None:
             in_reply_to, references = reply_to.message_id or None, reply_to.references
@@ -179,20 +184,22 @@ class CaseWork:
             reply_audience="customer",
         )
         self.store.enqueue(out, case.id, now)
-        self.store.add_event(
-            case.id,
-            "queued",
-            "system",
-            now,
-            kind=kind,
-            to=case.customer.email,
-            message_id=out.message_id,
-            not_before=iso(send_at),
-        )
+        detail = {"kind": kind, "to": case.customer.email, "message_id": out.message_id, "not_before": iso(send_at)}
+        self.store.add_event(case.id, "queued", "system", now, **detail)
         return out.message_id
 
-    def to_staff(self, case: Case, kind: str, template: str, now: datetime, people: list[Person], **extra: Any) -> str:
-        """Queue an internal mail to staff; replies to it thread back into the case as notes."""
+    def to_staff(
+        self,
+        case: Case,
+        kind: str,
+        template: str,
+        now: datetime,
+        people: list[Person],
+        *,
+        files: tuple[OutgoingFile, ...] = (),
+        **extra: Any,
+    ) -> str:
+        """Queue an internal mail to staff, ``files`` attached; replies to it thread back into the case as notes."""
         if self.quiet:
             return self._held_back(case, kind, now)
         unique = {p.email: Address(p.email, p.name) for p in people}
@@ -206,6 +213,7 @@ class CaseWork:
             not_before=now,
             automatic=False,
             reply_audience="staff",
+            files=files,
         )
         self.store.enqueue(out, case.id, now)
         self.store.add_event(case.id, "queued", "system", now, kind=kind, to=sorted(unique), message_id=out.message_id)

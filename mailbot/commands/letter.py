@@ -10,7 +10,7 @@ class Letter(Phone):
 
     name = "post"
     aliases = ("letter",)
-    usage = "#post <e-mailadres> [naam]"
+    usage = "#post <e-mailadres> [naam] (of: naam, straat, postcode plaats)"
     help = "registreert een klacht per brief"
     conflicts = ()
     how = "schriftelijke"

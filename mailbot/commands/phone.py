@@ -14,7 +14,7 @@ class Phone(StaffCommand):
 
     name = "telefonisch"
     aliases: ClassVar[tuple[str, ...]] = ("phone",)
-    usage = "#telefonisch <e-mailadres> [naam]"
+    usage = "#telefonisch <e-mailadres> [naam] (of: naam, straat, postcode plaats)"
     help = "registreert een klacht per telefoon"
     conflicts: ClassVar[tuple[str, ...]] = ("post",)
     how = "telefonische"  # the confirmation's adjective
@@ -26,5 +26,8 @@ class Phone(StaffCommand):
     def describe(self, value: CommandValue) -> str:
         """The new complaint and whose it is."""
         assert isinstance(value, Address)
+        if not value.email:  # no e-mail: every mail to them becomes a letter to post (cases/letters.py)
+            where = ", ".join(value.postal.splitlines())
+            return f"Nieuwe {self.how} klacht van {value.name}, {where} (geen e-mailadres: de klant krijgt brieven)"
         who = f"{value.name} <{value.email}>" if value.name else value.email
         return f"Nieuwe {self.how} klacht van {who}"

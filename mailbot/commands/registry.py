@@ -17,6 +17,7 @@ from mailbot.commands.not_handled import NotHandled
 from mailbot.commands.outcome import OutcomeCommand
 from mailbot.commands.owner import Owner
 from mailbot.commands.phone import Phone
+from mailbot.commands.posted import Posted
 from mailbot.commands.satisfied import Satisfied
 from mailbot.commands.social import Social
 from mailbot.commands.solution import Solution
@@ -49,6 +50,7 @@ REGISTRY: tuple[StaffCommand, ...] = (
     Phone(),
     Letter(),
     Social(),
+    Posted(),
 )
 COMMANDS: dict[str, StaffCommand] = {c.name: c for c in REGISTRY}
 # Every name a command may be written with -> its canonical name.

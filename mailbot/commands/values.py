@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -63,16 +64,39 @@ def staff_member(arg: str, ctx: ParseContext) -> str:
 
 
 def customer(arg: str, ctx: ParseContext) -> Address:
-    """A customer's address and name (``klant@example.net Jan Jansen``); never one of the organisation's own."""
+    """A customer's address and name (``klant@example.net Jan Jansen``); never one of the organisation's own.
+
+    A customer without e-mail is written with a postal address, name first, parts apart by commas
+    (``Jan Jansen, Dorpsstraat 1, 1234 AB Dorp``): they get every mail as a letter (cases/letters.py).
+    """
     token = next((t for t in arg.split() if "@" in t), "")
     if not token:
-        raise Invalid(f"Schrijf het e-mailadres van de klant, bijvoorbeeld: #{ctx.used} klant@example.net Jan Jansen")
+        postal = postal_address(arg)
+        if postal is not None:
+            return postal
+        raise Invalid(
+            f"Schrijf het e-mailadres van de klant, bijvoorbeeld: #{ctx.used} klant@example.net Jan Jansen. "
+            f"Heeft de klant geen e-mail, schrijf dan naam en postadres: #{ctx.used} Jan Jansen, Dorpsstraat 1, "
+            "1234 AB Dorp"
+        )
     email = address(token)
     domain = ctx.rules.domain
     if email in ctx.rules.staff or email.endswith("@" + domain) or email.endswith("." + domain):
         raise Invalid(f"{email} is een adres van de organisatie zelf. Schrijf het adres van de klant.")
     name = " ".join(arg.replace(token, " ").split()).strip("\"'")
     return Address(email, name)
+
+
+# A Dutch postcode (1234 AB) or a Belgian one (B-1000, 1000 Brussel) names a place letters can go to.
+_POSTCODE = re.compile(r"\b(?:[1-9]\d{3}\s?[A-Za-z]{2}|(?:B-)?[1-9]\d{3}\s+[A-Za-z])")
+
+
+def postal_address(arg: str) -> Address | None:
+    """``Naam, straat huisnummer, postcode plaats`` as a customer without e-mail; None when it is not one."""
+    parts = [p.strip() for p in arg.split(",") if p.strip()]
+    if len(parts) < 3 or not _POSTCODE.search(parts[-1]) or not re.search(r"\d", parts[-2]):
+        return None
+    return Address("", parts[0].strip("\"'"), "\n".join(parts[1:]))
 
 
 def address(arg: str) -> str:

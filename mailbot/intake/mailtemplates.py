@@ -25,6 +25,7 @@ TEMPLATES = tuple(
             "dispute_flag",
             "failure_notice",
             "late_deadlines",
+            "letter_to_post",
             "notify_escalation",
             "notify_followup",
             "notify_new",

@@ -14,7 +14,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from mailbot.config import Rules
 from mailbot.mail.headerfields import address_field, clean_header, field
-from mailbot.mail.mimeparts import alternative, to_html
+from mailbot.mail.mimeparts import OutgoingFile, to_html, with_files
 from mailbot.mail.replyaddress import make_reply_address
 from mailbot.models import Address, OutgoingMail
 from mailbot.shipped import template_files, template_loader
@@ -109,8 +109,10 @@ class Composer:
         in_reply_to: str | None = None,
         references: Sequence[str] = (),
         reply_audience: str | None = None,
+        files: tuple[OutgoingFile, ...] = (),
     ) -> OutgoingMail:
-        """Render and wrap one mail: Message-ID of ours, threading headers, case tag, text + HTML.
+        """Render and wrap one mail: Message-ID of ours, threading headers, case tag, text + HTML,
+        and ``files`` attached (a letter to print).
 
         With ``reply_audience`` (customer or staff) and ``security.reply_addresses`` on, replies
         go to the case's own address for that audience (replyaddress.py).
@@ -136,7 +138,7 @@ class Composer:
             sender=self.rules.bot_address,
             recipients=tuple(a.email for a in to),
             subject=subject,
-            raw=alternative("".join(fields), text, to_html(text, subject)),
+            raw=with_files("".join(fields), text, to_html(text, subject), files),
             not_before=not_before,
             automatic=automatic,
         )

@@ -16,12 +16,10 @@ from mailbot.config import SmtpSettings
 from mailbot.logs import about, redacted
 from mailbot.mail.dateheader import with_date
 from mailbot.mail.send import SendResult, deliver
-from mailbot.models import QueuedMail
+from mailbot.models import ACKNOWLEDGING, QueuedMail
 from mailbot.store import Store
 
 log = logging.getLogger("mailbot.outbox")
-# Kinds whose delivery keeps the acknowledgement promise of the policy.
-ACKNOWLEDGING = frozenset({"ack", "thanks"})
 FIRST_RETRY = timedelta(minutes=1)
 MAX_RETRY = timedelta(hours=1)
 GIVE_UP_AFTER = 48  # attempts: about two days at the capped interval

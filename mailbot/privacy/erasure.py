@@ -101,6 +101,7 @@ def _anonymise_cases(store: Store, cases: list[Case], names: Pseudonyms, now: da
             now,
             customer_email=names.of(case.customer.email),
             customer_name="",
+            customer_postal="",
             subject=ERASED,
             solution=ERASED if case.solution else case.solution,
             erased_at=now,

@@ -35,6 +35,8 @@ EVENT_KINDS = (
     "improvement",
     "improvement-form",
     "outcome",
+    "letter-queued",
+    "letter-posted",
 )
 ESCALATED_LEVELS = (Level.FORMAL, Level.APPEAL, Level.DISPUTE)
 SATISFACTION = ("satisfied", "not_satisfied", "no_answer")
@@ -113,11 +115,30 @@ def complaint_rounds(case: Case, events: Sequence[EventRow]) -> list[Round]:
     for n, (start, ack_due, solution_due) in enumerate(starts):
         end = starts[n + 1][0] if n + 1 < len(starts) else referred
         within = [e for e in events if start <= e.at and (end is None or e.at < end)]
-        ack_sent = next((e.at for e in within if e.kind == "sent" and e.detail.get("kind") == "ack"), None)
+        ack_sent = min(
+            (t for t in (_ack_mailed(within), _ack_posted(within)) if t is not None),
+            default=None,
+        )
         solved = next((e.at for e in within if e.kind == "solve"), None)
         closed = next((e.at for e in within if e.kind == "close"), None)
         rounds.append(Round(start, end, _moment(ack_due), ack_sent, _moment(solution_due), solved or closed))
     return rounds
+
+
+def _ack_mailed(events: Sequence[EventRow]) -> datetime | None:
+    """When the SMTP server took the acknowledgement."""
+    return next((e.at for e in events if e.kind == "sent" and e.detail.get("kind") == "ack"), None)
+
+
+def _ack_posted(events: Sequence[EventRow]) -> datetime | None:
+    """When staff posted the acknowledgement as a letter (#verstuurd, cases/letters.py)."""
+    waiting = False
+    for e in events:
+        if e.kind == "letter-queued" and e.detail.get("kind") == "ack":
+            waiting = True
+        elif e.kind == "letter-posted" and waiting:
+            return e.at
+    return None
 
 
 def judge(due: datetime | None, done: datetime | None, end: datetime | None, now: datetime) -> str:

@@ -233,6 +233,13 @@ MIGRATIONS: list[tuple[str, str]] = [
         ALTER TABLE agreements ADD COLUMN kept_by TEXT;
         """,
     ),
+    (
+        # A customer without an e-mail address: their postal address, every mail a letter (cases/letters.py).
+        "0014_letters",
+        """
+        ALTER TABLE cases ADD COLUMN customer_postal TEXT NOT NULL DEFAULT '';
+        """,
+    ),
 ]
 
 
