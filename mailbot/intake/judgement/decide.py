@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
+from mailbot.intake.judgement.explanation import explain
 from mailbot.intake.judgement.model import Model, features, softmax
-from mailbot.intake.judgement.signals import Hit, Signals
-from mailbot.models import Category, Level, SubjectType
+from mailbot.intake.judgement.outcome import RuleOutcome as RuleOutcome
+from mailbot.intake.judgement.signals import Signals
+from mailbot.models import Category, SubjectType
 
-CATEGORY_NL = {
-    Category.COMPLIMENT: "compliment",
-    Category.COMPLAINT: "klacht",
-    Category.ESCALATION: "escalatie",
-    Category.AUTO: "automatisch bericht",
-}
-TYPE_NL = {SubjectType.SERVICE: "dienstverlening", SubjectType.PRODUCT: "product", SubjectType.BEHAVIOUR: "gedrag"}
 HUMAN = (Category.COMPLIMENT, Category.COMPLAINT, Category.ESCALATION)
 # Of two categories with the same score, the more serious one wins.
 SEVERITY = (Category.ESCALATION, Category.COMPLAINT, Category.COMPLIMENT)
@@ -29,24 +24,6 @@ UNSUPPORTED_CONFIDENCE = 0.55
 # A point of a rule on the case's state (an answered case, its level) moves the logit this much.
 STATE_RULE_WEIGHT = 1.0
 DEFAULT_MIX = {"rules": 0.5, "type_rules": 0.5, "urgent_rule": 2.0, "urgent_threshold": 0.5}
-
-
-@dataclass(frozen=True)
-class RuleOutcome:
-    """What rules.yaml said: the rules that fired, category scores, subject-type weights, urgency."""
-
-    fired: tuple[str, ...]
-    scores: dict[str, int]
-    type_weights: dict[SubjectType, int]
-    urgent: bool
-    levels: tuple[Level, ...]
-    # The part of ``scores`` from rules on the case's state (when_answered, at_level): knowledge the
-    # model never had, so it counts in full.
-    state_scores: dict[str, int] = field(default_factory=dict)
-    # Rule name -> the phrase that made it fire ("" for a rule on address or case state only).
-    evidence: dict[str, str] = field(default_factory=dict)
-    # Rule name -> the category it votes for, for rules that vote.
-    votes: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -125,25 +102,7 @@ def judge(signals: Signals, outcome: RuleOutcome, model: Model | None, min_score
         # A case we never answered leaves no answer to be unhappy with: more of the same complaint.
         moved = probs.pop(Category.ESCALATION.value, 0.0)
         probs[Category.COMPLAINT.value] = probs.get(Category.COMPLAINT.value, 0.0) + moved
-    category = Category(max(probs, key=lambda c: probs[c]))
-    confidence = probs[category.value]
-    rule_category = rules_only(outcome, min_score)
-    rule_points = outcome.scores.get(rule_category.value, 0)
-    # When the text holds nothing the judgement knows (no praise, dissatisfaction, sarcasm, no
-    # reference to our answer, no quoted answer), a rule that reached min_score is all there is:
-    # an admin's new phrase works at once, without retraining.
-    silent = not (any(signals.count(g) for g in SPOKEN) or signals.quotes_us or signals.case_tag)
-    decided_by_rules = rule_points >= OVERRIDE_FACTOR * min_score or (silent and rule_points >= min_score)
-    if decided_by_rules:
-        # The admin's strong rules decide (e.g. "in beroep"); the model only says how sure that is.
-        if rule_category != category:
-            confidence = max(0.5, min(0.75, probs.get(rule_category.value, 0) + 0.5))
-        else:
-            confidence = max(confidence, 0.75)
-        category = rule_category
-    elif any(outcome.scores.values()) and (rule_category != category or rules_split(outcome, min_score)):
-        # The admin's rules and the model (or two of the rules) disagree: a person looks unless the model is very sure.
-        confidence = min(confidence, 0.5 + (confidence - 0.5) * 0.5)
+    category, confidence, decided_by_rules = weigh_category(probs, signals, outcome, min_score)
     second = None if decided_by_rules else signals_say(model, feats, outcome)
     if second is not None and second != category.value:
         # Only the word statistics carry this verdict, against what the signals say: a person decides.
@@ -151,24 +110,8 @@ def judge(signals: Signals, outcome: RuleOutcome, model: Model | None, min_score
     doubt = doubtful(category, signals)
     if doubt:
         confidence = min(confidence, UNSUPPORTED_CONFIDENCE)
-    serious = category in (Category.COMPLAINT, Category.ESCALATION)
-    p_urgent = urgent_probability(model, feats, outcome)
-    # Urgency needs a reason a person can check: a danger word or an urgent rule, not word statistics alone.
-    grounded = outcome.urgent or signals.count("urgency", negated=False) > 0
-    urgent = serious and grounded and p_urgent >= model.mix.get("urgent_threshold", DEFAULT_MIX["urgent_threshold"])
-    named = bool(
-        signals.count("product")
-        or signals.count("behaviour")
-        or signals.extra.get("quoted_product")
-        or signals.extra.get("quoted_behaviour")
-    )
-    if serious and not (outcome.type_weights or named):
-        subject_type = SubjectType.SERVICE  # nothing names a thing or a person's conduct: the service itself
-    elif serious:
-        tprobs = type_probabilities(model, feats, outcome)
-        subject_type = SubjectType(max(tprobs, key=lambda t: tprobs[t]))
-    else:  # a compliment has no subject type of its own (its team comes from keywords): rules.yaml's, as before
-        subject_type = _rules_type(outcome)
+    urgent = is_urgent(model, feats, category, signals, outcome)
+    subject_type = choose_subject_type(model, feats, category, signals, outcome)
     explanation = explain(category, urgent, subject_type, signals, outcome, confidence)
     if doubt:
         explanation += f" Twijfel: {doubt}."
@@ -180,6 +123,65 @@ def judge(signals: Signals, outcome: RuleOutcome, model: Model | None, min_score
         explanation=explanation,
         probabilities=probs,
     )
+
+
+def weigh_category(
+    probs: dict[str, float], signals: Signals, outcome: RuleOutcome, min_score: int
+) -> tuple[Category, float, bool]:
+    """The model's category and its confidence, overruled by strong rules or lowered where rules disagree.
+
+    The third value is True when rules.yaml decided.
+    """
+    category = Category(max(probs, key=lambda c: probs[c]))
+    confidence = probs[category.value]
+    rule_category = rules_only(outcome, min_score)
+    rule_points = outcome.scores.get(rule_category.value, 0)
+    # When the text holds nothing the judgement knows (no praise, dissatisfaction, sarcasm, no
+    # reference to our answer, no quoted answer), a rule that reached min_score is all there is:
+    # an admin's new phrase works at once, without retraining.
+    silent = not (any(signals.count(g) for g in SPOKEN) or signals.quotes_us or signals.case_tag)
+    if rule_points >= OVERRIDE_FACTOR * min_score or (silent and rule_points >= min_score):
+        # The admin's strong rules decide (e.g. "in beroep"); the model only says how sure that is.
+        if rule_category != category:
+            confidence = max(0.5, min(0.75, probs.get(rule_category.value, 0) + 0.5))
+        else:
+            confidence = max(confidence, 0.75)
+        return rule_category, confidence, True
+    if any(outcome.scores.values()) and (rule_category != category or rules_split(outcome, min_score)):
+        # The admin's rules and the model (or two of the rules) disagree: a person looks unless the model is very sure.
+        confidence = min(confidence, 0.5 + (confidence - 0.5) * 0.5)
+    return category, confidence, False
+
+
+def is_urgent(
+    model: Model, feats: dict[str, float], category: Category, signals: Signals, outcome: RuleOutcome
+) -> bool:
+    """Urgent: a complaint or escalation, a reason a person can check, and the model sure enough."""
+    serious = category in (Category.COMPLAINT, Category.ESCALATION)
+    p_urgent = urgent_probability(model, feats, outcome)
+    # Urgency needs a reason a person can check: a danger word or an urgent rule, not word statistics alone.
+    grounded = outcome.urgent or signals.count("urgency", negated=False) > 0
+    return serious and grounded and p_urgent >= model.mix.get("urgent_threshold", DEFAULT_MIX["urgent_threshold"])
+
+
+def choose_subject_type(
+    model: Model, feats: dict[str, float], category: Category, signals: Signals, outcome: RuleOutcome
+) -> SubjectType:
+    """What a complaint is about: the service unless something names a product or conduct, then the model."""
+    named = bool(
+        signals.count("product")
+        or signals.count("behaviour")
+        or signals.extra.get("quoted_product")
+        or signals.extra.get("quoted_behaviour")
+    )
+    serious = category in (Category.COMPLAINT, Category.ESCALATION)
+    if serious and not (outcome.type_weights or named):
+        return SubjectType.SERVICE  # nothing names a thing or a person's conduct: the service itself
+    if serious:
+        tprobs = type_probabilities(model, feats, outcome)
+        return SubjectType(max(tprobs, key=lambda t: tprobs[t]))
+    # A compliment has no subject type of its own (its team comes from keywords): rules.yaml's, as before.
+    return _rules_type(outcome)
 
 
 def doubtful(category: Category, s: Signals) -> str | None:
@@ -221,77 +223,3 @@ def _judge_by_rules(signals: Signals, outcome: RuleOutcome, min_score: int) -> J
 def _rules_type(outcome: RuleOutcome) -> SubjectType:
     weights = outcome.type_weights
     return max(weights, key=lambda t: weights[t]) if weights else SubjectType.SERVICE
-
-
-def _quote(hits: list[Hit], limit: int = 2) -> str:
-    seen: list[str] = []
-    for hit in hits:
-        phrase = f"niet … {hit.phrase}" if hit.negated and hit.group != "sarcasm" else hit.phrase
-        if phrase not in seen:
-            seen.append(phrase)
-    return ", ".join(f"'{p}'" for p in seen[:limit])
-
-
-def _reasons(category: Category, s: Signals, outcome: RuleOutcome) -> list[str]:
-    hits = list(s.hits)
-
-    def group(name: str, negated: bool | None = None) -> list[Hit]:
-        return [h for h in hits if h.group == name and (negated is None or h.negated == negated)]
-
-    reasons: list[str] = []
-    if category == Category.COMPLIMENT:
-        if group("praise", False):
-            reasons.append(f"lof of tevredenheid ({_quote(group('praise', False))})")
-        if group("dissatisfaction", True):
-            reasons.append(f"ontkende klacht ({_quote(group('dissatisfaction', True))})")
-        pos = sum(1 for p in s.sentence_polarity if p > 0)
-        if pos > 1:
-            reasons.append(f"{pos} positieve zinnen")
-    elif category == Category.COMPLAINT:
-        if group("sarcasm"):
-            reasons.append(f"sarcasme ({_quote(group('sarcasm'))})")
-        if group("praise", True):
-            reasons.append(f"ontkende lof ({_quote(group('praise', True))})")
-        if group("dissatisfaction", False):
-            reasons.append(f"ontevredenheid ({_quote(group('dissatisfaction', False))})")
-    elif category == Category.ESCALATION:
-        if s.quotes_us:
-            reasons.append("citeert of bevat ons eerdere antwoord")
-        elif s.case_tag:
-            reasons.append("draagt het kenmerk van een bestaande zaak")
-        if group("answer_reference"):
-            reasons.append(f"reageert op onze afhandeling ({_quote(group('answer_reference'))})")
-        if s.history is not None and s.history.answered:
-            reasons.append("de zaak had al een antwoord van ons")
-        if "formal" in s.to_roles and s.history is not None and s.history.level == Level.FIRST_LINE:
-            reasons.append("gestuurd aan het klachtenadres over een zaak in de eerste lijn")
-    for name in outcome.fired:
-        phrase = outcome.evidence.get(name)
-        if phrase and outcome.scores and all(phrase not in r for r in reasons) and _rule_for(category, name, outcome):
-            reasons.append(f"trefwoord uit de regels ('{phrase}')")
-    return reasons[:3] or ["op grond van het woordgebruik als geheel (statistisch model)"]
-
-
-def _rule_for(category: Category, name: str, outcome: RuleOutcome) -> bool:
-    # Only rules that voted for the chosen category explain it.
-    return name in outcome.evidence and outcome.votes.get(name) == category.value
-
-
-def explain(
-    category: Category,
-    urgent: bool,
-    subject_type: SubjectType,
-    s: Signals,
-    outcome: RuleOutcome,
-    confidence: float,
-) -> str:
-    """The Dutch explanation staff read: what it was taken for and why, urgency and subject."""
-    text = f"Herkend als {CATEGORY_NL[category]}: {'; '.join(_reasons(category, s, outcome))}."
-    if category in (Category.COMPLAINT, Category.ESCALATION):
-        if urgent:
-            spoed = [h for h in s.hits if h.group == "urgency" and not h.negated]
-            text += f" Spoed{f' ({_quote(spoed, 3)})' if spoed else ''}."
-        typed = [h for h in s.hits if h.group == subject_type.value]
-        text += f" Onderwerp: {TYPE_NL[subject_type]}{f' ({_quote(typed)})' if typed else ''}."
-    text += f" Zekerheid {round(confidence * 100)} %."
-    return text
