@@ -81,37 +81,17 @@ def score(
     outcomes: list[Outcome], times_ms: list[float], min_confidence: float, targets: Targets = Targets()
 ) -> Report:
     """The figures of a run, and which targets were missed."""
-    confusion = {t: dict.fromkeys(CATEGORIES, 0) for t in CATEGORIES}
-    for o in outcomes:
-        confusion[o.label.category][o.verdict.category.value] += 1
+    confusion = confusion_matrix(outcomes)
     total = len(outcomes)
     right = sum(confusion[c][c] for c in CATEGORIES)
     recall = {c: confusion[c][c] / sum(confusion[c].values()) for c in CATEGORIES if sum(confusion[c].values())}
     auto_missed = sum(n for c, n in confusion["auto"].items() if c != "auto")
     human_as_auto = sum(confusion[c]["auto"] for c in CATEGORIES if c != "auto")
-    tp = sum(1 for o in outcomes if o.label.urgent and o.verdict.urgent)
-    fn = sum(1 for o in outcomes if o.label.urgent and not o.verdict.urgent)
-    fp = sum(1 for o in outcomes if not o.label.urgent and o.verdict.urgent)
+    tp, fn, fp = urgent_counts(outcomes)
     typed = [o for o in outcomes if o.label.subject_type]
     type_right = sum(1 for o in typed if o.verdict.subject_type.value == o.label.subject_type)
     sure = [o for o in outcomes if o.verdict.confidence >= min_confidence]
-    wrong = [
-        {
-            "file": o.label.file,
-            "truth": {"category": o.label.category, "urgent": o.label.urgent, "subject_type": o.label.subject_type},
-            "verdict": {
-                "category": o.verdict.category.value,
-                "urgent": o.verdict.urgent,
-                "subject_type": o.verdict.subject_type.value,
-            },
-            "confidence": round(o.verdict.confidence, 3),
-            "explanation": o.verdict.explanation,
-        }
-        for o in outcomes
-        if o.verdict.category.value != o.label.category
-        or o.verdict.urgent != o.label.urgent
-        or (o.label.subject_type and o.verdict.subject_type.value != o.label.subject_type)
-    ]
+    wrong = [wrong_row(o) for o in outcomes if is_wrong(o)]
     report = Report(
         total=total,
         category_accuracy=right / total if total else 0.0,
@@ -133,6 +113,46 @@ def score(
     )
     report.failures = check(report, targets)
     return report
+
+
+def confusion_matrix(outcomes: list[Outcome]) -> dict[str, dict[str, int]]:
+    """How many mails of each true category (rows) got each verdict (columns)."""
+    confusion = {t: dict.fromkeys(CATEGORIES, 0) for t in CATEGORIES}
+    for o in outcomes:
+        confusion[o.label.category][o.verdict.category.value] += 1
+    return confusion
+
+
+def urgent_counts(outcomes: list[Outcome]) -> tuple[int, int, int]:
+    """Urgency's true positives, false negatives and false positives."""
+    tp = sum(1 for o in outcomes if o.label.urgent and o.verdict.urgent)
+    fn = sum(1 for o in outcomes if o.label.urgent and not o.verdict.urgent)
+    fp = sum(1 for o in outcomes if not o.label.urgent and o.verdict.urgent)
+    return tp, fn, fp
+
+
+def is_wrong(o: Outcome) -> bool:
+    """The verdict misses the truth in category, urgency or (where labelled) subject type."""
+    return bool(
+        o.verdict.category.value != o.label.category
+        or o.verdict.urgent != o.label.urgent
+        or (o.label.subject_type and o.verdict.subject_type.value != o.label.subject_type)
+    )
+
+
+def wrong_row(o: Outcome) -> dict[str, object]:
+    """A wrong verdict beside its truth, with its confidence and explanation, for the report."""
+    return {
+        "file": o.label.file,
+        "truth": {"category": o.label.category, "urgent": o.label.urgent, "subject_type": o.label.subject_type},
+        "verdict": {
+            "category": o.verdict.category.value,
+            "urgent": o.verdict.urgent,
+            "subject_type": o.verdict.subject_type.value,
+        },
+        "confidence": round(o.verdict.confidence, 3),
+        "explanation": o.verdict.explanation,
+    }
 
 
 def check(report: Report, targets: Targets) -> list[str]:
