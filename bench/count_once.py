@@ -4,15 +4,17 @@ Run as a subprocess in place of bench/mailbot_once.py (bench/counts.py does, und
 for the fsyncs SQLite makes itself, which Python cannot see). Every SQLite connection the process
 opens gets a trace callback, so statements of the main thread and of the background sender are
 counted alike; the statements SQLite runs inside a trigger are not (they are not ours to trim).
-Prints one JSON line: {"statements", "commits", "os_fsyncs", "exit"}.
+Prints one JSON line: {"statements", "commits", "os_fsyncs", "exit", "shapes"} (the 25 commonest statements).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 import threading
+from collections import Counter
 from typing import Any
 
 
@@ -23,6 +25,7 @@ def main() -> None:
     import mailbot.cli
 
     counts = {"statements": 0, "commits": 0, "os_fsyncs": 0}
+    shapes: Counter[str] = Counter()  # each statement's first words, literals and savepoint names left out
     lock = threading.Lock()
     real_connect = sqlite3.connect
 
@@ -31,6 +34,7 @@ def main() -> None:
             return
         with lock:
             counts["statements"] += 1
+            shapes[re.sub(r"sqlite_utils_[0-9a-f]+|'[^']*'|\d+", "?", " ".join(statement.split())[:70])] += 1
             if statement.strip().upper() in ("COMMIT", "RELEASE", "END"):
                 counts["commits"] += 1
 
@@ -49,7 +53,7 @@ def main() -> None:
     sqlite_utils.db.sqlite3.connect = connect  # type: ignore[attr-defined]
     os.fsync = fsync  # type: ignore[assignment]
     code = mailbot.cli.main(["run", "--once"])
-    print(json.dumps({**counts, "exit": code}))
+    print(json.dumps({**counts, "exit": code, "shapes": dict(shapes.most_common(25))}))
 
 
 if __name__ == "__main__":

@@ -45,7 +45,9 @@ def count(lab: Lab, corpus: str, messages: int, strace: bool) -> dict[str, Any]:
     if strace:
         counts["syscall_fsyncs"] = sum(int(n) for n, _ in _STRACE_ROW.findall(trace.read_text()))
     counts["messages"] = messages
+    shapes = counts.pop("shapes")
     counts["per_message"] = {k: round(v / messages, 2) for k, v in counts.items() if k not in ("exit", "messages")}
+    counts["statements_per_message_by_shape"] = {k: round(v / messages, 2) for k, v in shapes.items()}
     return counts
 
 
