@@ -8,63 +8,26 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
 from mailbot.cases.agreements import agreement_timer
 from mailbot.cases.contact import check_contact, interim_update
+from mailbot.cases.deadlines import DEADLINE_NAMES, unmet_deadline
+from mailbot.cases.deadlines import DeadlineRisk as DeadlineRisk
+from mailbot.cases.deadlines import deadlines_at_risk as deadlines_at_risk
+from mailbot.cases.digest import send_digest
+from mailbot.cases.gathered import GATHERED, send_gathered
 from mailbot.cases.lifecycle import ACTIVE, Status, staff_mail
-from mailbot.cases.work import CaseWork, reminder_moment
+from mailbot.cases.work import CaseWork
 from mailbot.clock import iso
-from mailbot.config import PolicyRules, Span
+from mailbot.config import Span
 from mailbot.logs import log_failure
-from mailbot.models import Address, Case, Category, Timer
-from mailbot.workdays import WorkCalendar, format_date_nl, format_datetime_nl
+from mailbot.models import Case, Timer
+from mailbot.workdays import format_date_nl
 
 log = logging.getLogger("mailbot.timers")
-DEADLINE_NAMES = {"ack": "ontvangstbevestiging", "solution": "oplossing"}
-DIGEST_DAYS_AHEAD = 3
-# Timers that each pass gathers into one mail to the coordinator instead of one mail per case:
-# deadlines that had passed before mailbot saw the mail, and cases a backfill registered quietly.
-GATHERED = {"deadline-late": "late_deadlines", "backfill-registered": "backfill_registered"}
-# The daemon wakes for each timer within seconds: an alert this late means mailbot was not running
-# when the deadline passed (a holiday, an outage), and it joins the same summary.
-LATE_ALERT = timedelta(hours=1)
-
-
-@dataclass(frozen=True)
-class DeadlineRisk:
-    """A deadline of an active case inside its reminder window, or passed."""
-
-    ref: str
-    deadline: str  # "ack" or "solution"
-    due: datetime
-    passed: bool
-    team: str | None
-
-
-def unmet_deadline(case: Case, which: str) -> datetime | None:
-    """The case's ``which`` deadline ("ack" or "solution") while it still has to be met, else None."""
-    if Status(case.status) not in ACTIVE:
-        return None  # a solution proposed and accepted, or the case ended: nothing is owed any more
-    if which == "ack":
-        return case.ack_due if case.ack_sent_at is None else None
-    return case.solution_due
-
-
-def deadlines_at_risk(
-    cases: Iterable[Case], now: datetime, calendar: WorkCalendar, policy: PolicyRules
-) -> list[DeadlineRisk]:
-    """Unmet deadlines whose reminder time has come (the owner was, or is about to be, reminded), soonest first."""
-    risks = []
-    for case in cases:
-        for which in DEADLINE_NAMES:
-            due = unmet_deadline(case, which)
-            if due is not None and now >= reminder_moment(calendar, policy, due):
-                risks.append(DeadlineRisk(case.ref, which, due, now >= due, case.owner_team))
-    return sorted(risks, key=lambda r: (r.due, r.ref))
 
 
 def interim_update_moment(
@@ -92,7 +55,7 @@ class TimerDesk:
 
     def run_due(self, now: datetime) -> int:
         """Fire every timer due at ``now``, each in its own transaction; return how many fired."""
-        fired = self.send_gathered(now)
+        fired = send_gathered(self.work, now)
         while True:
             due = self.store.due_timers(now, limit=50, skip_kinds=tuple(GATHERED))
             if not due:
@@ -122,7 +85,7 @@ class TimerDesk:
     def fire(self, timer: Timer, now: datetime) -> bool:
         """Carry out one timer; False when the case has moved on and it no longer applies."""
         if timer.kind == "digest":
-            self.send_digest(timer, now)
+            send_digest(self.work, now)
             return True
         assert timer.case_id is not None
         case = self.store.case(timer.case_id)
@@ -213,153 +176,6 @@ class TimerDesk:
 
     def _agreement(self, case: Case, timer: Timer, now: datetime) -> bool:
         return agreement_timer(self.work, case, timer, now)
-
-    # --- the coordinator's digest -----------------------------------------------------------
-
-    def send_digest(self, timer: Timer, now: datetime) -> None:
-        """Open cases, deadlines in the next days, breaches and new compliments, to the coordinator."""
-        work, zone = self.work, self.work.calendar.zone
-        horizon = work.calendar.add_working_days(now, DIGEST_DAYS_AHEAD)
-        since = now - timedelta(days=1)
-        cases = self.store.cases()
-        open_cases = [c for c in cases if c.category != Category.COMPLIMENT and Status(c.status) in ACTIVE]
-
-        def row(c: Case, when: datetime | None = None) -> dict[str, Any]:
-            return {
-                "ref": c.ref,
-                "subject": c.subject,
-                "customer": c.customer.email,
-                "urgent": c.urgent,
-                "status": c.status,
-                "team": c.owner_team,
-                "when": format_date_nl(when.astimezone(zone)) if when else "",
-            }
-
-        context = {
-            "day": format_date_nl(now.astimezone(zone)),
-            "open_cases": [row(c, c.solution_due) for c in open_cases],
-            "due_soon": [
-                row(c, c.solution_due) for c in open_cases if c.solution_due and now <= c.solution_due <= horizon
-            ],
-            "breaches": [row(c, c.solution_due) for c in open_cases if c.solution_due and c.solution_due < now]
-            + [row(c, c.ack_due) for c in open_cases if c.ack_sent_at is None and c.ack_due and c.ack_due < now],
-            "compliments": [
-                row(c, c.received_at) for c in cases if c.category == Category.COMPLIMENT and c.received_at >= since
-            ],
-            # Cases whose customer waits for the coordinator's #soort (mailbot was unsure).
-            "awaiting_verdict": [row(c, c.received_at) for c in open_cases if c.awaiting_verdict],
-        }
-        to = Address(self.rules.coordinator.email, self.rules.coordinator.name)
-        out = work.composer.build(
-            kind="digest",
-            template="digest",
-            context=context,
-            to=[to],
-            ref=None,
-            now=now,
-            not_before=now,
-            automatic=False,
-        )
-        self.store.enqueue(out, None, now)
-        self.store.add_event(None, "digest", "timer", now, open=len(open_cases), breaches=len(context["breaches"]))
-        log.info("digest queued: %d open cases, %d breaches", len(open_cases), len(context["breaches"]))
-
-    # --- what a pass gathers for the coordinator ---------------------------------------------
-
-    def send_gathered(self, now: datetime) -> int:
-        """Each gathered kind's due timers as one mail to the coordinator; return how many timers it took.
-
-        One pass (a sync, or `run --once`) on a backlog gives one summary, not a mail per case.
-        A summary that cannot be made is logged and tried again in the next pass.
-        """
-        gathered = 0
-        for kind, template in GATHERED.items():
-            timers = self.store.due_timers_of(kind, now)
-            if kind == "deadline-late":
-                timers += [
-                    t for k in ("ack-passed", "solution-passed") for t in self.store.due_timers_of(k, now - LATE_ALERT)
-                ]
-            if not timers:
-                continue
-            try:
-                with self.store.transaction():
-                    used = {t.id for t in timers}
-                    if kind == "deadline-late":
-                        rows, used = self._late_rows(timers, now)
-                    else:
-                        rows = self._registered_rows(timers)
-                    if rows:
-                        self._to_coordinator(kind, template, now, rows)
-                    for timer in timers:
-                        self.store.finish_timer(timer.id, "fired" if timer.id in used else "skipped", now)
-            except Exception:
-                log_failure(log, f"no {template} summary this pass ({len(timers)} case timers); trying again next pass")
-                continue
-            gathered += len(timers)
-        return gathered
-
-    def _late_rows(self, timers: list[Timer], now: datetime) -> tuple[list[dict[str, Any]], set[int]]:
-        """The cases with deadlines that passed before mailbot saw the mail ("deadline-late") or while
-        it was not running (an alert over LATE_ALERT late), each with those deadlines; and the timers
-        that still applied."""
-        zone = self.work.calendar.zone
-        passed: dict[int, list[str]] = {}
-        down: set[int] = set()
-        used: set[int] = set()
-        for timer in timers:
-            assert timer.case_id is not None
-            case = self.store.case(timer.case_id)
-            unseen = timer.kind == "deadline-late"
-            which = str(timer.detail.get("which")) if unseen else timer.kind.split("-")[0]
-            due = case.ack_due if which == "ack" else case.solution_due
-            if not unseen:
-                due = unmet_deadline(case, which)  # an alert only for a deadline still unmet, as _deadline
-            if Status(case.status) not in ACTIVE or due is None or iso(due) != timer.detail.get("deadline"):
-                continue  # ended, met, or an escalation set new deadlines
-            used.add(timer.id)
-            if not unseen:
-                down.add(case.id)
-            passed.setdefault(case.id, []).append(f"{DEADLINE_NAMES[which]} ({format_date_nl(due.astimezone(zone))})")
-            self.store.add_event(
-                case.id, "deadline-passed", "timer", now, deadline=which, due=iso(due), unseen=unseen, late=not unseen
-            )
-        rows = [
-            self._row(self.store.case(case_id), passed=", ".join(names), while_down=case_id in down)
-            for case_id, names in passed.items()
-        ]
-        return rows, used
-
-    def _registered_rows(self, timers: list[Timer]) -> list[dict[str, Any]]:
-        """The cases a backfill registered without mail."""
-        return [self._row(self.store.case(t.case_id)) for t in timers if t.case_id is not None]
-
-    def _row(self, case: Case, **extra: Any) -> dict[str, Any]:
-        team = self.rules.teams.get(case.owner_team or "")
-        return {
-            "ref": case.ref,
-            "subject": case.subject,
-            "customer": case.customer.email,
-            "urgent": case.urgent,
-            "team": team.name if team else self.rules.organisation,
-            "received": format_datetime_nl(case.received_at.astimezone(self.work.calendar.zone)),
-            **extra,
-        }
-
-    def _to_coordinator(self, kind: str, template: str, now: datetime, rows: list[dict[str, Any]]) -> None:
-        backfill = self.rules.mailbox.backfill
-        context = {
-            "cases": sorted(rows, key=lambda r: str(r["ref"])),
-            "older_than_days": backfill.older_than_days,
-            "bot_address": self.rules.bot_address,
-            "coordinator_name": self.rules.coordinator.name,
-        }
-        to = Address(self.rules.coordinator.email, self.rules.coordinator.name)
-        out = self.work.composer.build(
-            kind=kind, template=template, context=context, to=[to], ref=None, now=now, not_before=now, automatic=False
-        )
-        self.store.enqueue(out, None, now)
-        self.store.add_event(None, kind, "timer", now, cases=len(rows))
-        log.info("%s queued for the coordinator: %d case(s)", kind, len(rows))
 
 
 def _reason(exc: Exception) -> str:
