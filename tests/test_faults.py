@@ -331,13 +331,15 @@ def test_imap_server_stopped_and_started_mid_run(
         bot.deliver(complaint(customer))
     with served(bot) as run:
         wait_until(lambda: count(bot, "SELECT count(*) FROM mail_log") >= 3, 20, "handling started")
-        dovecot.stop()  # in the middle of the batch
+        dovecot.stop()  # the batch is committed (one transaction: group.py); its MOVE and sending under way
         time.sleep(1.0)
         assert run.alive
         dovecot.start()
         wait_until(lambda: set(first) <= set(acks(sink)), 30, "the first burst acknowledged")
-        # Again while the daemon is in IDLE: the server says BYE and closes the connection.
-        time.sleep(0.5)
+        wait_until(lambda: inbox(bot, "Verwerkt") == len(first), 30, "the first burst moved")
+        # Again while the daemon is in IDLE (its back-off after the first outage over): the server
+        # says BYE and closes the connection.
+        time.sleep(3.5)
         dovecot.stop()
         time.sleep(1.0)
         dovecot.start()
