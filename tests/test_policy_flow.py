@@ -1,8 +1,9 @@
 """Each policy's decisions over real Dovecot and SMTP (issue 12, items 2, 3, 6 and 9).
 
 The shipped rules (the security company: an appeal to the business-unit director, no outside body)
-and the municipal example (the klachtencommissie, then the Nationale ombudsman with its term): the
-solution names the next step, #oordeel records the conclusion, the decision on the appeal is the
+the municipal example (the klachtencommissie, then the Nationale ombudsman with its term) and the care
+organisation's (a conversation and a letter of agreements, the board, then the disputes committee):
+the solution names the next step, #oordeel records the conclusion, the decision on the appeal is the
 director's own letter, and a compliment gets a reference of its own.
 """
 
@@ -139,3 +140,64 @@ def test_a_municipal_complaint_not_handled_is_told_in_writing_with_the_reason(do
     assert reason in letter and "voorleggen aan de Nationale ombudsman" in letter
     assert store.case(case.id).status == "closed"
     assert [e["detail"]["reason"] for e in store.events(case.id) if e["kind"] == "not-handled"] == [reason]
+
+
+@pytest.mark.integration
+def test_the_care_policy_from_a_letter_to_the_disputes_committee_after_the_board(dovecot, smtp_sink, tmp_path) -> None:
+    # examples/zorg: staff enter a written complaint; a complaint about a carer's conduct goes to
+    # the department's manager, with a conversation and a letter of agreements; the board hears an
+    # appeal; the disputes committee is named only once the internal procedure has ended.
+    from attacks import from_our_server
+    from conftest import REPO, Bot
+
+    bot = Bot(dovecot, smtp_sink, tmp_path / "data", rules_path=REPO / "examples" / "zorg" / "rules.yaml")
+    customer, staff, manager = "dewit@example.net", "begeleider1@zorg.example.nl", "manager.wonen@zorg.example.nl"
+    note = (
+        f"Goedemorgen,\n\n#post {customer} Mevrouw De Wit\n\nBrief van de dochter van een bewoner.\n"
+        "klacht: De begeleider van de woongroep was onvriendelijk en schreeuwde tegen mijn moeder.\n\nAnouk"
+    )
+    bot.deliver(from_our_server(bot.rules, compose_mail(staff, "klachten@zorg.example.nl", "Brief De Wit", note)))
+    bot.run_once()
+    store = bot.store()
+    (case,) = store.cases()
+    assert (case.channel, case.subject_type.value, case.owner_email) == ("post", "behaviour", manager)
+    recorded = plain(last(bot, customer))
+    assert "Wij kregen op maandag 2 november 2026 uw brief met een klacht." in recorded
+    assert "schreeuwde tegen mijn moeder" in recorded and "dochter van een bewoner" not in recorded
+
+    notice = last(bot, manager, case.ref)
+    command(bot, manager, notice, "#gesprek dinsdag 10.30 uur op kantoor met Kees van Dam")
+    bot.run_once()
+    invitation = " ".join(plain(last(bot, customer, "gesprek")).split())
+    assert "dinsdag 3 november 2026 om 10.30 uur" in invitation and "Kees van Dam" in invitation
+    command(
+        bot,
+        manager,
+        notice,
+        "#afspraak De begeleider biedt excuses aan voor 9 november\n#afspraak Een vaste begeleider voor 30 november",
+    )
+    bot.run_once()
+    (agreements,) = [m for m in bot.received(customer) if "afspraken" in str(m["Subject"]).lower()]
+    text = " ".join(plain(agreements).split())
+    assert "excuses" in text and "vaste begeleider" in text  # both lines, one letter
+
+    command(
+        bot, manager, notice, "#opgelost De begeleider heeft excuses gemaakt; uw moeder heeft een vaste begeleider."
+    )
+    bot.run_once()
+    solution = " ".join(plain(last(bot, customer, "opgelost")).split())
+    assert "de Raad van Bestuur" in solution and "Geschillencommissie" not in solution
+
+    customer_says(bot, customer, last(bot, customer, "opgelost"), "Nee, ik ben niet tevreden, het gebeurt nog steeds.")
+    bot.run_once()
+    case = store.case(case.id)
+    assert (case.level.label, case.owner_email) == ("appeal", bot.rules.director.email)
+    command(
+        bot,
+        bot.rules.director.email,
+        last(bot, bot.rules.director.email, case.ref),
+        "#opgelost Wij handhaven de oplossing.",
+    )
+    bot.run_once()
+    decision = " ".join(plain(last(bot, customer, "Beslissing op uw beroep")).split())
+    assert "de Geschillencommissie Zorg" in decision and "Postbus 90600, 2509 LP Den Haag" in decision
