@@ -140,6 +140,16 @@ def test_a_municipal_complaint_not_handled_is_told_in_writing_with_the_reason(do
     assert reason in letter and "voorleggen aan de Nationale ombudsman" in letter
     assert store.case(case.id).status == "closed"
     assert [e["detail"]["reason"] for e in store.events(case.id) if e["kind"] == "not-handled"] == [reason]
+    assert "vier weken" not in plain(last(bot, staff, "Uitgevoerd"))  # within the Awb's four weeks
+
+    # Five weeks after receipt the staff member is told the Awb's term has passed.
+    bot.deliver(compose_mail("kees@example.net", bot.user, "Uitkering", text))
+    bot.run_once()
+    (late,) = [c for c in store.cases() if c.customer.email == "kees@example.net"]
+    bot.clock.advance(timedelta(weeks=5))
+    command(bot, staff, last(bot, "werkeninkomen@gemeente.example.nl", late.ref), f"#niet-behandelen {reason}")
+    bot.run_once()
+    assert "meer dan vier weken geleden" in " ".join(plain(last(bot, staff, "Uitgevoerd")).split())
 
 
 @pytest.mark.integration

@@ -8,11 +8,14 @@ is what the yearly report counts as "niet behandeld".
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
-from mailbot.commands.base import Act, StaffCommand
+from mailbot.commands.base import Act, Command, StaffCommand
 from mailbot.commands.values import CommandValue, ParseContext, text
 from mailbot.models import Case
+
+AWB_TERM = timedelta(weeks=4)  # Awb 9:8 (2): the complainant is told within four weeks of receipt
 
 
 class NotHandled(StaffCommand):
@@ -36,3 +39,10 @@ class NotHandled(StaffCommand):
     def customer_extra(self, case: Case, value: CommandValue, act: Act) -> dict[str, Any]:
         """The letter gives the reason."""
         return {"reason": str(value)}
+
+    def apply(self, case: Case, cmd: Command, act: Act) -> str:
+        """As any step; the confirmation says so when the four weeks of Awb 9:8 have passed."""
+        done = super().apply(case, cmd, act)
+        if act.now - case.received_at > AWB_TERM:
+            done += " (let op: de klacht kwam meer dan vier weken geleden binnen; de Awb vraagt dit eerder te melden)"
+        return done
