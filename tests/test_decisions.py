@@ -68,10 +68,12 @@ def one_line(text: str) -> str:
 # --- the templates name no body themselves --------------------------------------------------
 
 
-@pytest.mark.parametrize("path", sorted(TEMPLATES.glob("*.j2")), ids=lambda p: p.name)
+# The pages (*.html.j2: dossier, reports) count referrals; they write to no customer.
+MAIL_TEMPLATES = sorted(p for p in TEMPLATES.glob("*.j2") if not p.name.endswith(".html.j2"))
+
+
+@pytest.mark.parametrize("path", MAIL_TEMPLATES, ids=lambda p: p.name)
 def test_no_mail_template_names_an_outside_body(path: Path) -> None:
-    if path.name.endswith(".html.j2"):
-        pytest.skip("the reports count referrals, they write to no customer")
     text = path.read_text(encoding="utf-8").lower()
     assert [body for body in BODIES if body in text] == []
 
