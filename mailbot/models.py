@@ -67,6 +67,19 @@ class Role(enum.StrEnum):
 ACKNOWLEDGING = frozenset({"ack", "thanks"})
 
 
+class Status(enum.StrEnum):
+    """Where a case stands."""
+
+    OPEN = "open"  # received and acknowledged; nobody has spoken to the customer yet
+    IN_PROGRESS = "in_progress"  # in behandeling: personal contact made, or set by staff
+    WAITING = "waiting"  # wacht op klant
+    SOLUTION_PROPOSED = "solution_proposed"  # #oplossing mailed to the customer
+    SOLVED = "solved"  # #opgelost: the solution confirmed by email; satisfaction check follows
+    SATISFACTION_CHECK = "satisfaction_check"  # asked whether the customer is satisfied
+    REFERRED = "referred"  # geschil: referred to the independent disputes committee
+    CLOSED = "closed"
+
+
 @dataclass(frozen=True)
 class Address:
     """A mail address with its display name; ``email`` is always lower-case.
@@ -184,7 +197,7 @@ class Case:
     level: Level
     urgent: bool
     subject_type: SubjectType
-    status: str
+    status: Status
     customer: Address
     subject: str
     owner_team: str | None

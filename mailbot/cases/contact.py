@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from mailbot.cases.lifecycle import ACTIVE, Status, staff_mail
+from mailbot.cases.lifecycle import ACTIVE, staff_mail
 from mailbot.cases.progress import after_last, ask_owner_first, contact_made, happened_since, span_nl
 from mailbot.cases.work import CaseWork
 from mailbot.clock import from_iso, iso
@@ -23,7 +23,7 @@ def check_contact(work: CaseWork, case: Case, timer: Timer, now: datetime) -> bo
     False (nothing sent) when the case ended, moved up a level (which has its own check), or
     contact was made: a staff reply, #contact, a conversation planned, a complaint taken by phone.
     """
-    if Status(case.status) not in ACTIVE or timer.detail.get("level") != case.level.label:
+    if case.status not in ACTIVE or timer.detail.get("level") != case.level.label:
         return False
     log = work.store.events(case.id)
     # The level began at its escalation (#escaleren counts its deadlines from the first receipt).

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from mailbot.cases.lifecycle import ACTIVE, Status
+from mailbot.cases.lifecycle import ACTIVE
 from mailbot.cases.work import reminder_moment
 from mailbot.config import PolicyRules
 from mailbot.models import Case
@@ -28,7 +28,7 @@ class DeadlineRisk:
 
 def unmet_deadline(case: Case, which: str) -> datetime | None:
     """The case's ``which`` deadline ("ack" or "solution") while it still has to be met, else None."""
-    if Status(case.status) not in ACTIVE:
+    if case.status not in ACTIVE:
         return None  # a solution proposed and accepted, or the case ended: nothing is owed any more
     if which == "ack":
         return case.ack_due if case.ack_sent_at is None else None

@@ -215,7 +215,7 @@ class CaseDesk:
         if sender in self.rules.staff:
             self.staff.follow_up(case, mail, verdict, thread, flag, now)
             return case.id
-        status = Status(case.status)
+        status = case.status
         reading = read_reply(self.rules, mail) if status in ANSWERABLE else None
         if status == Status.CLOSED and reading is not None and reading.answer == Answer.DISSATISFIED:
             return self._reopen(case, mail, verdict, reading, received_at, now, flag)

@@ -6,7 +6,7 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any
 
-from mailbot.cases.lifecycle import ACTIVE, Status
+from mailbot.cases.lifecycle import ACTIVE
 from mailbot.cases.work import CaseWork
 from mailbot.models import Address, Case, Category
 from mailbot.workdays import format_date_nl
@@ -21,7 +21,7 @@ def send_digest(work: CaseWork, now: datetime) -> None:
     horizon = work.calendar.add_working_days(now, DIGEST_DAYS_AHEAD)
     since = now - timedelta(days=1)
     cases = work.store.cases()
-    open_cases = [c for c in cases if c.category != Category.COMPLIMENT and Status(c.status) in ACTIVE]
+    open_cases = [c for c in cases if c.category != Category.COMPLIMENT and c.status in ACTIVE]
 
     def row(c: Case, when: datetime | None = None) -> dict[str, Any]:
         return {

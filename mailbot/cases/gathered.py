@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from mailbot.cases.deadlines import DEADLINE_NAMES, unmet_deadline
-from mailbot.cases.lifecycle import ACTIVE, Status
+from mailbot.cases.lifecycle import ACTIVE
 from mailbot.cases.work import CaseWork
 from mailbot.clock import iso
 from mailbot.logs import log_failure
@@ -76,7 +76,7 @@ def late_rows(work: CaseWork, timers: list[Timer], now: datetime) -> tuple[list[
         due = case.ack_due if which == "ack" else case.solution_due
         if not unseen:
             due = unmet_deadline(case, which)  # an alert only for a deadline still unmet, as _deadline
-        if Status(case.status) not in ACTIVE or due is None or iso(due) != timer.detail.get("deadline"):
+        if case.status not in ACTIVE or due is None or iso(due) != timer.detail.get("deadline"):
             continue  # ended, met, or an escalation set new deadlines
         used.add(timer.id)
         if not unseen:

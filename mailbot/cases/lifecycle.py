@@ -10,19 +10,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-
-class Status(enum.StrEnum):
-    """Where a case stands."""
-
-    OPEN = "open"  # received and acknowledged; nobody has spoken to the customer yet
-    IN_PROGRESS = "in_progress"  # in behandeling: personal contact made, or set by staff
-    WAITING = "waiting"  # wacht op klant
-    SOLUTION_PROPOSED = "solution_proposed"  # #oplossing mailed to the customer
-    SOLVED = "solved"  # #opgelost: the solution confirmed by email; satisfaction check follows
-    SATISFACTION_CHECK = "satisfaction_check"  # asked whether the customer is satisfied
-    REFERRED = "referred"  # geschil: referred to the independent disputes committee
-    CLOSED = "closed"
-
+from mailbot.models import Status as Status  # re-exported: the lifecycle speaks of it
 
 ACTIVE = frozenset({Status.OPEN, Status.IN_PROGRESS, Status.WAITING, Status.SOLUTION_PROPOSED})
 AWAITING_ANSWER = frozenset({Status.SOLVED, Status.SATISFACTION_CHECK})

@@ -93,7 +93,7 @@ def insert_case(
         level=routing.level,
         urgent=verdict.urgent,
         subject_type=verdict.subject_type,
-        status=Status.CLOSED.value if compliment else Status.OPEN.value,
+        status=Status.CLOSED if compliment else Status.OPEN,
         customer=intake.customer,
         subject=clean_subject(mail.subject, case_prefixes(rules.cases)) or "(geen onderwerp)",
         owner_team=routing.team,

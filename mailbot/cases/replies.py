@@ -34,7 +34,7 @@ def customer_reply(
 ) -> None:
     """A customer's mail on their case: stored, flagged if it names a dispute body, then acted on."""
     sender = mail.sender.email if mail.sender else ""
-    status = Status(case.status)
+    status = case.status
     work.store_message(case.id, mail, Direction.IN, Role.CUSTOMER, verdict, flag, now)
     work.store.add_event(case.id, "customer-reply", sender or "unknown", now, via=thread.via, rules=list(verdict.rules))
     flag_dispute(work, case, mail.stripped, now)
@@ -63,7 +63,7 @@ def act_on_answer(
     sender = mail.sender.email if mail.sender else ""
     if reading.answer == Answer.DISSATISFIED:
         escalate_for_customer(work, case, mail, verdict, received_at, now)
-    elif reading.answer == Answer.SATISFIED and Status(case.status) in AWAITING_ANSWER:
+    elif reading.answer == Answer.SATISFIED and case.status in AWAITING_ANSWER:
         case, step = work.step(case, "satisfied", sender, now, reason=reading.reason)
         work.step_staff_mail(case, step, now, work.owner_people(case))
     else:
@@ -86,7 +86,7 @@ def act_on_mail(
     work: CaseWork, case: Case, mail: ParsedMail, verdict: Verdict, received_at: datetime, now: datetime
 ) -> None:
     """Any other mail on an open case: a sure escalation goes one rung up; the rest the owner reads."""
-    status = Status(case.status)
+    status = case.status
     sure = verdict.confidence >= work.rules.classification.min_confidence
     if verdict.category == Category.ESCALATION and status not in FINAL and sure and not case.awaiting_verdict:
         escalate_for_customer(work, case, mail, verdict, received_at, now)

@@ -101,7 +101,7 @@ class StaffDesk:
             fields["contact_at"] = now  # the policy's "personal contact"
         self.store.update_case(case.id, now, **fields)
         self.store.add_event(case.id, "staff-reply", sender, now, via=thread.via)
-        if case.status == Status.OPEN.value:
+        if case.status == Status.OPEN:
             work.step(self.store.case(case.id), "personal-contact", sender, now)
 
     def _apply(self, case: Case, commands: tuple[Command, ...], sender: str, now: datetime) -> list[str]:
@@ -141,7 +141,7 @@ class StaffDesk:
 
     def _check(self, case: Case, block: CommandBlock) -> list[CommandError]:
         """All-or-nothing: every command must be allowed in the status the ones before it leave."""
-        status, errors = Status(case.status), []
+        status, errors = case.status, []
         for cmd in in_order(block.commands):
             spec = COMMANDS[cmd.name]
             if spec.registers:

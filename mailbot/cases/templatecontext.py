@@ -6,7 +6,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from mailbot.cases.decision import decision_context
-from mailbot.cases.lifecycle import STATUS_NAMES_NL, Status
+from mailbot.cases.lifecycle import STATUS_NAMES_NL
 from mailbot.config import Rules
 from mailbot.models import Case, Category, Level, ParsedMail, SubjectType, Verdict
 from mailbot.workdays import format_date_nl, format_datetime_nl
@@ -44,7 +44,7 @@ def template_context(
         "level_name": LEVEL_NAMES[case.level],
         "kind_name": kind,
         "type_name": TYPE_NAMES[case.subject_type],
-        "status_name": STATUS_NAMES_NL.get(Status(case.status), case.status),
+        "status_name": STATUS_NAMES_NL.get(case.status, case.status),
         **decision_context(case.level, rules),
         "meeting": False,
         "solution": case.solution or "",

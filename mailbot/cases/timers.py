@@ -141,7 +141,7 @@ class TimerDesk:
         return True
 
     def _interim_update(self, case: Case, timer: Timer, now: datetime) -> bool:
-        if Status(case.status) not in ACTIVE or timer.detail.get("level") != case.level.label:
+        if case.status not in ACTIVE or timer.detail.get("level") != case.level.label:
             return False
         work, policy = self.work, self.rules.policy
         moved = interim_update_moment(
@@ -158,7 +158,7 @@ class TimerDesk:
 
     def _satisfaction_check(self, case: Case, timer: Timer, now: datetime) -> bool:
         # Only for the solution it was set for: not after an escalation, whose decision has its own mail.
-        if Status(case.status) != Status.SOLVED or timer.detail.get("level", case.level.label) != case.level.label:
+        if case.status != Status.SOLVED or timer.detail.get("level", case.level.label) != case.level.label:
             return False
         work = self.work
         case, step = work.step(case, "satisfaction-check", "timer", now)
@@ -168,7 +168,7 @@ class TimerDesk:
 
     def _verdict_reminder(self, case: Case, timer: Timer, now: datetime) -> bool:
         """The coordinator has not chosen the category yet, and the customer was promised an answer."""
-        if not case.awaiting_verdict or Status(case.status) not in ACTIVE:
+        if not case.awaiting_verdict or case.status not in ACTIVE:
             return False
         self.work.to_staff(case, "verdict-reminder", "verdict_reminder", now, [self.rules.coordinator])
         self.store.add_event(case.id, "verdict-reminder", "timer", now)

@@ -46,7 +46,7 @@ class CaseWork:
 
     def step(self, case: Case, name: str, actor: str, now: datetime, **detail: Any) -> tuple[Case, Transition]:
         """Take the lifecycle step ``name`` (NotAllowed if the status forbids it); log it; return the new case."""
-        status = Status(case.status)
+        status = case.status
         move = transition(name, status)
         after = next_status(move, status)
         fields: dict[str, Any] = {}

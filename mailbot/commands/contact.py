@@ -40,5 +40,5 @@ class Contact(StaffCommand):
 
     def follow_through(self, case: Case, value: CommandValue, act: Act) -> None:
         """The policy's personal-contact step from open: the case is in progress."""
-        if case.status == Status.OPEN.value:
+        if case.status == Status.OPEN:
             act.work.step(case, "personal-contact", act.actor, act.now, via="contact")

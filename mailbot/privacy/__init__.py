@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from mailbot.cases.dossier import dossier, message_fields, own_mail_text
+from mailbot.cases.lifecycle import FINAL
 from mailbot.clock import iso
 from mailbot.config import Rules
 from mailbot.privacy.erasure import Erasure, erase
@@ -163,7 +164,7 @@ def preview(store: Store, fp: Footprint) -> dict[str, int]:
     """
     return {
         "cases": len(fp.case_ids),
-        "open cases": sum(store.case(i).status not in ("closed", "referred") for i in fp.case_ids),
+        "open cases": sum(store.case(i).status not in FINAL for i in fp.case_ids),
         "messages": len(fp.messages),
         "outgoing": len(fp.outgoing),
         "events": len(fp.events),

@@ -23,7 +23,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mailbot.models import Case, Category, SubjectType
+from mailbot.models import Case, Category, Status, SubjectType
 from mailbot.reports.kpi import complaint_rounds, judge, suggestions
 from mailbot.reports.model import CHANNEL_NAMES, EventRow, Period, ReportError
 
@@ -118,7 +118,7 @@ def outcome(case: Case, events: Sequence[EventRow]) -> str:
     last_answer = next((e.kind for e in reversed(events) if e.kind in ("satisfied", "escalate", "solve")), None)
     if last_answer == "satisfied":
         return "satisfied"
-    if case.status == "closed" or case.closed_at is not None or case.status == "referred":
+    if case.status in (Status.CLOSED, Status.REFERRED) or case.closed_at is not None:
         return "handled"
     return "open"
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from mailbot.cases.decision import OUTCOMES
-from mailbot.models import Case, Category, Level, SubjectType
+from mailbot.models import Case, Category, Level, Status, SubjectType
 from mailbot.reports.model import EventRow, Period, Report, Round, Score, Suggestion
 
 if TYPE_CHECKING:
@@ -106,7 +106,7 @@ def complaint_rounds(case: Case, events: Sequence[EventRow]) -> list[Round]:
     """
     opened = next((e.detail for e in events if e.kind == "opened"), None)
     if opened is None:  # a case without its event log: the row is all there is
-        done = case.solved_at or (case.closed_at if case.status == "closed" else None)
+        done = case.solved_at or (case.closed_at if case.status == Status.CLOSED else None)
         return [Round(case.received_at, None, case.ack_due, case.ack_sent_at, case.solution_due, done)]
     starts = [(case.received_at, opened.get("ack_due"), opened.get("solution_due"))]
     starts += [(e.at, e.detail.get("ack_due"), e.detail.get("solution_due")) for e in events if e.kind == "escalate"]

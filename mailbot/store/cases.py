@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from mailbot.clock import from_iso, iso, parse_stored
-from mailbot.models import Address, Case, Category, Level, SubjectType
+from mailbot.models import Address, Case, Category, Level, Status, SubjectType
 from mailbot.store.db import StoreBase, to_column
 
 
@@ -118,7 +118,7 @@ def _case_from_row(row: dict[str, Any]) -> Case:
         level=Level(row["level"]),
         urgent=bool(row["urgent"]),
         subject_type=SubjectType(row["subject_type"]),
-        status=row["status"],
+        status=Status(row["status"]),
         customer=Address(row["customer_email"], row["customer_name"], row["customer_postal"]),
         subject=row["subject"],
         owner_team=row["owner_team"],
