@@ -110,6 +110,7 @@ def examples() -> list[Example]:
 
 
 def fit(x, y, c: float, balanced: bool = False) -> LogisticRegression:  # type: ignore[no-untyped-def]
+    """A logistic regression with inverse regularisation ``c`` fitted on ``x``, ``y``."""
     model = LogisticRegression(C=c, max_iter=5000, class_weight="balanced" if balanced else None)
     model.fit(x, y)
     return model
