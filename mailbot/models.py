@@ -6,6 +6,8 @@ import enum
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from mailbot.kinds import TimerKind
+
 
 class Quarantine(Exception):
     """A message that cannot become case state; it is set aside with this reason."""
@@ -226,7 +228,7 @@ class Timer:
     id: int
     key: str
     case_id: int | None
-    kind: str
+    kind: TimerKind
     due_at: datetime
     detail: dict[str, object]
 

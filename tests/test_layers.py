@@ -15,7 +15,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "mailbot"
 
 # Lowest first. An entry names a module or a subpackage (all its modules), relative to mailbot.
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("base", ("", "models", "clock", "logs", "files", "errors", "shipped")),
+    ("base", ("", "models", "kinds", "clock", "logs", "files", "errors", "shipped")),
     ("config", ("config", "auth.settings", "workdays")),
     ("store", ("store",)),
     ("auth", ("auth",)),

@@ -7,6 +7,7 @@ from datetime import date, datetime, time
 
 from mailbot.cases.lifecycle import staff_mail
 from mailbot.cases.work import CaseWork
+from mailbot.kinds import TimerKind
 from mailbot.models import Case, Timer
 
 
@@ -18,11 +19,11 @@ def agreement_timer(work: CaseWork, case: Case, timer: Timer, now: datetime) -> 
     if kept:
         return False
     people = work.owner_people(case)
-    if timer.kind == "agreement-overdue":
+    if timer.kind == TimerKind.AGREEMENT_OVERDUE:
         people = [*people, work.rules.coordinator]
     work.to_staff(case, timer.kind, staff_mail(timer.kind), now, people, text=text, date=day)
     work.store.add_event(case.id, timer.kind, "timer", now, text=text, date=day)
-    if timer.kind == "agreement-due":
+    if timer.kind == TimerKind.AGREEMENT_DUE:
         watch_agreement(work, case.id, text, date.fromisoformat(day))  # an agreement made before the alert existed
     return True
 
@@ -33,6 +34,6 @@ def watch_agreement(work: CaseWork, case_id: int, text: str, due: date) -> None:
     calendar = work.calendar
     remind = calendar.at_opening(datetime.combine(due, time(0, 0), tzinfo=calendar.zone))
     overdue = datetime.combine(calendar.next_working_day(remind.date()), time(0, 0), tzinfo=calendar.zone)
-    for kind, at in (("agreement-due", remind), ("agreement-overdue", calendar.at_opening(overdue))):
+    for kind, at in ((TimerKind.AGREEMENT_DUE, remind), (TimerKind.AGREEMENT_OVERDUE, calendar.at_opening(overdue))):
         key = f"{case_id}:{kind}:{due}:{text[:40]}"
         work.store.schedule(key, case_id, kind, at, text=text, date=due.isoformat())

@@ -11,6 +11,7 @@ from mailbot.cases.progress import after_last, ask_owner_first, contact_made, ha
 from mailbot.cases.work import CaseWork
 from mailbot.clock import from_iso, iso
 from mailbot.config import Span
+from mailbot.kinds import TimerKind
 from mailbot.models import Case, Timer
 from mailbot.workdays import format_date_nl, format_datetime_nl
 
@@ -67,7 +68,7 @@ def interim_update(work: CaseWork, case: Case, timer: Timer, now: datetime) -> b
     work.store.schedule(
         f"{case.id}:interim-update:{iso(standard_at)}",
         case.id,
-        "interim-update",
+        TimerKind.INTERIM_UPDATE,
         standard_at,
         level=case.level.label,
         asked=True,
@@ -91,5 +92,5 @@ def send_interim_update(
     work.to_customer(
         case, "interim-update", step.customer_mail, now, automatic=False, happened=list(happened), owner_text=owner_text
     )
-    work.store.cancel_timers(case.id, ("interim-update",), now)
+    work.store.cancel_timers(case.id, (TimerKind.INTERIM_UPDATE,), now)
     work.schedule_interim_update(case, work.morning_after(now, work.rules.policy.interim_update_every))

@@ -18,6 +18,7 @@ from mailbot.cases.staff import StaffDesk
 from mailbot.cases.work import CaseWork
 from mailbot.intake.answers import Answer, Reading
 from mailbot.intake.thread import ThreadMatch
+from mailbot.kinds import TimerKind
 from mailbot.mail.idn import lookalike
 from mailbot.models import (
     Address,
@@ -39,7 +40,13 @@ ANSWERABLE = AWAITING_ANSWER | {Status.SOLUTION_PROPOSED, Status.CLOSED}
 # The customer mail a complaint gets and a compliment does not.
 COMPLAINT_MAIL = ("ack", "interim-update")
 # The timers a complaint has and a compliment has not.
-COMPLAINT_TIMERS = ("ack-reminder", "ack-passed", "solution-reminder", "solution-passed", *PROGRESS_TIMERS)
+COMPLAINT_TIMERS = (
+    TimerKind.ACK_REMINDER,
+    TimerKind.ACK_PASSED,
+    TimerKind.SOLUTION_REMINDER,
+    TimerKind.SOLUTION_PASSED,
+    *PROGRESS_TIMERS,
+)
 
 
 class CaseDesk:
@@ -138,7 +145,7 @@ class CaseDesk:
         case, _ = work.step(
             case, "reclassify", actor, now, category_from=before.value, category_to=category.value, pending=pending
         )
-        self.store.cancel_timers(case.id, ("verdict-reminder",), now)  # the choice is made
+        self.store.cancel_timers(case.id, (TimerKind.VERDICT_REMINDER,), now)  # the choice is made
         first = complaint_words(self.store, case.id)
         if category == Category.COMPLIMENT:
             return self._settle_as_compliment(case, first, actor, now)

@@ -14,6 +14,7 @@ from mailbot.cases.deadlines import DEADLINE_NAMES, unmet_deadline
 from mailbot.cases.lifecycle import ACTIVE
 from mailbot.cases.work import CaseWork
 from mailbot.clock import iso
+from mailbot.kinds import TimerKind
 from mailbot.logs import log_failure
 from mailbot.models import Address, Case, Timer
 from mailbot.workdays import format_date_nl, format_datetime_nl
@@ -21,7 +22,7 @@ from mailbot.workdays import format_date_nl, format_datetime_nl
 log = logging.getLogger("mailbot.timers")
 # Timers that each pass gathers into one mail to the coordinator instead of one mail per case:
 # deadlines that had passed before mailbot saw the mail, and cases a backfill registered quietly.
-GATHERED = {"deadline-late": "late_deadlines", "backfill-registered": "backfill_registered"}
+GATHERED = {TimerKind.DEADLINE_LATE: "late_deadlines", TimerKind.BACKFILL_REGISTERED: "backfill_registered"}
 # The daemon wakes for each timer within seconds: an alert this late means mailbot was not running
 # when the deadline passed (a holiday, an outage), and it joins the same summary.
 LATE_ALERT = timedelta(hours=1)
@@ -36,16 +37,18 @@ def send_gathered(work: CaseWork, now: datetime) -> int:
     gathered = 0
     for kind, template in GATHERED.items():
         timers = work.store.due_timers_of(kind, now)
-        if kind == "deadline-late":
+        if kind == TimerKind.DEADLINE_LATE:
             timers += [
-                t for k in ("ack-passed", "solution-passed") for t in work.store.due_timers_of(k, now - LATE_ALERT)
+                t
+                for k in (TimerKind.ACK_PASSED, TimerKind.SOLUTION_PASSED)
+                for t in work.store.due_timers_of(k, now - LATE_ALERT)
             ]
         if not timers:
             continue
         try:
             with work.store.transaction():
                 used = {t.id for t in timers}
-                if kind == "deadline-late":
+                if kind == TimerKind.DEADLINE_LATE:
                     rows, used = late_rows(work, timers, now)
                 else:
                     rows = registered_rows(work, timers)
@@ -71,7 +74,7 @@ def late_rows(work: CaseWork, timers: list[Timer], now: datetime) -> tuple[list[
     for timer in timers:
         assert timer.case_id is not None
         case = work.store.case(timer.case_id)
-        unseen = timer.kind == "deadline-late"
+        unseen = timer.kind == TimerKind.DEADLINE_LATE
         which = str(timer.detail.get("which")) if unseen else timer.kind.split("-")[0]
         due = case.ack_due if which == "ack" else case.solution_due
         if not unseen:

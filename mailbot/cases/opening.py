@@ -12,6 +12,7 @@ from mailbot.cases.work import CaseWork, reminder_moment
 from mailbot.clock import iso
 from mailbot.commands.category import DUTCH_CATEGORIES
 from mailbot.intake.thread import ThreadMatch, case_prefixes, clean_subject, ref_prefix
+from mailbot.kinds import TimerKind
 from mailbot.models import Address, Case, Category, Direction, Level, ParsedMail, Role, SubjectType, Verdict
 
 # What a person calls each category in mail to staff: the words of the #soort command.
@@ -172,7 +173,7 @@ def ask_for_verdict(
     if not work.quiet and case.ack_due is not None:
         # The neutral acknowledgement promised an answer by ack_due: remind the coordinator in time.
         due = reminder_moment(work.calendar, rules.policy, case.ack_due)
-        work.store.schedule(f"{case.id}:verdict-reminder", case.id, "verdict-reminder", max(due, now))
+        work.store.schedule(f"{case.id}:verdict-reminder", case.id, TimerKind.VERDICT_REMINDER, max(due, now))
 
 
 def acknowledge_complaint(

@@ -12,6 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from mailbot.clock import from_iso, iso
+from mailbot.kinds import TimerKind
 from mailbot.models import Case
 from mailbot.workdays import format_date_nl, format_datetime_nl
 
@@ -19,7 +20,7 @@ from mailbot.workdays import format_date_nl, format_datetime_nl
 # a reply with mailbot in Cc, #contact, a conversation planned with #gesprek.
 CONTACT_EVENTS = frozenset({"personal-contact", "staff-reply", "contact", "meeting"})
 # The timers of a complaint's progress (cancelled with the others when it turns out a compliment).
-PROGRESS_TIMERS = ("interim-update", "contact-check")
+PROGRESS_TIMERS = (TimerKind.INTERIM_UPDATE, TimerKind.CONTACT_CHECK)
 # A complaint taken by phone (#telefonisch) was a conversation with the customer.
 CONTACT_CHANNELS = frozenset({"telefonisch"})
 # What a level is called in "Sinds ... behandelen wij uw ...".

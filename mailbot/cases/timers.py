@@ -23,6 +23,7 @@ from mailbot.cases.lifecycle import ACTIVE, Status, staff_mail
 from mailbot.cases.work import CaseWork
 from mailbot.clock import iso
 from mailbot.config import Span
+from mailbot.kinds import TimerKind
 from mailbot.logs import log_failure
 from mailbot.models import Case, Timer
 from mailbot.workdays import format_date_nl
@@ -84,22 +85,22 @@ class TimerDesk:
 
     def fire(self, timer: Timer, now: datetime) -> bool:
         """Carry out one timer; False when the case has moved on and it no longer applies."""
-        if timer.kind == "digest":
+        if timer.kind == TimerKind.DIGEST:
             send_digest(self.work, now)
             return True
         assert timer.case_id is not None
         case = self.store.case(timer.case_id)
         handler = {
-            "ack-reminder": self._deadline,
-            "ack-passed": self._deadline,
-            "solution-reminder": self._deadline,
-            "solution-passed": self._deadline,
-            "interim-update": self._interim_update,
-            "contact-check": lambda case, timer, now: check_contact(self.work, case, timer, now),
-            "satisfaction-check": self._satisfaction_check,
-            "agreement-due": self._agreement,
-            "agreement-overdue": self._agreement,
-            "verdict-reminder": self._verdict_reminder,
+            TimerKind.ACK_REMINDER: self._deadline,
+            TimerKind.ACK_PASSED: self._deadline,
+            TimerKind.SOLUTION_REMINDER: self._deadline,
+            TimerKind.SOLUTION_PASSED: self._deadline,
+            TimerKind.INTERIM_UPDATE: self._interim_update,
+            TimerKind.CONTACT_CHECK: lambda case, timer, now: check_contact(self.work, case, timer, now),
+            TimerKind.SATISFACTION_CHECK: self._satisfaction_check,
+            TimerKind.AGREEMENT_DUE: self._agreement,
+            TimerKind.AGREEMENT_OVERDUE: self._agreement,
+            TimerKind.VERDICT_REMINDER: self._verdict_reminder,
         }[timer.kind]
         return handler(case, timer, now)
 
@@ -115,7 +116,7 @@ class TimerDesk:
             day += timedelta(days=1)
             moment = datetime.combine(day, at, tzinfo=zone)
         with self.store.transaction():
-            self.store.schedule(f"digest:{moment.date().isoformat()}", None, "digest", moment)
+            self.store.schedule(f"digest:{moment.date().isoformat()}", None, TimerKind.DIGEST, moment)
 
     # --- the kinds ----------------------------------------------------------------------------
 

@@ -16,6 +16,7 @@ from mailbot.cases.templatecontext import TYPE_NAMES as TYPE_NAMES
 from mailbot.cases.templatecontext import template_context as template_context
 from mailbot.clock import iso
 from mailbot.config import Person, PolicyRules, Rules, Span
+from mailbot.kinds import TimerKind
 from mailbot.mail.compose import Composer
 from mailbot.mail.mimeparts import OutgoingFile
 from mailbot.models import Address, Case, Direction, Level, ParsedMail, Role, Verdict
@@ -98,24 +99,21 @@ class CaseWork:
             if due is None:
                 continue
             if due <= now:
-                self.store.schedule(
-                    f"{case.id}:{name}-late:{iso(due)}", case.id, "deadline-late", now, deadline=iso(due), which=name
-                )
+                key = f"{case.id}:{name}-late:{iso(due)}"
+                self.store.schedule(key, case.id, TimerKind.DEADLINE_LATE, now, deadline=iso(due), which=name)
                 continue
             remind_at = reminder_moment(self.calendar, policy, due)
             if remind_at > now:  # else the notice of the new case or escalation, queued now, is the reminder
-                self.store.schedule(
-                    f"{case.id}:{name}-reminder:{iso(due)}", case.id, f"{name}-reminder", remind_at, deadline=iso(due)
-                )
-            self.store.schedule(
-                f"{case.id}:{name}-passed:{iso(due)}", case.id, f"{name}-passed", due, deadline=iso(due)
-            )
+                remind = TimerKind(f"{name}-reminder")
+                self.store.schedule(f"{case.id}:{remind}:{iso(due)}", case.id, remind, remind_at, deadline=iso(due))
+            passed = TimerKind(f"{name}-passed")
+            self.store.schedule(f"{case.id}:{passed}:{iso(due)}", case.id, passed, due, deadline=iso(due))
         if case.solution_due is not None:
             since = max(start or case.received_at, self.store.last_mail_to(case.id, case.customer.email) or now)
             self.schedule_interim_update(case, self.morning_after(since, policy.interim_update_after), first=True)
             check = contact_check(case, self.morning_after(since, policy.contact_within), start or case.received_at)
             if check is not None:  # personal contact asked of the owner by then (cases/contact.py)
-                self.store.schedule(check[0], case.id, "contact-check", check[1], **check[2])
+                self.store.schedule(check[0], case.id, TimerKind.CONTACT_CHECK, check[1], **check[2])
 
     def schedule_interim_update(self, case: Case, at: datetime, first: bool = False) -> None:
         """An interim update to the customer at ``at``, unless the solution is due by then."""
@@ -123,7 +121,7 @@ class CaseWork:
             self.store.schedule(
                 f"{case.id}:interim-update:{iso(at)}",
                 case.id,
-                "interim-update",
+                TimerKind.INTERIM_UPDATE,
                 at,
                 level=case.level.label,
                 first=first,
@@ -132,7 +130,7 @@ class CaseWork:
     def register_quietly(self, case_id: int, now: datetime) -> None:
         """Note a case registered without mail (a backfill) for the coordinator's list of the pass."""
         self.store.add_event(case_id, "registered-quietly", "system", now)
-        self.store.schedule(f"{case_id}:backfill-registered", case_id, "backfill-registered", now)
+        self.store.schedule(f"{case_id}:backfill-registered", case_id, TimerKind.BACKFILL_REGISTERED, now)
 
     def morning_after(self, start: datetime, span: Span) -> datetime:
         """The opening time of the day ``span`` after ``start``: when mail to customers goes out."""

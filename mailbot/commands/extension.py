@@ -20,6 +20,7 @@ from mailbot.commands.days import read_day
 from mailbot.commands.plans import Extension
 from mailbot.commands.values import CommandValue, Invalid, ParseContext
 from mailbot.commands.when import day_refusal
+from mailbot.kinds import TimerKind
 from mailbot.models import Case
 from mailbot.workdays import format_date_nl
 
@@ -29,7 +30,7 @@ CONSENT = re.compile(
 )
 # The timers of the solution deadline, set again for the new date. Pending interim updates stay: one
 # set again at the same moment would meet the cancelled one's key; two that meet merge (timers.py).
-DEADLINE_TIMERS = ("solution-reminder", "solution-passed")
+DEADLINE_TIMERS = (TimerKind.SOLUTION_REMINDER, TimerKind.SOLUTION_PASSED)
 MAX_DATE_WORDS = 6
 
 

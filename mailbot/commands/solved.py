@@ -12,6 +12,7 @@ from mailbot.cases.decision import recorded_outcome
 from mailbot.clock import iso
 from mailbot.commands.base import Act, Command, StaffCommand
 from mailbot.commands.values import CommandValue, ParseContext, text
+from mailbot.kinds import TimerKind
 from mailbot.models import Case, Level
 
 
@@ -57,4 +58,4 @@ class Solved(StaffCommand):
         work.store.update_case(case.id, now, solved_at=now)
         due = work.morning_after(now, work.rules.policy.satisfaction_check_after)
         key = f"{case.id}:satisfaction-check:{iso(now)}"
-        work.store.schedule(key, case.id, "satisfaction-check", due, level=case.level.label)
+        work.store.schedule(key, case.id, TimerKind.SATISFACTION_CHECK, due, level=case.level.label)

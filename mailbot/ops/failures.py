@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from mailbot.config import Rules
+from mailbot.kinds import TimerKind
 from mailbot.logs import log_failure
 from mailbot.mail.compose import Composer
 from mailbot.models import Address
@@ -32,17 +33,17 @@ WHAT = {
 
 
 # Timers by what they do, in the notice's words.
-TIMER_NAMES = {
-    "interim-update": "tussentijds bericht aan de klant",
-    "contact-check": "controle op persoonlijk contact met de klant",
-    "satisfaction-check": "vraag aan de klant of de klacht naar tevredenheid is opgelost",
-    "ack-reminder": "herinnering aan de termijn voor de ontvangstbevestiging",
-    "solution-reminder": "herinnering aan de termijn voor de oplossing",
-    "ack-passed": "melding: termijn voor de ontvangstbevestiging verlopen",
-    "solution-passed": "melding: termijn voor de oplossing verlopen",
-    "agreement-due": "herinnering aan een afspraak met de klant",
-    "agreement-overdue": "melding: afspraak met de klant niet nagekomen",
-    "digest": "dagelijks overzicht",
+TIMER_NAMES: dict[str, str] = {  # keyed by TimerKind; looked up with the stored string
+    TimerKind.INTERIM_UPDATE: "tussentijds bericht aan de klant",
+    TimerKind.CONTACT_CHECK: "controle op persoonlijk contact met de klant",
+    TimerKind.SATISFACTION_CHECK: "vraag aan de klant of de klacht naar tevredenheid is opgelost",
+    TimerKind.ACK_REMINDER: "herinnering aan de termijn voor de ontvangstbevestiging",
+    TimerKind.SOLUTION_REMINDER: "herinnering aan de termijn voor de oplossing",
+    TimerKind.ACK_PASSED: "melding: termijn voor de ontvangstbevestiging verlopen",
+    TimerKind.SOLUTION_PASSED: "melding: termijn voor de oplossing verlopen",
+    TimerKind.AGREEMENT_DUE: "herinnering aan een afspraak met de klant",
+    TimerKind.AGREEMENT_OVERDUE: "melding: afspraak met de klant niet nagekomen",
+    TimerKind.DIGEST: "dagelijks overzicht",
 }
 
 

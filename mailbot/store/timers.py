@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from mailbot.clock import from_iso, iso, parse_stored
+from mailbot.kinds import TimerKind
 from mailbot.models import Agreement, Timer
 from mailbot.store.db import StoreBase, detail_json, json_list
 
@@ -15,7 +16,7 @@ from mailbot.store.db import StoreBase, detail_json, json_list
 class TimerStore(StoreBase):
     """The timers and agreements tables."""
 
-    def schedule(self, key: str, case_id: int | None, kind: str, due_at: datetime, **detail: Any) -> bool:
+    def schedule(self, key: str, case_id: int | None, kind: TimerKind, due_at: datetime, **detail: Any) -> bool:
         """Add a timer unless one with this key exists; True when it was added."""
         cursor = self.db.execute(
             "INSERT INTO timers (key, case_id, kind, due_at, detail_json) VALUES (?, ?, ?, ?, ?) "
@@ -24,25 +25,25 @@ class TimerStore(StoreBase):
         )
         return cursor.rowcount > 0
 
-    def due_timers(self, now: datetime, limit: int = 100, skip_kinds: Sequence[str] = ()) -> list[Timer]:
+    def due_timers(self, now: datetime, limit: int = 100, skip_kinds: Sequence[TimerKind] = ()) -> list[Timer]:
         """Pending timers whose time has come, oldest first (but those of ``skip_kinds``)."""
         rows = self.db.execute(
             "SELECT id, key, case_id, kind, due_at, detail_json FROM timers WHERE status = 'pending' "
             "AND due_at <= ? AND kind NOT IN (SELECT value FROM json_each(?)) ORDER BY due_at, id LIMIT ?",
             [iso(now), json_list(skip_kinds), limit],
         ).fetchall()
-        return [Timer(r[0], r[1], r[2], r[3], from_iso(r[4]), json.loads(r[5])) for r in rows]
+        return [Timer(r[0], r[1], r[2], TimerKind(r[3]), from_iso(r[4]), json.loads(r[5])) for r in rows]
 
-    def due_timers_of(self, kind: str, now: datetime) -> list[Timer]:
+    def due_timers_of(self, kind: TimerKind, now: datetime) -> list[Timer]:
         """Every pending timer of ``kind`` whose time has come, oldest first: gathered into one mail."""
         rows = self.db.execute(
             "SELECT id, key, case_id, kind, due_at, detail_json FROM timers WHERE status = 'pending' "
             "AND kind = ? AND due_at <= ? ORDER BY due_at, id",
             [kind, iso(now)],
         ).fetchall()
-        return [Timer(r[0], r[1], r[2], r[3], from_iso(r[4]), json.loads(r[5])) for r in rows]
+        return [Timer(r[0], r[1], r[2], TimerKind(r[3]), from_iso(r[4]), json.loads(r[5])) for r in rows]
 
-    def cancel_timers(self, case_id: int, kinds: Sequence[str], now: datetime) -> int:
+    def cancel_timers(self, case_id: int, kinds: Sequence[TimerKind], now: datetime) -> int:
         """Mark a case's pending timers of ``kinds`` cancelled (a complaint that turned out a compliment)."""
         cursor = self.db.execute(
             "UPDATE timers SET status = 'cancelled', fired_at = ? WHERE case_id = ? AND status = 'pending' "
