@@ -115,3 +115,10 @@ def log_failure(logger: logging.Logger, event: str) -> None:
     place = f" at {Path(frames[-1].filename).name}:{frames[-1].lineno} in {frames[-1].name}" if frames else ""
     logger.error("%s: %s%s", event, type(exc).__name__, place)
     logger.debug("%s: details", event, exc_info=True)
+
+
+def describe_error(exc: BaseException) -> str:
+    """An error in one line: a server's reply code and words when it gave them, else ``Type: message``."""
+    code = getattr(exc, "code", None)
+    message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+    return f"{code} {message}" if code else f"{type(exc).__name__}: {message}"

@@ -23,7 +23,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from mailbot.cases.dossier import dossier, own_mail_text
 from mailbot.clock import iso
 from mailbot.files import create_private, fsync_dir, private_dir
-from mailbot.logs import about, redacted
+from mailbot.logs import about, describe_error, redacted
 from mailbot.models import Case
 from mailbot.shipped import template_loader
 from mailbot.store import Store
@@ -119,9 +119,7 @@ class ArchiveQueue:
                 with about(case=case.ref):
                     log.error("could not archive: %s", redacted(str(exc)))
                 with self.store.transaction():
-                    self.store.add_event(
-                        case.id, "archive-failed", "system", now, error=f"{type(exc).__name__}: {exc}"[:300]
-                    )
+                    self.store.add_event(case.id, "archive-failed", "system", now, error=describe_error(exc)[:300])
         self._pending.clear()
 
 

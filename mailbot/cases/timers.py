@@ -24,7 +24,7 @@ from mailbot.cases.work import CaseWork
 from mailbot.clock import iso
 from mailbot.config import Span
 from mailbot.kinds import TimerKind
-from mailbot.logs import log_failure
+from mailbot.logs import describe_error, log_failure
 from mailbot.models import Case, Timer
 from mailbot.workdays import format_date_nl
 
@@ -181,4 +181,4 @@ class TimerDesk:
 
 def _reason(exc: Exception) -> str:
     """A failure's reason for the coordinator: the exception's own words, cut short."""
-    return f"{type(exc).__name__}: {exc}"[:300]
+    return describe_error(exc)[:300]

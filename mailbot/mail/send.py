@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from mailbot.auth.settings import OAuthError
 from mailbot.config import SmtpSettings
+from mailbot.logs import describe_error
 from mailbot.mail.envelope import Envelope, envelope, original_recipient
 from mailbot.mail.idn import AddressError
 from mailbot.models import QueuedMail
@@ -246,10 +247,4 @@ def _describe(exc: BaseException) -> str:
 
     if isinstance(exc, aiosmtplib.SMTPRecipientsRefused):  # each recipient with the server's reply
         return "; ".join(f"{r.recipient}: {r.code} {r.message}" for r in exc.recipients)
-    return _describe_one(exc)
-
-
-def _describe_one(exc: BaseException) -> str:
-    code = getattr(exc, "code", None)
-    message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
-    return f"{code} {message}" if code else f"{type(exc).__name__}: {message}"
+    return describe_error(exc)

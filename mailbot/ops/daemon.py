@@ -14,7 +14,7 @@ from types import FrameType
 from mailbot.auth.providers import daemon_tokens
 from mailbot.config import Rules, Settings, SmtpSettings
 from mailbot.intake.backlog import Backfill
-from mailbot.logs import log_failure
+from mailbot.logs import describe_error, log_failure
 from mailbot.mail.mailbox import Mailbox
 from mailbot.ops.heartbeat import Heartbeat
 from mailbot.ops.inboxsync import InboxSync
@@ -116,7 +116,7 @@ class Daemon(InboxSync):
                         raise
                     if once:
                         raise
-                    log.warning("trouble: %s; trying again in %.0f s", _describe(exc), backoff)
+                    log.warning("trouble: %s; trying again in %.0f s", describe_error(exc), backoff)
                     self.heartbeat.trouble(exc)
                     self.mailbox.drop()  # no LOGOUT: a dead connection would hold us up for a whole timeout
                     self._sleep(backoff)
@@ -193,10 +193,6 @@ def is_connection_error(exc: BaseException) -> bool:
     from imapclient.exceptions import IMAPClientAbortError, IMAPClientError
 
     return isinstance(exc, OSError | EOFError | IMAPClientAbortError | IMAPClientError | sqlite3.OperationalError)
-
-
-def _describe(exc: Exception) -> str:
-    return f"{type(exc).__name__}: {exc}"
 
 
 def _secrets(smtp: SmtpSettings | None) -> tuple[str, ...]:

@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 
 from mailbot.clock import Clock, iso
-from mailbot.logs import redacted
+from mailbot.logs import describe_error, redacted
 from mailbot.ops.sdnotify import notify, watchdog_seconds
 from mailbot.store import Store
 
@@ -100,7 +100,7 @@ class Heartbeat:
 
 def safe_error(exc: BaseException, secrets: Sequence[str] = ()) -> str:
     """``Type: message`` of an error, without the given secrets or any mail address, and short."""
-    text = f"{type(exc).__name__}: {exc}"
+    text = describe_error(exc)
     for secret in secrets:
         text = text.replace(secret, "***")
     # Server errors may quote the login or a recipient: no address is kept.
