@@ -1,4 +1,4 @@
-"""The kinds of things the store keeps by name: timers (and, as they come, mails and events).
+"""The kinds of things the store keeps by name: timers, and the events the reports read.
 
 Each value is what the database holds, so a value never changes; a new kind is a new member.
 They live beside ``models.py`` (the lowest layer), which has no room left under the size rule.
@@ -25,3 +25,26 @@ class TimerKind(enum.StrEnum):
     VERDICT_REMINDER = "verdict-reminder"  # nobody chose the category of an unsure case yet
     BACKFILL_REGISTERED = "backfill-registered"  # a case registered without mail (gathered)
     DIGEST = "digest"  # the coordinator's daily overview
+
+
+class EventKind(enum.StrEnum):
+    """Kinds of the case's event log that the reports read (the log holds more: each lifecycle step,
+    timer and command writes its own name)."""
+
+    OPENED = "opened"
+    SENT = "sent"
+    ESCALATE = "escalate"
+    REFER = "refer"
+    SOLVE = "solve"
+    CLOSE = "close"
+    EXTEND = "extend"
+    WITHDRAW = "withdraw"
+    NOT_HANDLED = "not-handled"
+    SATISFACTION_CHECK = "satisfaction-check"
+    SATISFIED = "satisfied"
+    OUTCOME = "outcome"  # #oordeel's judgement
+    COMPLIMENT_ROUTED = "compliment-routed"
+    IMPROVEMENT = "improvement"  # #verbeter
+    IMPROVEMENT_FORM = "improvement-form"
+    LETTER_QUEUED = "letter-queued"
+    LETTER_POSTED = "letter-posted"

@@ -23,8 +23,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mailbot.kinds import EventKind
 from mailbot.models import Case, Category, Status, SubjectType
-from mailbot.reports.kpi import complaint_rounds, judge, suggestions
+from mailbot.reports.kpi import CASE_STEPS, complaint_rounds, judge, suggestions
 from mailbot.reports.model import CHANNEL_NAMES, EventRow, Period, ReportError
 
 if TYPE_CHECKING:
@@ -49,19 +50,14 @@ OUTCOMES = (
 JUDGEMENTS = {"gegrond": "upheld", "deels gegrond": "partly_upheld", "ongegrond": "not_upheld"}
 # The event kinds the yearly figures read (see cases/lifecycle.py and commands/).
 EVENT_KINDS = (
-    "opened",
-    "sent",
-    "escalate",
-    "refer",
-    "solve",
-    "close",
-    "satisfied",
-    "outcome",
-    "extend",
-    "withdraw",
-    "not-handled",
-    "improvement-form",
-    "improvement",
+    *CASE_STEPS,
+    EventKind.SATISFIED,
+    EventKind.OUTCOME,
+    EventKind.EXTEND,
+    EventKind.WITHDRAW,
+    EventKind.NOT_HANDLED,
+    EventKind.IMPROVEMENT_FORM,
+    EventKind.IMPROVEMENT,
 )
 # Channels that make a complaint a written one (Awb 9:1); "telefonisch" and "sociaal" are not.
 WRITTEN = ("email", "post", "forwarded", "form")
@@ -106,17 +102,19 @@ class AnnualReport:
 def outcome(case: Case, events: Sequence[EventRow]) -> str:
     """How one complaint ended (one of OUTCOMES): the latest judgement counts when it was judged twice."""
     kinds = {e.kind for e in events}
-    if "withdraw" in kinds:
+    if EventKind.WITHDRAW in kinds:
         return "withdrawn"
-    if "not-handled" in kinds:
+    if EventKind.NOT_HANDLED in kinds:
         return "not_handled"
-    judged = [JUDGEMENTS.get(str(e.detail.get("outcome", "")).lower()) for e in events if e.kind == "outcome"]
+    judged = [JUDGEMENTS.get(str(e.detail.get("outcome", "")).lower()) for e in events if e.kind == EventKind.OUTCOME]
     if judged and judged[-1]:
         return judged[-1]
-    if "refer" in kinds:
+    if EventKind.REFER in kinds:
         return "referred"
-    last_answer = next((e.kind for e in reversed(events) if e.kind in ("satisfied", "escalate", "solve")), None)
-    if last_answer == "satisfied":
+    last_answer = next(
+        (e.kind for e in reversed(events) if e.kind in (EventKind.SATISFIED, EventKind.ESCALATE, EventKind.SOLVE)), None
+    )
+    if last_answer == EventKind.SATISFIED:
         return "satisfied"
     if case.status in (Status.CLOSED, Status.REFERRED) or case.closed_at is not None:
         return "handled"
@@ -144,9 +142,9 @@ def build_year(
         outcomes={key: ends[key] for key in OUTCOMES},
         decided_on_time=timely["met"],
         decided_late=timely["missed"],
-        extended=sum(any(e.kind == "extend" for e in log.get(c.id, [])) for c in complaints),
-        escalated=sum(any(e.kind == "escalate" for e in log.get(c.id, [])) for c in complaints),
-        referrals=sum(any(e.kind == "refer" for e in log.get(c.id, [])) for c in complaints),
+        extended=sum(any(e.kind == EventKind.EXTEND for e in log.get(c.id, [])) for c in complaints),
+        escalated=sum(any(e.kind == EventKind.ESCALATE for e in log.get(c.id, [])) for c in complaints),
+        referrals=sum(any(e.kind == EventKind.REFER for e in log.get(c.id, [])) for c in complaints),
         per_subject_type={t.value: sum(c.subject_type == t for c in complaints) for t in SubjectType},
         improvements=tuple(
             scrub(s.text, names) for c in cases for s in suggestions(c, log.get(c.id, [])) if s.text.strip()
@@ -159,7 +157,7 @@ def _on_time(case: Case, events: Sequence[EventRow], now: datetime) -> str:
     rounds = complaint_rounds(case, events)
     last = rounds[-1]
     due = last.solution_due
-    moved = [e.detail.get("solution_due") for e in events if e.kind == "extend" and e.at >= last.start]
+    moved = [e.detail.get("solution_due") for e in events if e.kind == EventKind.EXTEND and e.at >= last.start]
     if moved and moved[-1]:
         due = datetime.fromisoformat(str(moved[-1]))
     return judge(due, last.done, last.end, now)

@@ -15,28 +15,26 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from mailbot.cases.decision import OUTCOMES
+from mailbot.kinds import EventKind
 from mailbot.models import Case, Category, Level, Status, SubjectType
 from mailbot.reports.model import EventRow, Period, Report, Round, Score, Suggestion
 
 if TYPE_CHECKING:
     from mailbot.store import Store
 
+# The steps every report follows a case by, from its opening to its end.
+CASE_STEPS = (EventKind.OPENED, EventKind.SENT, EventKind.ESCALATE, EventKind.REFER, EventKind.SOLVE, EventKind.CLOSE)
 # The event kinds the figures are made of (see cases/lifecycle.py, cases/desk.py, ops/outbox.py, cases/staff.py).
 EVENT_KINDS = (
-    "opened",
-    "sent",
-    "escalate",
-    "refer",
-    "solve",
-    "close",
-    "satisfaction-check",
-    "satisfied",
-    "compliment-routed",
-    "improvement",
-    "improvement-form",
-    "outcome",
-    "letter-queued",
-    "letter-posted",
+    *CASE_STEPS,
+    EventKind.SATISFACTION_CHECK,
+    EventKind.SATISFIED,
+    EventKind.COMPLIMENT_ROUTED,
+    EventKind.IMPROVEMENT,
+    EventKind.IMPROVEMENT_FORM,
+    EventKind.OUTCOME,
+    EventKind.LETTER_QUEUED,
+    EventKind.LETTER_POSTED,
 )
 ESCALATED_LEVELS = (Level.FORMAL, Level.APPEAL, Level.DISPUTE)
 SATISFACTION = ("satisfied", "not_satisfied", "no_answer")
@@ -58,8 +56,10 @@ def build_report(
     rounds = [r for c in complaints for r in complaint_rounds(c, log.get(c.id, []))]
     days = [d for c in complaints if (d := days_to_solution(c, zone)) is not None]
     reached = [highest_level(c, log.get(c.id, [])) for c in complaints]
-    escalated = [c for c in complaints if any(e.kind in ("escalate", "refer") for e in log.get(c.id, []))]
-    praise = [e for c in compliments for e in log.get(c.id, []) if e.kind == "compliment-routed"]
+    escalated = [
+        c for c in complaints if any(e.kind in (EventKind.ESCALATE, EventKind.REFER) for e in log.get(c.id, []))
+    ]
+    praise = [e for c in compliments for e in log.get(c.id, []) if e.kind == EventKind.COMPLIMENT_ROUTED]
     return Report(
         period_from=period.first,
         period_to=period.last,
@@ -78,8 +78,8 @@ def build_report(
         solved_complaints=len(days),
         levels_reached={lv.label: sum(level >= lv for level in reached) for lv in ESCALATED_LEVELS},
         escalated_complaints=len(escalated),
-        escalations=sum(e.kind == "escalate" for c in complaints for e in log.get(c.id, [])),
-        referrals=sum(e.kind == "refer" for c in complaints for e in log.get(c.id, [])),
+        escalations=sum(e.kind == EventKind.ESCALATE for c in complaints for e in log.get(c.id, [])),
+        referrals=sum(e.kind == EventKind.REFER for c in complaints for e in log.get(c.id, [])),
         compliments=len(compliments),
         compliments_per_team=_counted(Counter(str(e.detail.get("team") or "") for e in praise)),
         compliments_per_person=_counted(Counter(str(e.detail["person"]) for e in praise if e.detail.get("person"))),
@@ -94,7 +94,7 @@ def build_report(
 
 def judgement(events: Sequence[EventRow]) -> str | None:
     """The conclusion #oordeel last recorded on a complaint (one of OUTCOMES), or None when none was."""
-    found = [str(e.detail.get("outcome")) for e in events if e.kind == "outcome"]
+    found = [str(e.detail.get("outcome")) for e in events if e.kind == EventKind.OUTCOME]
     return found[-1] if found else None
 
 
@@ -104,13 +104,15 @@ def complaint_rounds(case: Case, events: Sequence[EventRow]) -> list[Round]:
     The case row holds only the latest handling's deadlines (an escalation sets new ones), so earlier
     ones come from the event log: ``opened`` and ``escalate`` record the deadlines they set.
     """
-    opened = next((e.detail for e in events if e.kind == "opened"), None)
+    opened = next((e.detail for e in events if e.kind == EventKind.OPENED), None)
     if opened is None:  # a case without its event log: the row is all there is
         done = case.solved_at or (case.closed_at if case.status == Status.CLOSED else None)
         return [Round(case.received_at, None, case.ack_due, case.ack_sent_at, case.solution_due, done)]
     starts = [(case.received_at, opened.get("ack_due"), opened.get("solution_due"))]
-    starts += [(e.at, e.detail.get("ack_due"), e.detail.get("solution_due")) for e in events if e.kind == "escalate"]
-    referred = next((e.at for e in events if e.kind == "refer"), None)
+    starts += [
+        (e.at, e.detail.get("ack_due"), e.detail.get("solution_due")) for e in events if e.kind == EventKind.ESCALATE
+    ]
+    referred = next((e.at for e in events if e.kind == EventKind.REFER), None)
     rounds = []
     for n, (start, ack_due, solution_due) in enumerate(starts):
         end = starts[n + 1][0] if n + 1 < len(starts) else referred
@@ -119,24 +121,24 @@ def complaint_rounds(case: Case, events: Sequence[EventRow]) -> list[Round]:
             (t for t in (_ack_mailed(within), _ack_posted(within)) if t is not None),
             default=None,
         )
-        solved = next((e.at for e in within if e.kind == "solve"), None)
-        closed = next((e.at for e in within if e.kind == "close"), None)
+        solved = next((e.at for e in within if e.kind == EventKind.SOLVE), None)
+        closed = next((e.at for e in within if e.kind == EventKind.CLOSE), None)
         rounds.append(Round(start, end, _moment(ack_due), ack_sent, _moment(solution_due), solved or closed))
     return rounds
 
 
 def _ack_mailed(events: Sequence[EventRow]) -> datetime | None:
     """When the SMTP server took the acknowledgement."""
-    return next((e.at for e in events if e.kind == "sent" and e.detail.get("kind") == "ack"), None)
+    return next((e.at for e in events if e.kind == EventKind.SENT and e.detail.get("kind") == "ack"), None)
 
 
 def _ack_posted(events: Sequence[EventRow]) -> datetime | None:
     """When staff posted the acknowledgement as a letter (#verstuurd, cases/letters.py)."""
     waiting = False
     for e in events:
-        if e.kind == "letter-queued" and e.detail.get("kind") == "ack":
+        if e.kind == EventKind.LETTER_QUEUED and e.detail.get("kind") == "ack":
             waiting = True
-        elif e.kind == "letter-posted" and waiting:
+        elif e.kind == EventKind.LETTER_POSTED and waiting:
             return e.at
     return None
 
@@ -172,11 +174,11 @@ def highest_level(case: Case, events: Sequence[EventRow]) -> Level:
     """The highest level the complaint reached: at receipt, by ``escalate`` (level_to) or by ``refer``."""
     levels = [case.level]
     for e in events:
-        if e.kind == "opened" and e.detail.get("level"):
+        if e.kind == EventKind.OPENED and e.detail.get("level"):
             levels.append(Level.from_label(str(e.detail["level"])))
-        elif e.kind == "escalate" and e.detail.get("level_to"):
+        elif e.kind == EventKind.ESCALATE and e.detail.get("level_to"):
             levels.append(Level.from_label(str(e.detail["level_to"])))
-        elif e.kind == "refer":
+        elif e.kind == EventKind.REFER:
             levels.append(Level.DISPUTE)
     return max(levels)
 
@@ -188,14 +190,14 @@ def satisfaction_outcomes(events: Sequence[EventRow]) -> list[str]:
     outcomes: list[str] = []
     waiting, asked = False, False
     for e in events:
-        if e.kind == "solve" or (waiting and e.kind == "close"):
+        if e.kind == EventKind.SOLVE or (waiting and e.kind == EventKind.CLOSE):
             if waiting and asked:
                 outcomes.append("no_answer")
-            waiting, asked = e.kind == "solve", False
-        elif waiting and e.kind == "satisfaction-check":
+            waiting, asked = e.kind == EventKind.SOLVE, False
+        elif waiting and e.kind == EventKind.SATISFACTION_CHECK:
             asked = True
-        elif waiting and e.kind in ("satisfied", "escalate", "refer"):
-            outcomes.append("satisfied" if e.kind == "satisfied" else "not_satisfied")
+        elif waiting and e.kind in (EventKind.SATISFIED, EventKind.ESCALATE, EventKind.REFER):
+            outcomes.append("satisfied" if e.kind == EventKind.SATISFIED else "not_satisfied")
             waiting = False
     if waiting and asked:
         outcomes.append("no_answer")
@@ -206,9 +208,11 @@ def suggestions(case: Case, events: Sequence[EventRow]) -> list[Suggestion]:
     """Improvements staff named on the case: ``#verbeter`` and the verbeterformulier's answers."""
     found = []
     for e in events:
-        if e.kind == "improvement" and e.detail.get("suggestion"):
+        if e.kind == EventKind.IMPROVEMENT and e.detail.get("suggestion"):
             found.append(Suggestion(e.at, case.ref, "verbeter", str(e.detail["suggestion"])))
-        elif e.kind == "improvement-form" and any(e.detail.get(k) for k in ("improvement", "cause", "handling")):
+        elif e.kind == EventKind.IMPROVEMENT_FORM and any(
+            e.detail.get(k) for k in ("improvement", "cause", "handling")
+        ):
             found.append(
                 Suggestion(
                     e.at,
