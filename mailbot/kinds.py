@@ -28,8 +28,8 @@ class TimerKind(enum.StrEnum):
 
 
 class EventKind(enum.StrEnum):
-    """Kinds of the case's event log that the reports read (the log holds more: each lifecycle step,
-    timer and command writes its own name)."""
+    """Kinds of the case's event log that the reports and the lifecycle's policy read (the log holds
+    more: each lifecycle step, timer and command writes its own name)."""
 
     OPENED = "opened"
     SENT = "sent"
@@ -48,3 +48,11 @@ class EventKind(enum.StrEnum):
     IMPROVEMENT_FORM = "improvement-form"
     LETTER_QUEUED = "letter-queued"
     LETTER_POSTED = "letter-posted"
+    REGISTERED = "registered"  # a case entered by staff (#telefonisch and the like)
+    PERSONAL_CONTACT = "personal-contact"  # a staff member's reply with mailbot in Cc
+    STAFF_REPLY = "staff-reply"
+    CONTACT = "contact"  # #contact
+    MEETING = "meeting"  # #gesprek
+    AGREEMENT = "agreement"  # #afspraak
+    AGREEMENT_KEPT = "agreement-kept"
+    PROPOSE_SOLUTION = "propose-solution"  # #oplossing

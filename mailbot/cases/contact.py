@@ -11,7 +11,7 @@ from mailbot.cases.progress import after_last, ask_owner_first, contact_made, ha
 from mailbot.cases.work import CaseWork
 from mailbot.clock import from_iso, iso
 from mailbot.config import Span
-from mailbot.kinds import TimerKind
+from mailbot.kinds import EventKind, TimerKind
 from mailbot.models import Case, Timer
 from mailbot.workdays import format_date_nl, format_datetime_nl
 
@@ -28,8 +28,9 @@ def check_contact(work: CaseWork, case: Case, timer: Timer, now: datetime) -> bo
         return False
     log = work.store.events(case.id)
     # The level began at its escalation (#escaleren counts its deadlines from the first receipt).
-    since = max([from_iso(str(timer.detail["since"])), *(from_iso(e["at"]) for e in log if e["kind"] == "escalate")])
-    if contact_made(after_last(log, "escalate"), since):
+    escalated = [from_iso(e["at"]) for e in log if e["kind"] == EventKind.ESCALATE]
+    since = max([from_iso(str(timer.detail["since"])), *escalated])
+    if contact_made(after_last(log, EventKind.ESCALATE), since):
         return False
     within = work.rules.policy.contact_within
     people = [work.rules.coordinator, *work.owner_people(case)]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from mailbot.config import NextStep, Rules
+from mailbot.kinds import EventKind
 from mailbot.models import Level
 
 # #oordeel's words, as the decision letter and the dossier show them.
@@ -62,5 +63,5 @@ def decision_context(level: Level, rules: Rules) -> dict[str, Any]:
 
 def recorded_outcome(events: list[dict[str, Any]]) -> str:
     """The last conclusion #oordeel recorded in a case's event log, or "" when none was."""
-    found = [str(e["detail"].get("outcome", "")) for e in events if e["kind"] == "outcome"]
+    found = [str(e["detail"].get("outcome", "")) for e in events if e["kind"] == EventKind.OUTCOME]
     return found[-1] if found else ""

@@ -12,13 +12,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from mailbot.clock import from_iso, iso
-from mailbot.kinds import TimerKind
+from mailbot.kinds import EventKind, TimerKind
 from mailbot.models import Case
 from mailbot.workdays import format_date_nl, format_datetime_nl
 
 # Events that mean a person of the organisation spoke or wrote to the customer themselves:
 # a reply with mailbot in Cc, #contact, a conversation planned with #gesprek.
-CONTACT_EVENTS = frozenset({"personal-contact", "staff-reply", "contact", "meeting"})
+CONTACT_EVENTS = frozenset({EventKind.PERSONAL_CONTACT, EventKind.STAFF_REPLY, EventKind.CONTACT, EventKind.MEETING})
 # The timers of a complaint's progress (cancelled with the others when it turns out a compliment).
 PROGRESS_TIMERS = (TimerKind.INTERIM_UPDATE, TimerKind.CONTACT_CHECK)
 # A complaint taken by phone (#telefonisch) was a conversation with the customer.
@@ -42,7 +42,7 @@ def contact_made(events: Iterable[dict[str, Any]], since: datetime) -> bool:
             continue
         if event["kind"] in CONTACT_EVENTS:
             return True
-        if event["kind"] == "registered" and event["detail"].get("channel") in CONTACT_CHANNELS:
+        if event["kind"] == EventKind.REGISTERED and event["detail"].get("channel") in CONTACT_CHANNELS:
             return True
     return False
 
@@ -63,21 +63,21 @@ def happened_since(events: Iterable[dict[str, Any]], since: datetime, zone: Zone
 
 def _sentence(kind: str, detail: dict[str, Any], day: str, zone: ZoneInfo) -> str | None:
     """One event in the customer's words, or None for an event the customer need not hear of."""
-    if kind in ("personal-contact", "staff-reply", "contact"):
+    if kind in (EventKind.PERSONAL_CONTACT, EventKind.STAFF_REPLY, EventKind.CONTACT):
         return f"Op {day} hebben wij persoonlijk contact met u gehad."
-    if kind == "meeting" and detail.get("at"):
+    if kind == EventKind.MEETING and detail.get("at"):
         moment = format_datetime_nl(from_iso(str(detail["at"])).astimezone(zone))
         return f"Wij hebben met u een gesprek afgesproken op {moment}."
-    if kind == "agreement":
+    if kind == EventKind.AGREEMENT:
         return f"Op {day} hebben wij afspraken met u gemaakt. U kreeg daarover een brief van ons."
-    if kind == "agreement-kept":
+    if kind == EventKind.AGREEMENT_KEPT:
         return f"Op {day} zijn wij een afspraak met u nagekomen: {detail.get('text', '')}".rstrip(". ") + "."
-    if kind == "propose-solution":
+    if kind == EventKind.PROPOSE_SOLUTION:
         return f"Op {day} hebben wij u een oplossing voorgesteld."
-    if kind == "extend" and detail.get("solution_due"):
+    if kind == EventKind.EXTEND and detail.get("solution_due"):
         due = format_date_nl(from_iso(str(detail["solution_due"])).astimezone(zone))
         return f"Wij hebben meer tijd genomen voor uw klacht: wij willen uw klacht uiterlijk {due} hebben opgelost."
-    if kind == "escalate" and detail.get("level_to") in ESCALATED_TO:
+    if kind == EventKind.ESCALATE and detail.get("level_to") in ESCALATED_TO:
         return f"Sinds {day} behandelen wij {ESCALATED_TO[str(detail['level_to'])]}."
     return None
 
