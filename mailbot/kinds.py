@@ -56,3 +56,18 @@ class EventKind(enum.StrEnum):
     AGREEMENT = "agreement"  # #afspraak
     AGREEMENT_KEPT = "agreement-kept"
     PROPOSE_SOLUTION = "propose-solution"  # #oplossing
+
+
+class MailKind(enum.StrEnum):
+    """Kinds of outgoing mail (the outbox's ``kind``) that the code names. The outbox holds more:
+    a staff command's or lifecycle step's mail is of the kind of its name or template."""
+
+    ACK = "ack"  # the acknowledgement of a complaint
+    THANKS = "thanks"  # the thanks for a compliment, its acknowledgement
+    INTERIM_UPDATE = "interim-update"
+    REFERRAL = "referral"  # the customer hears of the disputes committee
+    NOTIFY = "notify"  # staff hear of an escalation or referral
+    LETTER = "letter"  # the staff mail that carries a letter to post
+    DIGEST = "digest"
+    FAILURE_NOTICE = "failure-notice"
+    QUARANTINE_NOTICE = "quarantine-notice"

@@ -6,7 +6,7 @@ import enum
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from mailbot.kinds import TimerKind
+from mailbot.kinds import MailKind, TimerKind
 
 
 class Quarantine(Exception):
@@ -66,7 +66,7 @@ class Role(enum.StrEnum):
 
 # Kinds of customer mail whose sending keeps the policy's acknowledgement promise (the complaint's
 # acknowledgement, a compliment's thanks): sent by the outbox, or posted as a letter.
-ACKNOWLEDGING = frozenset({"ack", "thanks"})
+ACKNOWLEDGING = frozenset({MailKind.ACK, MailKind.THANKS})
 
 
 class Status(enum.StrEnum):

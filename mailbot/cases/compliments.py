@@ -9,6 +9,7 @@ from datetime import datetime
 from mailbot.cases.work import CaseWork
 from mailbot.config import Person, Rules
 from mailbot.intake.classify import normalise
+from mailbot.kinds import MailKind
 from mailbot.models import Case, ParsedMail
 
 
@@ -57,7 +58,7 @@ def thank(
     """
     automatic = reply_to is not None
     extra = {"compliment_for": named.label}
-    work.to_customer(case, "thanks", "compliment_thanks", now, reply_to=reply_to, automatic=automatic, **extra)
+    work.to_customer(case, MailKind.THANKS, "compliment_thanks", now, reply_to=reply_to, automatic=automatic, **extra)
     people = [named.person] if named.person else []
     work.to_staff(
         case,

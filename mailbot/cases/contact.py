@@ -11,7 +11,7 @@ from mailbot.cases.progress import after_last, ask_owner_first, contact_made, ha
 from mailbot.cases.work import CaseWork
 from mailbot.clock import from_iso, iso
 from mailbot.config import Span
-from mailbot.kinds import EventKind, TimerKind
+from mailbot.kinds import EventKind, MailKind, TimerKind
 from mailbot.models import Case, Timer
 from mailbot.workdays import format_date_nl, format_datetime_nl
 
@@ -91,7 +91,13 @@ def send_interim_update(
     _, step = work.step(case, "interim-update", actor, now, **({"text": owner_text} if owner_text else {}))
     assert step.customer_mail
     work.to_customer(
-        case, "interim-update", step.customer_mail, now, automatic=False, happened=list(happened), owner_text=owner_text
+        case,
+        MailKind.INTERIM_UPDATE,
+        step.customer_mail,
+        now,
+        automatic=False,
+        happened=list(happened),
+        owner_text=owner_text,
     )
     work.store.cancel_timers(case.id, (TimerKind.INTERIM_UPDATE,), now)
     work.schedule_interim_update(case, work.morning_after(now, work.rules.policy.interim_update_every))

@@ -18,7 +18,7 @@ from mailbot.cases.staff import StaffDesk
 from mailbot.cases.work import CaseWork
 from mailbot.intake.answers import Answer, Reading
 from mailbot.intake.thread import ThreadMatch
-from mailbot.kinds import TimerKind
+from mailbot.kinds import MailKind, TimerKind
 from mailbot.mail.idn import lookalike
 from mailbot.models import (
     Address,
@@ -38,7 +38,7 @@ from mailbot.store import MailLogEntry
 # Statuses in which a customer's mail answers a question of ours (or comes after the end).
 ANSWERABLE = AWAITING_ANSWER | {Status.SOLUTION_PROPOSED, Status.CLOSED}
 # The customer mail a complaint gets and a compliment does not.
-COMPLAINT_MAIL = ("ack", "interim-update")
+COMPLAINT_MAIL = (MailKind.ACK, MailKind.INTERIM_UPDATE)
 # The timers a complaint has and a compliment has not.
 COMPLAINT_TIMERS = (
     TimerKind.ACK_REMINDER,
@@ -166,7 +166,7 @@ class CaseDesk:
             escalation = category == Category.ESCALATION
             work.to_customer(
                 case,
-                "ack",
+                MailKind.ACK,
                 "ack_escalation" if escalation else "ack_complaint",
                 now,
                 automatic=False,

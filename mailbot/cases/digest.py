@@ -8,6 +8,7 @@ from typing import Any
 
 from mailbot.cases.lifecycle import ACTIVE
 from mailbot.cases.work import CaseWork
+from mailbot.kinds import MailKind
 from mailbot.models import Address, Case, Category
 from mailbot.workdays import format_date_nl
 
@@ -48,7 +49,7 @@ def send_digest(work: CaseWork, now: datetime) -> None:
     }
     to = Address(rules.coordinator.email, rules.coordinator.name)
     out = work.composer.build(
-        kind="digest",
+        kind=MailKind.DIGEST,
         template="digest",
         context=context,
         to=[to],

@@ -8,6 +8,7 @@ from datetime import datetime
 from mailbot.cases.lifecycle import Transition
 from mailbot.cases.work import CaseWork, next_level
 from mailbot.clock import iso
+from mailbot.kinds import MailKind
 from mailbot.models import Case, Category, Level, ParsedMail
 from mailbot.workdays import format_datetime_nl
 
@@ -74,9 +75,9 @@ def refer(work: CaseWork, case: Case, ask: Ask, now: datetime, received: str) ->
     case = work.store.case(case.id)
     assert move.customer_mail and move.staff_mail  # the table's mails for the referral
     work.to_customer(
-        case, "referral", move.customer_mail, now, reply_to=ask.reply_to, automatic=False, received=received
+        case, MailKind.REFERRAL, move.customer_mail, now, reply_to=ask.reply_to, automatic=False, received=received
     )
-    work.to_staff(case, "notify", move.staff_mail, now, work.staff_for(case), excerpt=ask.excerpt)
+    work.to_staff(case, MailKind.NOTIFY, move.staff_mail, now, work.staff_for(case), excerpt=ask.excerpt)
     return case
 
 
@@ -124,6 +125,6 @@ def send_escalation_mail(work: CaseWork, case: Case, move: Transition, ask: Ask,
     """The customer's new acknowledgement and the staff notice the lifecycle table names for the step."""
     assert move.customer_mail and move.staff_mail  # the table's mails for an escalation
     work.to_customer(
-        case, "ack", move.customer_mail, now, reply_to=ask.reply_to, automatic=ask.automatic, received=received
+        case, MailKind.ACK, move.customer_mail, now, reply_to=ask.reply_to, automatic=ask.automatic, received=received
     )
-    work.to_staff(case, "notify", move.staff_mail, now, work.staff_for(case), excerpt=ask.excerpt)
+    work.to_staff(case, MailKind.NOTIFY, move.staff_mail, now, work.staff_for(case), excerpt=ask.excerpt)

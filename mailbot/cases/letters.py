@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from mailbot.config import Person, Rules
-from mailbot.kinds import EventKind
+from mailbot.kinds import EventKind, MailKind
 from mailbot.mail.compose import Composer
 from mailbot.mail.letter import Letter, letter_text, render_pdf
 from mailbot.mail.mimeparts import OutgoingFile
@@ -23,7 +23,7 @@ from mailbot.models import ACKNOWLEDGING, Case
 from mailbot.store import Store
 from mailbot.workdays import WorkCalendar, format_date_nl
 
-LETTER_KIND = "letter"  # the staff mail that carries a letter to post
+LETTER_KIND = MailKind.LETTER  # the staff mail that carries a letter to post
 QUEUED, POSTED = EventKind.LETTER_QUEUED, EventKind.LETTER_POSTED  # the case's events
 
 

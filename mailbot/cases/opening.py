@@ -12,7 +12,7 @@ from mailbot.cases.work import CaseWork, reminder_moment
 from mailbot.clock import iso
 from mailbot.commands.category import DUTCH_CATEGORIES
 from mailbot.intake.thread import ThreadMatch, case_prefixes, clean_subject, ref_prefix
-from mailbot.kinds import TimerKind
+from mailbot.kinds import MailKind, TimerKind
 from mailbot.models import Address, Case, Category, Direction, Level, ParsedMail, Role, SubjectType, Verdict
 
 # What a person calls each category in mail to staff: the words of the #soort command.
@@ -153,7 +153,7 @@ def ask_for_verdict(
     The neutral acknowledgement keeps the acknowledgement deadline; the coordinator is reminded in time.
     """
     rules = work.rules
-    work.to_customer(case, "ack", "ack_neutral", now, reply_to=mail)
+    work.to_customer(case, MailKind.ACK, "ack_neutral", now, reply_to=mail)
     # Urgent and unsure: the director is told at once too, as with any urgent case; the
     # choice of category must not hold up the alert.
     triage_people = [rules.coordinator, *([rules.director] if case.urgent else [])]
@@ -190,12 +190,14 @@ def acknowledge_complaint(
     if intake.channel != "email":
         # The note is for colleagues: the customer reads only the summary written for them (recorded.py).
         words = recorded_words(mail.stripped, received_at.astimezone(work.calendar.zone))
-        work.to_customer(case, "ack", "complaint_recorded", now, automatic=False, channel=intake.channel, **words)
+        work.to_customer(
+            case, MailKind.ACK, "complaint_recorded", now, automatic=False, channel=intake.channel, **words
+        )
     else:
         template = "ack_escalation" if case.category == Category.ESCALATION else "ack_complaint"
         work.to_customer(
             case,
-            "ack",
+            MailKind.ACK,
             template,
             now,
             reply_to=mail,

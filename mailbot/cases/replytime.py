@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from mailbot.kinds import MailKind
 from mailbot.store import Store
 from mailbot.workdays import WorkCalendar
 
 # The kinds of mail that acknowledge a complaint; an urgent case's goes without waiting for the window.
-ACKNOWLEDGEMENTS = frozenset({"ack"})
+ACKNOWLEDGEMENTS = frozenset({MailKind.ACK})
 
 
 def automatic_reply_time(

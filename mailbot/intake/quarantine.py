@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from mailbot.config import Rules
 from mailbot.intake.reasons import reason_nl
+from mailbot.kinds import MailKind
 from mailbot.logs import log_failure
 from mailbot.mail.compose import Composer
 from mailbot.mail.parse import header_hint
@@ -35,7 +36,7 @@ def quarantine_notice(
     coordinator = rules.coordinator
     try:
         return composer.build(
-            kind="quarantine-notice",
+            kind=MailKind.QUARANTINE_NOTICE,
             template="quarantine_notice",
             context={
                 "reason": reason_nl(reason),

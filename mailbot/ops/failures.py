@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from mailbot.config import Rules
-from mailbot.kinds import TimerKind
+from mailbot.kinds import MailKind, TimerKind
 from mailbot.logs import log_failure
 from mailbot.mail.compose import Composer
 from mailbot.models import Address
@@ -20,7 +20,7 @@ from mailbot.workdays import WorkCalendar, format_datetime_nl
 log = logging.getLogger("mailbot.failures")
 # The event kinds a failing item leaves (outbox.py, timers.py, pipeline.py).
 FAILURE_KINDS = ("send-failed", "recipient-refused", "timer-failed", "archive-failed")
-NOTICE_KIND = "failure-notice"
+NOTICE_KIND = MailKind.FAILURE_NOTICE
 # One notice lists at most this many; the rest follow in the next one.
 NOTICE_LINES = 50
 # What each failure means for the coordinator, in the notice's words.

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from mailbot.cases.decision import OUTCOMES
-from mailbot.kinds import EventKind
+from mailbot.kinds import EventKind, MailKind
 from mailbot.models import Case, Category, Level, Status, SubjectType
 from mailbot.reports.model import EventRow, Period, Report, Round, Score, Suggestion
 
@@ -129,14 +129,14 @@ def complaint_rounds(case: Case, events: Sequence[EventRow]) -> list[Round]:
 
 def _ack_mailed(events: Sequence[EventRow]) -> datetime | None:
     """When the SMTP server took the acknowledgement."""
-    return next((e.at for e in events if e.kind == EventKind.SENT and e.detail.get("kind") == "ack"), None)
+    return next((e.at for e in events if e.kind == EventKind.SENT and e.detail.get("kind") == MailKind.ACK), None)
 
 
 def _ack_posted(events: Sequence[EventRow]) -> datetime | None:
     """When staff posted the acknowledgement as a letter (#verstuurd, cases/letters.py)."""
     waiting = False
     for e in events:
-        if e.kind == EventKind.LETTER_QUEUED and e.detail.get("kind") == "ack":
+        if e.kind == EventKind.LETTER_QUEUED and e.detail.get("kind") == MailKind.ACK:
             waiting = True
         elif e.kind == EventKind.LETTER_POSTED and waiting:
             return e.at
