@@ -7,8 +7,8 @@ from mailbot.commands.base import Act, Phase, StaffCommand
 from mailbot.commands.values import CommandValue, ParseContext, choice
 from mailbot.models import Case
 
-DUTCH_STATUSES = {"in behandeling": "in_progress", "wacht op klant": "waiting", "open": "open"}
-STATUSES = {**DUTCH_STATUSES, "in progress": "in_progress", "waiting": "waiting"}
+DUTCH_STATUSES = {"in behandeling": Status.IN_PROGRESS, "wacht op klant": Status.WAITING, "open": Status.OPEN}
+STATUSES = {**DUTCH_STATUSES, "in progress": Status.IN_PROGRESS, "waiting": Status.WAITING}
 
 
 class StatusCommand(StaffCommand):
