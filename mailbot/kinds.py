@@ -28,8 +28,8 @@ class TimerKind(enum.StrEnum):
 
 
 class EventKind(enum.StrEnum):
-    """Kinds of the case's event log that the reports and the lifecycle's policy read (the log holds
-    more: each lifecycle step, timer and command writes its own name)."""
+    """Kinds of the case's event log that the reports, the lifecycle's policy and the failure notices
+    read (the log holds more: each lifecycle step, timer and command writes its own name)."""
 
     OPENED = "opened"
     SENT = "sent"
@@ -56,6 +56,11 @@ class EventKind(enum.StrEnum):
     AGREEMENT = "agreement"  # #afspraak
     AGREEMENT_KEPT = "agreement-kept"
     PROPOSE_SOLUTION = "propose-solution"  # #oplossing
+    # Failures, told to the coordinator in a notice (ops/failures.py).
+    SEND_FAILED = "send-failed"
+    RECIPIENT_REFUSED = "recipient-refused"
+    TIMER_FAILED = "timer-failed"
+    ARCHIVE_FAILED = "archive-failed"
 
 
 class MailKind(enum.StrEnum):

@@ -23,6 +23,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from mailbot.cases.dossier import dossier, own_mail_text
 from mailbot.clock import iso
 from mailbot.files import create_private, fsync_dir, private_dir
+from mailbot.kinds import EventKind
 from mailbot.logs import about, describe_error, redacted
 from mailbot.models import Case
 from mailbot.shipped import template_loader
@@ -119,7 +120,9 @@ class ArchiveQueue:
                 with about(case=case.ref):
                     log.error("could not archive: %s", redacted(str(exc)))
                 with self.store.transaction():
-                    self.store.add_event(case.id, "archive-failed", "system", now, error=describe_error(exc)[:300])
+                    self.store.add_event(
+                        case.id, EventKind.ARCHIVE_FAILED, "system", now, error=describe_error(exc)[:300]
+                    )
         self._pending.clear()
 
 

@@ -23,7 +23,7 @@ from mailbot.cases.lifecycle import ACTIVE, Status, staff_mail
 from mailbot.cases.work import CaseWork
 from mailbot.clock import iso
 from mailbot.config import Span
-from mailbot.kinds import TimerKind
+from mailbot.kinds import EventKind, TimerKind
 from mailbot.logs import describe_error, log_failure
 from mailbot.models import Case, Timer
 from mailbot.workdays import format_date_nl
@@ -79,7 +79,13 @@ class TimerDesk:
             with self.store.transaction():
                 self.store.finish_timer(timer.id, "failed", now)
                 self.store.add_event(
-                    timer.case_id, "timer-failed", "timer", now, timer=timer.kind, error=_reason(exc), key=timer.key
+                    timer.case_id,
+                    EventKind.TIMER_FAILED,
+                    "timer",
+                    now,
+                    timer=timer.kind,
+                    error=_reason(exc),
+                    key=timer.key,
                 )
             return False
 

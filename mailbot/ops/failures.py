@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from mailbot.config import Rules
-from mailbot.kinds import MailKind, TimerKind
+from mailbot.kinds import EventKind, MailKind, TimerKind
 from mailbot.logs import log_failure
 from mailbot.mail.compose import Composer
 from mailbot.models import Address
@@ -19,16 +19,16 @@ from mailbot.workdays import WorkCalendar, format_datetime_nl
 
 log = logging.getLogger("mailbot.failures")
 # The event kinds a failing item leaves (outbox.py, timers.py, pipeline.py).
-FAILURE_KINDS = ("send-failed", "recipient-refused", "timer-failed", "archive-failed")
+FAILURE_KINDS = (EventKind.SEND_FAILED, EventKind.RECIPIENT_REFUSED, EventKind.TIMER_FAILED, EventKind.ARCHIVE_FAILED)
 NOTICE_KIND = MailKind.FAILURE_NOTICE
 # One notice lists at most this many; the rest follow in the next one.
 NOTICE_LINES = 50
 # What each failure means for the coordinator, in the notice's words.
-WHAT = {
-    "send-failed": "Bericht niet verstuurd",
-    "recipient-refused": "Ontvanger geweigerd",
-    "timer-failed": "Geplande actie mislukt",
-    "archive-failed": "Archief niet bijgewerkt",
+WHAT: dict[str, str] = {  # keyed by EventKind; looked up with the stored string
+    EventKind.SEND_FAILED: "Bericht niet verstuurd",
+    EventKind.RECIPIENT_REFUSED: "Ontvanger geweigerd",
+    EventKind.TIMER_FAILED: "Geplande actie mislukt",
+    EventKind.ARCHIVE_FAILED: "Archief niet bijgewerkt",
 }
 
 
@@ -64,11 +64,11 @@ def describe(event: dict[str, Any], calendar: WorkCalendar) -> Failure:
     detail: dict[str, Any] = event["detail"]
     kind = str(event["kind"])
     error = str(detail.get("error") or detail.get("reason") or "")
-    if kind == "recipient-refused":
+    if kind == EventKind.RECIPIENT_REFUSED:
         subject = f"e-mail \"{event.get('subject') or '?'}\" aan {detail.get('recipient', '?')}"
-    elif kind == "timer-failed":
+    elif kind == EventKind.TIMER_FAILED:
         subject = TIMER_NAMES.get(str(detail.get("timer")), str(detail.get("timer", "?")))
-    elif kind == "archive-failed":
+    elif kind == EventKind.ARCHIVE_FAILED:
         subject = "dossier in het archief"
     else:
         to = ", ".join(event.get("recipients") or []) or "?"
@@ -86,9 +86,9 @@ def describe(event: dict[str, Any], calendar: WorkCalendar) -> Failure:
 
 def reason_nl(kind: str, error: str) -> str:
     """What a failure means, in plain Dutch; the technical text goes beside it."""
-    if kind == "timer-failed":
+    if kind == EventKind.TIMER_FAILED:
         return "De actie gaf een fout. Vaak is kort daarvoor een sjabloon aangepast."
-    if kind == "archive-failed":
+    if kind == EventKind.ARCHIVE_FAILED:
         return "Het archief kon niet worden geschreven. Controleer de schijfruimte en de rechten van de map."
     if "SMTPUTF8" in error:
         return (

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from mailbot.auth.tokens import Tokens
 from mailbot.clock import Clock
 from mailbot.config import SmtpSettings
+from mailbot.kinds import EventKind
 from mailbot.logs import about, redacted
 from mailbot.mail.dateheader import with_date
 from mailbot.mail.send import SendResult, deliver
@@ -207,7 +208,7 @@ class Outbox:
         for recipient, reply in result.refusals.items():
             self.store.add_event(
                 mail.case_id,
-                "recipient-refused",
+                EventKind.RECIPIENT_REFUSED,
                 "system",
                 now,
                 kind=mail.kind,
@@ -225,7 +226,7 @@ class Outbox:
         # Also without a case (a notice to staff): the coordinator hears of every parked mail.
         self.store.add_event(
             mail.case_id,
-            "send-failed",
+            EventKind.SEND_FAILED,
             "system",
             now,
             kind=mail.kind,
