@@ -9,7 +9,7 @@ from datetime import datetime
 from mailbot.cases.work import CaseWork
 from mailbot.config import Person, Rules
 from mailbot.intake.classify import normalise
-from mailbot.kinds import MailKind
+from mailbot.kinds import EventKind, MailKind
 from mailbot.models import Case, ParsedMail
 
 
@@ -71,7 +71,7 @@ def thank(
     )
     work.store.add_event(
         case.id,
-        "compliment-routed",
+        EventKind.COMPLIMENT_ROUTED,
         "system",
         now,
         to=named.label,

@@ -22,6 +22,7 @@ from mailbot.cases.work import CaseWork
 from mailbot.config import Person
 from mailbot.intake.classify import classify
 from mailbot.intake.thread import ThreadMatch, clean_subject
+from mailbot.kinds import EventKind
 from mailbot.mail.forwarded import Forwarded, address_in, find_forward, from_attached
 from mailbot.mail.parse import ParseError, parse_mail
 from mailbot.mail.quotes import strip_quoted
@@ -119,7 +120,7 @@ class ForwardDesk:
         case = self.open_case(words, verdict, ThreadMatch(None, "forwarded"), received_at, now, None, customer=customer)
         self.store.update_case(case.id, now, channel=CHANNEL)
         self.store.add_event(
-            case.id, "registered", staff, now, channel=CHANNEL, client=forward.client, note=forward.note
+            case.id, EventKind.REGISTERED, staff, now, channel=CHANNEL, client=forward.client, note=forward.note
         )
         case = self.store.case(case.id)
         person = Person(staff, rules.person_name(staff))

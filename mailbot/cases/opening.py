@@ -12,7 +12,7 @@ from mailbot.cases.work import CaseWork, reminder_moment
 from mailbot.clock import iso
 from mailbot.commands.category import DUTCH_CATEGORIES
 from mailbot.intake.thread import ThreadMatch, case_prefixes, clean_subject, ref_prefix
-from mailbot.kinds import MailKind, TimerKind
+from mailbot.kinds import EventKind, MailKind, TimerKind
 from mailbot.models import Address, Case, Category, Direction, Level, ParsedMail, Role, SubjectType, Verdict
 
 # What a person calls each category in mail to staff: the words of the #soort command.
@@ -127,7 +127,7 @@ def record_opening(
     work.store_message(case.id, mail, Direction.IN, role, verdict, flag, now, internal=channel != "email")
     work.store.add_event(
         case.id,
-        "opened",
+        EventKind.OPENED,
         "system",
         now,
         category=case.category.value,

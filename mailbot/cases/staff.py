@@ -22,6 +22,7 @@ from mailbot.commands import (
     parse_commands,
 )
 from mailbot.intake.thread import STAFF_REPLY_ADDRESS, ThreadMatch
+from mailbot.kinds import EventKind
 from mailbot.mail.authentication import AuthVerdict, authenticate
 from mailbot.models import Address, Case, Direction, ParsedMail, Quarantine, Role, Verdict
 
@@ -67,7 +68,7 @@ class StaffDesk:
         if self._answers_kind(mail) == "improvement-request":
             work.store_message(case.id, mail, Direction.IN, Role.STAFF, verdict, flag, now, internal=True)
             form = parse_improvement_form(mail.stripped)
-            self.store.add_event(case.id, "improvement-form", sender, now, **form)
+            self.store.add_event(case.id, EventKind.IMPROVEMENT_FORM, sender, now, **form)
             self.work.archive.add(case.id)  # the archived dossier includes the form
             return
         if any(a.email == case.customer.email for a in mail.recipients):
@@ -100,7 +101,7 @@ class StaffDesk:
         if case.contact_at is None:
             fields["contact_at"] = now  # the policy's "personal contact"
         self.store.update_case(case.id, now, **fields)
-        self.store.add_event(case.id, "staff-reply", sender, now, via=thread.via)
+        self.store.add_event(case.id, EventKind.STAFF_REPLY, sender, now, via=thread.via)
         if case.status == Status.OPEN:
             work.step(self.store.case(case.id), "personal-contact", sender, now)
 
@@ -128,7 +129,7 @@ class StaffDesk:
         body = replace_text(mail, block.note)
         case = self.register(body, verdict, first.value, first.name, received_at, now)
         sender = mail.sender.email if mail.sender else ""
-        self.store.add_event(case.id, "registered", sender, now, channel=first.name)
+        self.store.add_event(case.id, EventKind.REGISTERED, sender, now, channel=first.name)
         rest = CommandBlock(block.commands[1:], (), block.note)
         errors = self._check(case, rest)
         done = [describe(first)]

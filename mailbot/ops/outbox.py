@@ -194,7 +194,7 @@ class Outbox:
         if mail.case_id is not None:
             self.store.add_event(
                 mail.case_id,
-                "sent",
+                EventKind.SENT,
                 "system",
                 now,
                 kind=mail.kind,
