@@ -118,7 +118,10 @@ def log_failure(logger: logging.Logger, event: str) -> None:
 
 
 def describe_error(exc: BaseException) -> str:
-    """An error in one line: a server's reply code and words when it gave them, else ``Type: message``."""
+    """An error in one line: a server's reply code and words when it gave them, else ``Type: message``
+    (the type alone when the error says nothing more)."""
     code = getattr(exc, "code", None)
-    message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
-    return f"{code} {message}" if code else f"{type(exc).__name__}: {message}"
+    message = getattr(exc, "message", None) or str(exc)
+    if code:
+        return f"{code} {message or type(exc).__name__}"
+    return f"{type(exc).__name__}: {message}" if message else type(exc).__name__

@@ -160,3 +160,13 @@ def test_json_logs_of_the_daemon_name_case_and_message_but_no_mail_content(bot: 
 
 def parsed(raw: bytes) -> email.message.Message:
     return email.message_from_bytes(raw, policy=email.policy.default)
+
+
+def test_an_error_is_described_in_one_line_with_the_servers_code_when_it_gave_one() -> None:
+    import aiosmtplib
+
+    from mailbot.logs import describe_error
+
+    assert describe_error(TimeoutError("timed out")) == "TimeoutError: timed out"
+    assert describe_error(TimeoutError()) == "TimeoutError"  # nothing more to say: the type alone
+    assert describe_error(aiosmtplib.SMTPResponseException(421, "4.3.0 try later")) == "421 4.3.0 try later"
