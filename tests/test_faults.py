@@ -506,7 +506,9 @@ def test_database_locked_by_another_writer_waits_and_loses_nothing(
     assert all(len(ids) == 1 for ids in acks(sink).values())
     assert inbox(bot) == 0
     if busy_ms < 1000:
-        assert "database is locked" in caplog.text  # waited in back-off, not in SQLite
+        # Waited in Python, not in SQLite's busy handler: in the daemon's back-off, or, when the lock
+        # came while a send result was being written, in the outbox until it could write it.
+        assert "database is locked" in caplog.text or "the database is busy, recording the result" in caplog.text
 
 
 @pytest.mark.integration
