@@ -1,7 +1,7 @@
 """The kinds of things the store keeps by name: timers, and the events the reports read.
 
 Each value is what the database holds, so a value never changes; a new kind is a new member.
-They live beside ``models.py`` (the lowest layer), which has no room left under the size rule.
+They are the base layer beside ``models/``: every layer names them, and the nouns use them.
 """
 
 from __future__ import annotations

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from mailbot.cases.work import CaseWork
-from mailbot.config import Person, Rules
+from mailbot.config import Rules
 from mailbot.intake.classify import normalise
 from mailbot.kinds import EventKind, MailKind
-from mailbot.models import Case, ParsedMail
+from mailbot.models import Case, ParsedMail, Person
 
 
 @dataclass(frozen=True)

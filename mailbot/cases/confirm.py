@@ -8,8 +8,8 @@ from typing import Any
 
 from mailbot.cases.work import CaseWork
 from mailbot.commands import CommandError, help_text
-from mailbot.config import Person
 from mailbot.mail.authentication import README_SECTION, AuthVerdict
+from mailbot.models import Person
 
 # How long after answering a refused staff mail the next one on the same case goes unanswered.
 REFUSAL_ANSWER_WINDOW = timedelta(hours=1)

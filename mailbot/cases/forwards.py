@@ -19,14 +19,13 @@ from datetime import datetime
 
 from mailbot.cases.staff import StaffDesk
 from mailbot.cases.work import CaseWork
-from mailbot.config import Person
 from mailbot.intake.classify import classify
 from mailbot.intake.thread import ThreadMatch, clean_subject
 from mailbot.kinds import EventKind
 from mailbot.mail.forwarded import Forwarded, address_in, find_forward, from_attached
 from mailbot.mail.parse import ParseError, parse_mail
 from mailbot.mail.quotes import strip_quoted
-from mailbot.models import Address, Case, Category, ParsedMail, Quarantine, Verdict
+from mailbot.models import Address, Case, Category, ParsedMail, Person, Quarantine, Verdict
 from mailbot.store import MailLogEntry
 
 log = logging.getLogger("mailbot.forwards")

@@ -14,12 +14,12 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
-from mailbot.config import Person, Rules
+from mailbot.config import Rules
 from mailbot.kinds import EventKind, MailKind
 from mailbot.mail.compose import Composer
 from mailbot.mail.letter import Letter, letter_text, render_pdf
 from mailbot.mail.mimeparts import OutgoingFile
-from mailbot.models import ACKNOWLEDGING, Case
+from mailbot.models import ACKNOWLEDGING, Case, Person
 from mailbot.store import Store
 from mailbot.workdays import WorkCalendar, format_date_nl
 

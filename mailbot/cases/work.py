@@ -15,11 +15,11 @@ from mailbot.cases.templatecontext import LEVEL_NAMES as LEVEL_NAMES
 from mailbot.cases.templatecontext import TYPE_NAMES as TYPE_NAMES
 from mailbot.cases.templatecontext import template_context as template_context
 from mailbot.clock import iso
-from mailbot.config import Person, PolicyRules, Rules, Span
+from mailbot.config import PolicyRules, Rules, Span
 from mailbot.kinds import TimerKind
 from mailbot.mail.compose import Composer
 from mailbot.mail.mimeparts import OutgoingFile
-from mailbot.models import Address, Case, Direction, Level, ParsedMail, Role, Verdict
+from mailbot.models import Address, Case, Direction, Level, ParsedMail, Person, Role, Verdict
 from mailbot.store import Store
 from mailbot.workdays import WorkCalendar
 

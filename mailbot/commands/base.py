@@ -16,8 +16,7 @@ from typing import Any, ClassVar
 from mailbot.cases.lifecycle import BY_NAME, Status, Transition, next_status
 from mailbot.cases.work import CaseWork
 from mailbot.commands.values import CommandValue, ParseContext, text
-from mailbot.config import Person
-from mailbot.models import Case, Category
+from mailbot.models import Case, Category, Person
 
 Settle = Callable[[Case, Category, str, datetime], Case]
 

@@ -27,14 +27,12 @@ from mailbot.config.rules import (
     Deadlines,
     MailboxRules,
     NextStep,
-    Person,
     PolicyRules,
     PrivacyRules,
     Rule,
     Rules,
     SecurityRules,
     Span,
-    Team,
 )
 from mailbot.config.settings import ImapSettings, Settings, SmtpSettings, load_settings, parse_imap_url, parse_smtp_url
 from mailbot.errors import ConfigError
@@ -56,7 +54,6 @@ __all__ = [
     "ImapSettings",
     "MailboxRules",
     "NextStep",
-    "Person",
     "PolicyRules",
     "PrivacyRules",
     "Rule",
@@ -65,7 +62,6 @@ __all__ = [
     "Settings",
     "SmtpSettings",
     "Span",
-    "Team",
     "load_rules",
     "load_settings",
     "parse_imap_url",

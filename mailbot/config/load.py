@@ -7,11 +7,11 @@ from pathlib import Path
 from typing import Any
 
 from mailbot.config.reader import default_of, keys_of, rough_days
-from mailbot.config.rules import EMAIL_RE, ROLES, CalendarRules, Deadlines, ExtensionRules, Person, Rules, Team
+from mailbot.config.rules import EMAIL_RE, ROLES, CalendarRules, Deadlines, ExtensionRules, Rules
 from mailbot.config.sections import SectionReader
 from mailbot.config.steps import check_reminder_lead, read_next_steps
 from mailbot.errors import ConfigError
-from mailbot.models import SubjectType
+from mailbot.models import Person, SubjectType, Team
 
 
 def load_rules(path: Path) -> Rules:

@@ -16,7 +16,7 @@ from mailbot.config.mailboxrules import BACKFILL_MODES as BACKFILL_MODES
 from mailbot.config.mailboxrules import SENT_COPIES as SENT_COPIES
 from mailbot.config.mailboxrules import BackfillRules as BackfillRules
 from mailbot.config.mailboxrules import MailboxRules as MailboxRules
-from mailbot.models import Level, SubjectType
+from mailbot.models import Level, Person, SubjectType, Team
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 ROLES = ("formal", "first_line")
@@ -67,15 +67,6 @@ class Span:
 
 
 @dataclass(frozen=True)
-class Person:
-    """A named member of staff; ``title`` is how a letter they sign names their office."""
-
-    email: str
-    name: str
-    title: str = ""
-
-
-@dataclass(frozen=True)
 class NextStep:
     """After a decision below ``level``: whom to turn to (``name`` with article, ``term``: "Doe dat ...")."""
 
@@ -85,18 +76,6 @@ class NextStep:
     url: str = ""
     phone: str = ""
     term: str = ""
-
-
-@dataclass(frozen=True)
-class Team:
-    """A team that owns cases; ``keywords`` route compliments to it."""
-
-    key: str
-    name: str
-    email: str
-    manager: str | None
-    members: tuple[Person, ...]
-    keywords: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""The nouns passed between the pipeline's steps: mail, verdict, case, outgoing message."""
+"""The nouns of a case: what a message is (the verdict), the case, its timers and agreements."""
 
 from __future__ import annotations
 
@@ -6,11 +6,8 @@ import enum
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from mailbot.kinds import MailKind, TimerKind
-
-
-class Quarantine(Exception):
-    """A message that cannot become case state; it is set aside with this reason."""
+from mailbot.kinds import TimerKind
+from mailbot.models.mail import Address
 
 
 class Category(enum.StrEnum):
@@ -49,26 +46,6 @@ class SubjectType(enum.StrEnum):
     BEHAVIOUR = "behaviour"
 
 
-class Direction(enum.StrEnum):
-    """Whether a message reached the organisation or left it."""
-
-    IN = "in"
-    OUT = "out"
-
-
-class Role(enum.StrEnum):
-    """Who wrote a message in a case's dossier."""
-
-    CUSTOMER = "customer"
-    STAFF = "staff"
-    SYSTEM = "system"
-
-
-# Kinds of customer mail whose sending keeps the policy's acknowledgement promise (the complaint's
-# acknowledgement, a compliment's thanks): sent by the outbox, or posted as a letter.
-ACKNOWLEDGING = frozenset({MailKind.ACK, MailKind.THANKS})
-
-
 class Status(enum.StrEnum):
     """Where a case stands."""
 
@@ -80,72 +57,6 @@ class Status(enum.StrEnum):
     SATISFACTION_CHECK = "satisfaction_check"  # asked whether the customer is satisfied
     REFERRED = "referred"  # geschil: referred to the independent disputes committee
     CLOSED = "closed"
-
-
-@dataclass(frozen=True)
-class Address:
-    """A mail address with its display name; ``email`` is always lower-case.
-
-    A customer who has no e-mail address (a phone call, a letter) has ``email`` "" and a
-    ``postal`` address, one line per line: every mail to them becomes a letter (cases/letters.py).
-    """
-
-    email: str
-    name: str = ""
-    postal: str = ""
-
-    def __str__(self) -> str:
-        return self.email
-
-
-@dataclass(frozen=True)
-class Attachment:
-    """An attachment stored content-addressed under the data folder."""
-
-    filename: str
-    content_type: str
-    size: int
-    sha256: str
-
-
-@dataclass(frozen=True)
-class ParsedMail:
-    """One received message, decoded: what every later step reads instead of raw bytes.
-
-    ``key`` identifies the message for deduplication: its Message-ID, or a digest of the
-    raw bytes when the header is missing.
-    """
-
-    key: str
-    message_id: str
-    in_reply_to: tuple[str, ...]
-    references: tuple[str, ...]
-    subject: str
-    sender: Address | None
-    to: tuple[Address, ...]
-    cc: tuple[Address, ...]
-    reply_to: tuple[Address, ...]
-    date: datetime
-    text: str
-    stripped: str
-    headers: dict[str, str]
-    attachments: tuple[Attachment, ...]
-    raw_sha256: str
-    size: int
-    defects: tuple[str, ...] = ()
-
-    @property
-    def recipients(self) -> tuple[Address, ...]:
-        """Everyone the message was addressed to (To and Cc)."""
-        return self.to + self.cc
-
-    @property
-    def thread_ids(self) -> tuple[str, ...]:
-        """Message-IDs this message answers, most specific first."""
-        seen: dict[str, None] = {}
-        for mid in (*self.in_reply_to, *reversed(self.references)):
-            seen.setdefault(mid, None)
-        return tuple(seen)
 
 
 @dataclass(frozen=True)
@@ -243,42 +154,3 @@ class Agreement:
     due_date: str
     created_by: str
     kept_at: str | None = None  # `#afspraak nagekomen`: from then on its date passing alerts nobody
-
-
-@dataclass(frozen=True)
-class OutgoingMail:
-    """A rendered message ready for the outbox: sent byte for byte as built."""
-
-    kind: str
-    message_id: str
-    sender: str
-    recipients: tuple[str, ...]
-    subject: str
-    raw: bytes
-    not_before: datetime
-    automatic: bool
-
-
-@dataclass(frozen=True)
-class MailLogEntry:
-    """What became of one received message."""
-
-    raw_sha256: str
-    key: str
-    outcome: str
-    case_id: int | None
-    reason: str | None
-
-
-@dataclass(frozen=True)
-class QueuedMail:
-    """A row of the outbox that is due for sending."""
-
-    id: int
-    case_id: int | None
-    kind: str
-    message_id: str
-    sender: str
-    recipients: tuple[str, ...]
-    raw: bytes
-    attempts: int
