@@ -7,13 +7,15 @@ Each entry: (subject, body, to, category, urgent, subject_type, kind). ``kind`` 
 reply that quotes our earlier answer (our signature and case tag in the quoted part), "outlook"
 the same in Outlook's style (a header block, no "> "), "ack" a reply under our acknowledgement;
 "auto" (Auto-Submitted), "bulk" (Precedence and List-Unsubscribe) and "noreply" (a noreply@
-sender) make automatic mail; "new" is a fresh mail. They train
+sender) make automatic mail; "new" is a fresh mail. More entries live in ``set_*.py`` beside this
+file (each defines ``MAILS`` in the same shape); they are numbered after these. They train
 the model beside the development part of the corpus (training/train_model.py) and feed the unit tests.
 """
 
 from __future__ import annotations
 
 import json
+import runpy
 from datetime import datetime, timedelta, timezone
 from email.message import EmailMessage
 from email.utils import format_datetime
@@ -893,11 +895,19 @@ MAILS: list[tuple[str, str, str, str, bool, str | None, str]] = [
 ]
 
 
+def all_mails() -> list[tuple[str, str, str, str, bool, str | None, str]]:
+    """MAILS, then the entries of each ``set_*.py`` beside this file (in name order), so new sets keep old numbers."""
+    out = list(MAILS)
+    for path in sorted(HERE.glob("set_*.py")):
+        out.extend(runpy.run_path(str(path))["MAILS"])
+    return out
+
+
 def build() -> None:
     """Write one .eml per entry and labels.json."""
     labels = []
     start = datetime(2026, 11, 2, 9, 0, tzinfo=timezone(timedelta(hours=1)))
-    for n, (subject, body, to, category, urgent, subject_type, kind) in enumerate(MAILS, 1):
+    for n, (subject, body, to, category, urgent, subject_type, kind) in enumerate(all_mails(), 1):
         msg = EmailMessage()
         sender = f"schrijver{n}@mail.example.com" if kind != "noreply" else f"noreply@shop{n}.example.com"
         msg["From"] = f"Schrijver {n} <{sender}>"
