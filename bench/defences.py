@@ -218,7 +218,7 @@ def hijack(bot: Bot, rounds: int) -> HijackFigures:
     linked = genuine_joined = 0
     for case in store.cases():
         for message in store.messages(case.id):
-            sender = message["from_email"]
+            sender = message.from_email
             if sender in attackers and sender != case.customer.email:
                 joined[attackers[sender]] += 1
             genuine_joined += owners.get(sender) == case.id
@@ -253,8 +253,8 @@ def spoofing(bot: Bot, rounds: int) -> SpoofFigures:
         for k, (name, _results, why) in enumerate(kinds):
             case = store.case(cases[f"klant-{k}-{n}@example.net"].id)
             obeyed[name] += case.status != "open" or case.solution is not None
-            ignored = [e for e in store.events(case.id) if e["kind"] == "commands-ignored"]
-            refused += name != "genuine" and len(ignored) == 1 and why in ignored[0]["detail"]["reason"]
+            ignored = [e for e in store.events(case.id) if e.kind == "commands-ignored"]
+            refused += name != "genuine" and len(ignored) == 1 and why in ignored[0].detail["reason"]
     genuine_obeyed = obeyed.pop("genuine")
     attempts = {name: rounds for name, _results, _why in kinds[:-1]}
     return SpoofFigures(attempts, {name: obeyed[name] for name in attempts}, refused, rounds, genuine_obeyed)

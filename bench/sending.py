@@ -124,9 +124,7 @@ def sending(binary: str, work: Path, rounds: int) -> SendingFigures:
                     raised += 1
                 bot.clock.advance(timedelta(hours=1))  # each round's notice within the hourly cap
             store = bot.store()
-            parked = {
-                row["recipients"][0]: row["last_error"] or "" for row in store.outbox() if row["status"] == "parked"
-            }
+            parked = {row.recipients[0]: row.last_error or "" for row in store.outbox() if row.status == "parked"}
             taken = _taken(sink)
             notices = [m for m in bot.received(COORDINATOR) if str(m["Subject"]).startswith("Niet gelukt")]
             listed = sum(str(m.get_body(("plain",)).get_content()).count("   Reden: ") for m in notices)

@@ -72,6 +72,11 @@ def parse_stored(text: str | None) -> datetime | None:
     return from_iso(text) if text else None
 
 
+def iso_or_none(moment: datetime | None) -> str | None:
+    """Like :func:`iso`, passing None through."""
+    return iso(moment) if moment else None
+
+
 ZERO = timedelta(0)
 
 

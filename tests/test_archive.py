@@ -242,7 +242,9 @@ def make_case(tmp_path: Path, blob: bool = True) -> tuple[Store, BlobStore, Case
             "text": COMPLAINT,
             "stripped": COMPLAINT,
             "headers_json": "{}",
-            "attachments_json": json.dumps([{"filename": f"{HOSTILE}.pdf", "content_type": "x", "size": 1}]),
+            "attachments_json": json.dumps(
+                [{"filename": f"{HOSTILE}.pdf", "content_type": "x", "size": 1, "sha256": "0" * 64}]
+            ),
             "raw_sha256": digest,
             "created_at": iso(NOW),
         }
@@ -327,6 +329,6 @@ def test_a_failing_archive_is_recorded_for_the_coordinator_and_stops_nothing(tmp
     queue = ArchiveQueue(store, blobs, tmp_path / "archive", ZONE, broken)
     queue.add(case.id)
     queue.archive_pending(NOW)  # does not raise: the mail that closed the case stays handled
-    [failed] = [e for e in store.events(case.id) if e["kind"] == "archive-failed"]
-    assert failed["actor"] == "system" and "dossier.html.j2" in failed["detail"]["error"]
+    [failed] = [e for e in store.events(case.id) if e.kind == "archive-failed"]
+    assert failed.actor == "system" and "dossier.html.j2" in failed.detail["error"]
     assert queue.pending() == frozenset() and not (tmp_path / "archive" / case.ref).exists()

@@ -22,6 +22,7 @@ from mailbot.config import BackfillRules, Span, load_rules
 from mailbot.demo import compose_mail
 from mailbot.intake.backlog import Backfill, BackfillPlan, Outlook, make_plan, outlook, outlook_line
 from mailbot.intake.pipeline import Source
+from mailbot.models import OutboxRecord
 from mailbot.ops.wiring import Services, build_services
 from mailbot.store import Store
 
@@ -60,12 +61,12 @@ def at(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
 
-def outbox(services: Services) -> list[dict]:
+def outbox(services: Services) -> list[OutboxRecord]:
     return services.store.outbox()
 
 
 def kinds_to(services: Services, address: str) -> list[str]:
-    return [row["kind"] for row in outbox(services) if address in row["recipients"]]
+    return [row.kind for row in outbox(services) if address in row.recipients]
 
 
 def receive(services: Services, raw: bytes, arrived: datetime, quiet: bool = False):
@@ -75,7 +76,7 @@ def receive(services: Services, raw: bytes, arrived: datetime, quiet: bool = Fal
 
 
 def pending_timers(services: Services, case_id: int) -> list[tuple[str, str]]:
-    return [(t["kind"], t["due_at"]) for t in services.store.timers(case_id) if t["status"] == "pending"]
+    return [(t.kind, iso(t.due_at)) for t in services.store.timers(case_id) if t.status == "pending"]
 
 
 # --- interim updates count from the last mail the customer got ------------------------------------
@@ -121,9 +122,9 @@ def test_an_acknowledgement_held_back_by_the_window_moves_the_first_interim_upda
     second = receive(
         services, mail_of(customer, at("2026-10-30T16:05:00+01:00"), "Tweede"), at("2026-10-30T16:05:00+01:00")
     )
-    acks = [row for row in outbox(services) if row["kind"] == "ack"]
-    assert [row["case_id"] for row in acks] == [first.id, second.id]
-    assert at(acks[1]["not_before"]) == at(acks[0]["not_before"]) + timedelta(minutes=60)
+    acks = [row for row in outbox(services) if row.kind == "ack"]
+    assert [row.case_id for row in acks] == [first.id, second.id]
+    assert acks[1].not_before == acks[0].not_before + timedelta(minutes=60)
     # Counted from arrival, the updates were due on Friday 6 November; counted from each
     # acknowledgement (09.00 and 10.00 uur on Monday) they are due the Monday after, at opening time.
     for case in (first, second):
@@ -136,7 +137,7 @@ def test_a_due_interim_update_moves_to_the_span_after_the_last_mail_the_customer
     case = receive(services, mail_of(customer, services.clock.now()), services.clock.now())
     ((_kind, due),) = [(k, d) for k, d in pending_timers(services, case.id) if k == "interim-update"]
     assert at(due) == at("2026-11-09T08:30:00+01:00")  # five working days after Monday 2 November
-    ack = next(row for row in outbox(services) if row["kind"] == "ack")
+    ack = next(row for row in outbox(services) if row.kind == "ack")
 
     # Thursday: the owner answers the customer from their own mail client, with the bot in Cc.
     services.clock.set(at("2026-11-05T10:00:00+01:00"))
@@ -145,7 +146,7 @@ def test_a_due_interim_update_moves_to_the_span_after_the_last_mail_the_customer
         customer,
         "RE: Klacht",
         "Geachte heer, wij komen maandag langs.",
-        in_reply_to=ack["message_id"],
+        in_reply_to=ack.message_id,
         cc=BOT,
     )
     services.pipeline.handle(from_our_server(services.rules, reply), Source("INBOX"), services.clock.now())
@@ -156,7 +157,7 @@ def test_a_due_interim_update_moves_to_the_span_after_the_last_mail_the_customer
     assert kinds_to(services, customer) == ["ack"]
     moved = [d for k, d in pending_timers(services, case.id) if k == "interim-update"]
     assert moved == [iso(at("2026-11-12T08:30:00+01:00"))]
-    assert any(e["kind"] == "interim-update-moved" for e in services.store.events(case.id))
+    assert any(e.kind == "interim-update-moved" for e in services.store.events(case.id))
 
     # Thursday 12 November: five working days since the last mail, so it goes.
     services.clock.set(at("2026-11-12T08:30:00+01:00"))
@@ -179,9 +180,9 @@ def test_deadlines_passed_before_the_mail_was_seen_give_one_summary_and_no_remin
     assert fired == 2 * len(cases)  # both deadlines of each old case, gathered
     for customer in customers:
         assert kinds_to(services, customer) == ["ack"]
-    summaries = [row for row in outbox(services) if row["kind"] == "deadline-late"]
-    assert len(summaries) == 1 and summaries[0]["recipients"] == [COORDINATOR]
-    assert str(len(cases)) in summaries[0]["subject"]
+    summaries = [row for row in outbox(services) if row.kind == "deadline-late"]
+    assert len(summaries) == 1 and summaries[0].recipients == (COORDINATOR,)
+    assert str(len(cases)) in summaries[0].subject
     raw = services.store.db.execute("SELECT raw FROM outbox WHERE kind = 'deadline-late'").fetchone()[0]
     body = email.message_from_bytes(raw, policy=default).get_body(("plain",)).get_content()
     for case in cases:
@@ -191,16 +192,16 @@ def test_deadlines_passed_before_the_mail_was_seen_give_one_summary_and_no_remin
     assert "De e-mail lag al in de mailbox voordat mailbot die kon lezen (5)" in body
     assert "terwijl mailbot niet draaide" not in body
     assert "Wat gebeurt er nu?" in body
-    assert not [row for row in outbox(services) if row["kind"] in ("deadline-reminder", "deadline-passed")]
+    assert not [row for row in outbox(services) if row.kind in ("deadline-reminder", "deadline-passed")]
     for case in cases:
         assert pending_timers(services, case.id) == []  # no reminder, alert or update left to go off
-        passed = [e["detail"] for e in services.store.events(case.id) if e["kind"] == "deadline-passed"]
+        passed = [e.detail for e in services.store.events(case.id) if e.kind == "deadline-passed"]
         assert [d["deadline"] for d in passed] == ["ack", "solution"] and all(d["unseen"] for d in passed)
     assert {k for k, _ in pending_timers(services, fresh.id)} >= {"ack-reminder", "solution-passed", "interim-update"}
 
     # The next pass gathers nothing more: the summary went once.
     services.timers.run_due(now + timedelta(minutes=5))
-    assert len([row for row in outbox(services) if row["kind"] == "deadline-late"]) == 1
+    assert len([row for row in outbox(services) if row.kind == "deadline-late"]) == 1
 
 
 def test_a_reminder_whose_time_passed_before_the_mail_was_seen_is_left_to_the_new_case_notice(
@@ -214,7 +215,7 @@ def test_a_reminder_whose_time_passed_before_the_mail_was_seen_is_left_to_the_ne
     assert now < case.solution_due < now + timedelta(days=2)
     assert [k for k, _ in pending_timers(services, case.id) if k.startswith("solution")] == ["solution-passed"]
     services.timers.run_due(now)
-    kinds = [row["kind"] for row in outbox(services)]
+    kinds = [row.kind for row in outbox(services)]
     assert "deadline-reminder" not in kinds and kinds.count("notify") == 1
     assert kinds.count("deadline-late") == 1  # the acknowledgement's term had passed: the summary
 
@@ -232,18 +233,18 @@ def test_while_the_daemon_was_down_no_reminder_goes_and_a_passed_deadline_joins_
     # second deadline (Tuesday 17 November, 17.00 uur): that alert is on time, the first is a day late.
     services.clock.set(at("2026-11-17T17:10:00+01:00"))
     services.timers.run_due(services.clock.now())
-    kinds = [row["kind"] for row in outbox(services)]
+    kinds = [row.kind for row in outbox(services)]
     assert "deadline-reminder" not in kinds
-    alerts = [row for row in outbox(services) if row["kind"] == "deadline-passed"]
-    assert [row["case_id"] for row in alerts] == [punctual.id]
-    (summary,) = [row for row in outbox(services) if row["kind"] == "deadline-late"]
-    raw = services.store.db.execute("SELECT raw FROM outbox WHERE id = ?", [summary["id"]]).fetchone()[0]
+    alerts = [row for row in outbox(services) if row.kind == "deadline-passed"]
+    assert [row.case_id for row in alerts] == [punctual.id]
+    (summary,) = [row for row in outbox(services) if row.kind == "deadline-late"]
+    raw = services.store.db.execute("SELECT raw FROM outbox WHERE id = ?", [summary.id]).fetchone()[0]
     body = email.message_from_bytes(raw, policy=default).get_body(("plain",)).get_content()
     assert away.ref in body and punctual.ref not in body
     assert "De termijn verliep terwijl mailbot niet draaide (1)" in body and "voordat mailbot" not in body
-    statuses = {t["kind"]: t["status"] for t in services.store.timers(away.id)}
+    statuses = {t.kind: t.status for t in services.store.timers(away.id)}
     assert statuses["solution-reminder"] == "skipped" and statuses["solution-passed"] == "fired"
-    passed = [e["detail"] for e in services.store.events(away.id) if e["kind"] == "deadline-passed"]
+    passed = [e.detail for e in services.store.events(away.id) if e.kind == "deadline-passed"]
     assert passed == [{"deadline": "solution", "due": iso(away.solution_due), "unseen": False, "late": True}]
 
 
@@ -260,13 +261,13 @@ def test_quiet_registration_mails_nobody_and_the_coordinator_gets_one_list(servi
     for case in old:
         assert case.status == "open" and case.ack_sent_at is None
         assert pending_timers(services, case.id) == [("backfill-registered", iso(now))]
-        held = [e["detail"]["kind"] for e in services.store.events(case.id) if e["kind"] == "held-back"]
+        held = [e.detail["kind"] for e in services.store.events(case.id) if e.kind == "held-back"]
         assert held[:2] == ["ack", "notify"]
 
     services.timers.run_due(now)
 
     rows = outbox(services)
-    assert [(r["kind"], r["recipients"]) for r in rows] == [("backfill-registered", [COORDINATOR])]
+    assert [(r.kind, r.recipients) for r in rows] == [("backfill-registered", (COORDINATOR,))]
     body = (
         email.message_from_bytes(services.store.db.execute("SELECT raw FROM outbox").fetchone()[0], policy=default)
         .get_body(("plain",))

@@ -131,7 +131,7 @@ def test_sigkill_mid_batch_then_restart_loses_nothing_and_repeats_nothing(doveco
     cases = store.cases()
     assert sorted(c.customer.email for c in cases) == sorted(customers)  # one case per mail, none lost
     # What is left in the inbox are the Bcc copies of the last run's own mail (mailbox.sent_copies).
-    ours = {row["message_id"] for row in store.outbox()}
+    ours = {row.message_id for row in store.outbox()}
     left = [email.message_from_bytes(raw, policy=default)["Message-ID"] for raw in bot.dovecot.fetch_all(bot.user)]
     assert set(left) <= ours
     for customer in customers:

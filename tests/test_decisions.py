@@ -302,16 +302,17 @@ def test_the_municipal_acknowledgement_offers_a_hearing_and_the_shipped_one_does
 def test_the_kpi_report_counts_the_last_conclusion_of_each_complaint() -> None:
     from datetime import date
 
+    from mailbot.models import EventRecord
     from mailbot.reports.kpi import build_report
-    from mailbot.reports.model import EventRow, Period
+    from mailbot.reports.model import Period
     from mailbot.reports.render import csv_rows, render_html
 
     cases = [replace(a_case(SHIPPED, Level.FORMAL), id=i, ref=f"KL-2026-000{i}") for i in (1, 2, 3)]
     at = datetime(2026, 12, 10, 12, 0, tzinfo=ZONE)
     events = [
-        EventRow(1, at, "outcome", {"outcome": "gegrond"}),
-        EventRow(1, at, "outcome", {"outcome": "deels gegrond"}),  # judged again: the last counts
-        EventRow(2, at, "outcome", {"outcome": "ongegrond"}),
+        EventRecord(1, at, "outcome", "staff", {"outcome": "gegrond"}),
+        EventRecord(1, at, "outcome", "staff", {"outcome": "deels gegrond"}),  # judged again: the last counts
+        EventRecord(2, at, "outcome", "staff", {"outcome": "ongegrond"}),
     ]
     period = Period(date(2026, 12, 1), date(2026, 12, 31), "Europe/Amsterdam")
     report = build_report(period, cases, events, at, {})

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
+from typing import Any
 
 import pytest
 from test_lifecycle import command, last, plain
@@ -26,21 +27,17 @@ def mails_with(bot, user: str, text: str) -> list:
     return [m for m in bot.received(user) if text in plain(m)]
 
 
-def extended(store, case_id: int) -> list[dict]:
-    return [e["detail"] for e in store.events(case_id) if e["kind"] == "extend"]
+def extended(store, case_id: int) -> list[dict[str, Any]]:
+    return [e.detail for e in store.events(case_id) if e.kind == "extend"]
 
 
 def pending(store, case_id: int, kind: str) -> list[datetime]:
-    return [
-        datetime.fromisoformat(t["due_at"])
-        for t in store.timers(case_id)
-        if t["kind"] == kind and t["status"] == "pending"
-    ]
+    return [t.due_at for t in store.timers(case_id) if t.kind == kind and t.status == "pending"]
 
 
-def updates(store, case_id: int) -> list[str]:
+def updates(store, case_id: int) -> list[datetime]:
     """When the customer got an interim update."""
-    return [e["at"] for e in store.events(case_id) if e["kind"] == "interim-update"]
+    return [e.at for e in store.events(case_id) if e.kind == "interim-update"]
 
 
 def at(text: str) -> datetime:

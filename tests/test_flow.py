@@ -142,8 +142,8 @@ def test_replies_from_five_clients_thread_with_history_stripped(bot) -> None:
     messages = store.messages(case.id)
     assert len(messages) == 6
     for n, (client, message) in enumerate(zip(REPLIES, messages[1:], strict=True)):
-        assert message["stripped"] == f"Aanvulling {n} via {client}: de storing was er vannacht weer.", client
-        assert "Wij hebben uw klacht ontvangen" in message["text"], client  # full text kept too
+        assert message.stripped == f"Aanvulling {n} via {client}: de storing was er vannacht weer.", client
+        assert "Wij hebben uw klacht ontvangen" in message.text, client  # full text kept too
     assert len(bot.received(customer)) == 1  # replies get no new acknowledgement
 
 
@@ -166,10 +166,10 @@ def test_stranger_using_a_case_tag_gets_a_new_linked_case(bot) -> None:
     )
     bot.run_once()
 
-    assert [m["from_email"] for m in store.messages(original.id)] == ["eigenaar@example.net"] * 2
+    assert [m.from_email for m in store.messages(original.id)] == ["eigenaar@example.net"] * 2
     stranger = next(c for c in store.cases() if c.customer.email == "vreemde@example.org")
     assert stranger.linked_case_id == original.id and stranger.subject == "Pas werkt niet"
-    assert any(e["kind"] == "stranger-used-tag" for e in store.events(original.id))
+    assert any(e.kind == "stranger-used-tag" for e in store.events(original.id))
     team = bot.rules.teams[original.owner_team].email  # the owner's team of the case the stranger named
     warnings = [m for m in bot.received(team) if "onbekende afzender" in m["Subject"]]
     assert len(warnings) == 1 and original.ref in plain(warnings[0])
@@ -196,7 +196,7 @@ def test_staff_reply_with_bot_in_cc_then_dissatisfied_reply_escalates(bot) -> No
     store = bot.store()
     (case,) = store.cases()
     staff = store.messages(case.id)[-1]
-    assert (staff["direction"], staff["role"], staff["internal"]) == ("out", "staff", 0)
+    assert (staff.direction, staff.role, staff.internal) == ("out", "staff", False)
     assert store.case(case.id).answered
 
     bot.clock.advance(timedelta(days=1))
@@ -212,7 +212,7 @@ def test_staff_reply_with_bot_in_cc_then_dissatisfied_reply_escalates(bot) -> No
     bot.run_once()
     case = store.case(case.id)
     assert (case.category, case.level.label) == ("escalation", "formal")
-    assert any(e["kind"] == "escalate" for e in store.events(case.id))
+    assert any(e.kind == "escalate" for e in store.events(case.id))
     acks = acks_to(bot, customer)
     assert len(acks) == 2 and "niet eens" in plain(acks[1])
 
@@ -313,8 +313,8 @@ def test_smtp_temporary_failure_is_retried_permanent_is_parked(bot) -> None:
     bot.deliver(compose_mail("weg@example.net", FIRST_LINE, "Klacht", "Het slot is kapot."))
     bot.run_once()
     parked = next(c for c in store.cases() if c.customer.email == "weg@example.net")
-    failures = [e for e in store.events(parked.id) if e["kind"] == "send-failed"]
-    assert failures and "550" in failures[0]["detail"]["error"]
+    failures = [e for e in store.events(parked.id) if e.kind == "send-failed"]
+    assert failures and "550" in failures[0].detail["error"]
     bot.sink.fail_with = None
     bot.clock.advance(timedelta(hours=3))
     bot.run_once()
@@ -521,7 +521,7 @@ def test_staff_reply_to_the_notification_is_an_internal_note(bot) -> None:
     store = bot.store()
     (case,) = store.cases()
     note = store.messages(case.id)[-1]
-    assert (note["role"], note["internal"], note["stripped"]) == ("staff", 1, "Ik bel de klant morgen.")
+    assert (note.role, note.internal, note.stripped) == ("staff", True, "Ik bel de klant morgen.")
     assert len(bot.received("notitie@example.net")) == 1  # a note is never sent to the customer
     assert not store.case(case.id).answered
     assert bot.received("medewerker3@example.nl") == []  # a note (no command in it) gets no answer
@@ -546,8 +546,8 @@ def test_a_bounce_is_recorded_on_its_case_and_never_answered(bot) -> None:
     assert report.outcomes == {"case": 1}
     store = bot.store()
     (case,) = store.cases()
-    assert [e for e in store.events(case.id) if e["kind"] == "automatic-mail"]
-    assert store.messages(case.id)[-1]["role"] == "system"
+    assert [e for e in store.events(case.id) if e.kind == "automatic-mail"]
+    assert store.messages(case.id)[-1].role == "system"
     assert len(bot.sink.messages) == before  # nothing sent in answer
 
 

@@ -41,8 +41,8 @@ def registered_case(bot):
     (case,) = store.cases()
     assert case.customer.email == CUSTOMER
     assert case.channel == "forwarded"
-    (event,) = [e for e in store.events(case.id) if e["kind"] == "registered"]
-    assert event["actor"] == STAFF and event["detail"]["channel"] == "forwarded"
+    (event,) = [e for e in store.events(case.id) if e.kind == "registered"]
+    assert event.actor == STAFF and event.detail["channel"] == "forwarded"
     return case
 
 
@@ -53,10 +53,10 @@ def assert_registered_and_told(bot, client: str) -> None:
     assert case.customer.name == "Jan Jansen"
     assert case.subject == "Monteur niet gekomen"
     assert case.category.value == "complaint"
-    (event,) = [e for e in store.events(case.id) if e["kind"] == "registered"]
-    assert event["detail"]["client"] == client
+    (event,) = [e for e in store.events(case.id) if e.kind == "registered"]
+    assert event.detail["client"] == client
     (message,) = store.messages(case.id)
-    assert (message["role"], message["from_email"], message["stripped"]) == ("customer", CUSTOMER, WORDS)
+    assert (message.role, message.from_email, message.stripped) == ("customer", CUSTOMER, WORDS)
     ack = last(bot, CUSTOMER, ACK_SUBJECT)
     assert case.ref in ack["Subject"] and "Kunnen jullie" not in plain(ack)
     told = last(bot, STAFF, REGISTERED)

@@ -17,7 +17,7 @@ import random
 import time
 import tracemalloc
 from collections.abc import Callable, Iterator
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from email.policy import default
 from pathlib import Path
 
@@ -33,6 +33,7 @@ from mailbot.intake.reasons import reason_nl
 from mailbot.intake.thread import ids_in_raw
 from mailbot.mail.charsets import decode_bytes, decode_header_value
 from mailbot.mail.htmltext import html_to_text
+from mailbot.models import Attachment
 from mailbot.ops.wiring import build_services
 from mailbot.store import Store
 from mailbot.store.blobs import BlobStore
@@ -222,11 +223,11 @@ def test_same_message_id_with_other_text_is_kept_apart_and_flagged(pipeline: Pip
     assert first.case_id != second.case_id, "not merged into the first case"
     store = pipeline.store
     rows = store.messages_with_id("<hergebruikt@hostile.example.net>")
-    assert [(r["case_id"], r["flag"]) for r in rows] == [
+    assert [(r.case_id, r.flag) for r in rows] == [
         (first.case_id, None),
         (second.case_id, "same Message-ID as an earlier message with different content"),
     ]
-    assert "factuur" in store.messages(second.case_id)[0]["text"]
+    assert "factuur" in store.messages(second.case_id)[0].text
     # The first mail again, through another relay: other bytes, same id and text.
     again = handle(pipeline, b"Received: from relay2.example.net\r\n" + corpus_mail("ids-reused-message-id-a")).entry
     assert again.outcome == "duplicate"
@@ -249,7 +250,7 @@ def test_a_mail_without_ids_gets_a_key_from_its_bytes(pipeline: Pipeline) -> Non
 def test_missing_date_uses_the_arrival_time(pipeline: Pipeline) -> None:
     entry = handle(pipeline, corpus_mail("ids-missing-date")).entry
     row = pipeline.store.messages(entry.case_id)[0]
-    assert row["date"].startswith("2026-11-02T08:00:00")
+    assert row.date == datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(
@@ -261,8 +262,8 @@ def test_a_half_understood_address_is_never_a_party_cve_2023_27043(pipeline: Pip
     parties = {c.customer.email for c in store.cases()}
     for case in store.cases():
         for row in store.messages(case.id):
-            parties |= {row["from_email"], *email_list(row["to_json"]), *email_list(row["cc_json"])}
-    recipients = {r for row in store.outbox() for r in row["recipients"]}
+            parties |= {row.from_email, *row.to, *row.cc}
+    recipients = {r for row in store.outbox() for r in row.recipients}
     assert not {"bob@example.org", "alice@example.org"} & (parties | recipients)
     if name.endswith("-lists"):
         assert entry.outcome == "case" and parties >= {"klant7@example.net", "klacht@example.nl"}
@@ -270,16 +271,12 @@ def test_a_half_understood_address_is_never_a_party_cve_2023_27043(pipeline: Pip
         assert entry.outcome == "quarantine" and entry.reason.startswith("no usable sender address")
 
 
-def email_list(value: str) -> list[str]:
-    return list(json.loads(value))
-
-
 def test_attachment_names_never_leave_the_storage_folder(tmp_path: Path) -> None:
     pipe = make_pipeline(tmp_path / "bot")
     hostile = [p for p in corpus_files() if p.stem.startswith("attach-") or "filename" in p.stem]
     for path in hostile:
         assert handle(pipe, path.read_bytes()).entry.outcome == "case"
-    names = [a["filename"] for case in pipe.store.cases() for a in attachment_rows(pipe.store, case.id)]
+    names = [a.filename for case in pipe.store.cases() for a in attachment_rows(pipe.store, case.id)]
     pipe.store.close()
 
     assert names and all(name and "/" not in name and "\\" not in name and name not in (".", "..") for name in names)
@@ -294,8 +291,8 @@ def test_attachment_names_never_leave_the_storage_folder(tmp_path: Path) -> None
     assert not (tmp_path / "x").exists() and not (tmp_path.parent / "x").exists() and not (blobs.parent / "x").exists()
 
 
-def attachment_rows(store: Store, case_id: int) -> list[dict]:
-    return [a for row in store.messages(case_id) for a in json.loads(row["attachments_json"])]
+def attachment_rows(store: Store, case_id: int) -> list[Attachment]:
+    return [a for row in store.messages(case_id) for a in row.attachments]
 
 
 def test_encoded_words_add_no_header_and_no_line_break(pipeline: Pipeline) -> None:
@@ -461,7 +458,7 @@ def test_memory_stays_bounded_for_the_biggest_mail(pipeline: Pipeline) -> None:
     handled, peak = peak_growth(pipeline, raw)
     assert handled.entry.outcome == "case"
     [stored] = attachment_rows(pipeline.store, handled.entry.case_id)
-    assert stored["size"] > 18 * MB
+    assert stored.size > 18 * MB
     assert peak < 300 * MB, f"{peak / MB:.0f} MB for a mail of {len(raw) / MB:.0f} MB"
 
 

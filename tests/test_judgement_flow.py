@@ -133,7 +133,7 @@ def test_an_unsure_mail_judged_a_compliment_is_thanked_and_counted_as_one(unsure
     assert [m["Subject"].split("] ", 1)[-1] for m in mails] == ["Wij hebben uw bericht ontvangen: Jan de Vries",
                                                                  "Bedankt voor uw compliment"]  # fmt: skip
     assert "Jan de Vries" in plain(last(bot, "medewerker1@example.nl", "Compliment voor"))
-    pending = [t for t in bot.store().timers(case.id) if t["status"] == "pending"]
+    pending = [t for t in bot.store().timers(case.id) if t.status == "pending"]
     assert pending == []
     figures = report(bot)
     assert (figures.complaints, figures.compliments) == (0, 1)
@@ -172,7 +172,7 @@ def test_a_complaint_corrected_to_a_compliment_gets_the_thanks_and_no_more_compl
     bot, customer = unsure_bot, "joke@example.net"
     case = triaged(bot, customer, "Monteur", "De monteur van de installatie kwam vandaag langs.", "#soort klacht")
     assert case.category.value == "complaint"
-    assert [t for t in bot.store().timers(case.id) if t["status"] == "pending"]
+    assert [t for t in bot.store().timers(case.id) if t.status == "pending"]
     notice = last(bot, f"{case.owner_team}@example.nl", f"[{case.ref}]")
 
     command(bot, "medewerker1@example.nl", notice, "#soort compliment")
@@ -182,7 +182,7 @@ def test_a_complaint_corrected_to_a_compliment_gets_the_thanks_and_no_more_compl
     assert "Bedankt voor uw compliment" in last(bot, customer)["Subject"]
     assert "Team Techniek" in plain(last(bot, customer))  # "monteur" names the technical team
     timers = bot.store().timers(case.id)
-    assert {t["status"] for t in timers} == {"cancelled"}
+    assert {t.status for t in timers} == {"cancelled"}
     # Weeks later: no interim update, no reminder, no alert for what is a compliment.
     before = len(bot.received(customer))
     bot.clock.set(datetime.fromisoformat("2026-11-20T09:00:00+01:00"))
@@ -420,7 +420,7 @@ def test_mail_on_a_closed_case_is_read(unsure_bot) -> None:
     bot.run_once()
     assert len(bot.received(customer)) == before_customer
     assert len(bot.received("medewerker3@example.nl")) == before_staff
-    assert store.messages(case.id)[-1]["stripped"].startswith("Dank u wel")
+    assert store.messages(case.id)[-1].stripped.startswith("Dank u wel")
     assert [c.id for c in store.cases()] == [case.id]
 
     # A new incident in a reply to "closed": a new case, linked, acknowledged; owner and coordinator told.
@@ -434,11 +434,11 @@ def test_mail_on_a_closed_case_is_read(unsure_bot) -> None:
     told = last(bot, "medewerker3@example.nl", "Nieuwe klacht na gesloten dossier")
     assert new.ref in told["Subject"] and case.ref in told["Subject"]
     assert "ook kapot" in plain(last(bot, COORDINATOR, f"[{new.ref}]"))
-    assert any(e["kind"] == "followed-up" and e["detail"]["new_case"] == new.ref for e in store.events(case.id))
+    assert any(e.kind == "followed-up" and e.detail["new_case"] == new.ref for e in store.events(case.id))
     (logged,) = store.mail_log_rows([new.id])  # the mail log names the case the mail went to
     assert logged["reason"] == "reply to a closed case"
     shown = store.messages(new.id)
-    assert shown and "ook kapot" in shown[0]["stripped"]
+    assert shown and "ook kapot" in shown[0].stripped
 
 
 @pytest.mark.parametrize(
@@ -475,7 +475,7 @@ def test_a_compliment_verdict_withdraws_the_acknowledgement_still_waiting_for_se
     bot.clock.set(datetime.fromisoformat("2026-11-03T09:00:00+01:00"))
     bot.run_once()
     assert [m["Subject"].split("] ", 1)[-1] for m in bot.received(customer)] == ["Bedankt voor uw compliment"]
-    kinds = {row["kind"]: row["status"] for row in bot.store().outbox(case.id) if row["kind"] in ("ack", "thanks")}
+    kinds = {row.kind: row.status for row in bot.store().outbox(case.id) if row.kind in ("ack", "thanks")}
     assert kinds == {"ack": "cancelled", "thanks": "sent"}
 
 

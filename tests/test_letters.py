@@ -111,7 +111,7 @@ def test_a_customer_without_e_mail_gets_letters_that_staff_post(bot) -> None:
     bot.deliver(from_our_server(bot.rules, answer))
     bot.run_once()
     assert store.case(case.id).ack_sent_at == bot.clock.now()
-    assert [e["kind"] for e in store.events(case.id)].count("letter-posted") == 1
+    assert [e.kind for e in store.events(case.id)].count("letter-posted") == 1
     again = compose_mail(
         "medewerker1@example.nl", BOT, f"RE: {to_post['Subject']}", "#verstuurd", in_reply_to=to_post["Message-ID"]
     )
@@ -119,7 +119,7 @@ def test_a_customer_without_e_mail_gets_letters_that_staff_post(bot) -> None:
     bot.run_once()
     refusal = bot.received("medewerker1@example.nl")[-1]
     assert "wacht geen brief" in plain(refusal)
-    assert [e["kind"] for e in store.events(case.id)].count("letter-posted") == 1
+    assert [e.kind for e in store.events(case.id)].count("letter-posted") == 1
 
     # The solution is a letter too; the acknowledgement's deadline was met by the posting.
     solved = compose_mail(

@@ -57,7 +57,7 @@ def customer_says(bot, customer: str, original, text: str) -> None:
 
 
 def statuses(store, case_id: int) -> list[str]:
-    return [e["kind"] for e in store.events(case_id) if e["detail"].get("status_to")]
+    return [e.kind for e in store.events(case_id) if e.detail.get("status_to")]
 
 
 @pytest.mark.integration
@@ -324,8 +324,8 @@ def test_satisfied_customer_closes_the_case_and_the_owner_fills_in_the_form(bot)
     )
     bot.deliver(from_our_server(bot.rules, answer))
     bot.run_once()
-    (event,) = [e for e in store.events(case.id) if e["kind"] == "improvement-form"]
-    assert event["detail"] == {
+    (event,) = [e for e in store.events(case.id) if e.kind == "improvement-form"]
+    assert event.detail == {
         "handling": "nieuwe pas per post",
         "cause": "chip defect",
         "improvement": "passen testen",
@@ -476,10 +476,10 @@ def test_team_urgent_type_improvement_and_close_by_command(bot) -> None:
     assert store.cases()[0].id == case.id  # urgent cases come first
     assert case.ref in last(bot, "techniek@example.nl", "toegewezen")["Subject"]
     assert "URGENT" in last(bot, "directeur@example.nl", case.ref)["Subject"]
-    improvement = [e for e in store.events(case.id) if e["kind"] == "improvement"]
-    assert improvement[0]["detail"]["suggestion"] == "Facturen controleren voor verzending"
+    improvement = [e for e in store.events(case.id) if e.kind == "improvement"]
+    assert improvement[0].detail["suggestion"] == "Facturen controleren voor verzending"
     note = store.messages(case.id)[-1]
-    assert note["internal"] == 1 and note["role"] == "staff"
+    assert note.internal and note.role == "staff"
 
     command(bot, "medewerker3@example.nl", notice, "#sluiten Klant heeft telefonisch bevestigd.")
     bot.run_once()
@@ -506,13 +506,13 @@ def test_spoofed_staff_commands_are_never_obeyed(bot, spoof: Spoof) -> None:
     after = store.case(case.id)
     assert after.status == "open" and after.solution is None
     assert not [m for m in bot.received("klant@example.net") if "opgelost" in m["Subject"]]
-    ignored = [e for e in store.events(case.id) if e["kind"] == "commands-ignored"]
-    assert len(ignored) == 1 and spoof.why in ignored[0]["detail"]["reason"]
+    ignored = [e for e in store.events(case.id) if e.kind == "commands-ignored"]
+    assert len(ignored) == 1 and spoof.why in ignored[0].detail["reason"]
     told = plain(last(bot, "medewerker3@example.nl", "Niet verwerkt"))
     # What an admin must fix, not "send from your own mailbox" (which she did).
     assert spoof.why in told and "beheerder" in told and "Setting up for your organisation" in told
     assert "eigen mailbox" not in told
-    assert store.messages(case.id)[-1]["internal"] == 1  # kept as a note
+    assert store.messages(case.id)[-1].internal  # kept as a note
 
 
 @pytest.mark.integration

@@ -29,7 +29,7 @@ def test_a_responder_that_answers_everything_gets_one_reply(bot, style: str) -> 
     assert sent_to_responder == 1, [m["Subject"] for m in bot.received(responder)]  # its answers go to the dossier
     store = bot.store()
     (case,) = store.cases()
-    assert [m["role"] for m in store.messages(case.id)] == ["customer", "customer"]  # the answer is on file
+    assert [m.role for m in store.messages(case.id)] == ["customer", "customer"]  # the answer is on file
     assert (case.level.label, case.category) == ("first_line", "complaint")
 
 
@@ -80,5 +80,5 @@ def test_a_forged_reference_to_our_mail_does_not_open_a_case(bot) -> None:
     bot.deliver(compose_mail("vreemde@example.org", BOT, "Vraag", "Stuur mij het dossier.", in_reply_to=forged))
     bot.deliver(compose_mail("eigenaar@example.net", BOT, "Re: aanvulling", "Nog iets.", in_reply_to=genuine))
     bot.run_once()
-    assert [m["from_email"] for m in store.messages(case.id)] == ["eigenaar@example.net"] * 2
+    assert [m.from_email for m in store.messages(case.id)] == ["eigenaar@example.net"] * 2
     assert len(store.cases()) == 2

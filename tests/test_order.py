@@ -37,7 +37,7 @@ def test_with_date_takes_a_folded_date_whole_and_adds_a_missing_one() -> None:
 
 def kinds_received(bot, customer: str, case_id: int) -> list[str]:
     """The kinds of the case's mail in the order the customer's mailbox received them."""
-    kinds = {row["message_id"]: row["kind"] for row in bot.store().outbox(case_id)}
+    kinds = {row.message_id: row.kind for row in bot.store().outbox(case_id)}
     return [kinds[m["Message-ID"]] for m in bot.received(customer) if m["Message-ID"] in kinds]
 
 
@@ -56,10 +56,10 @@ def second_complaint(bot, subject: str, body: str):
 def test_a_held_acknowledgement_reaches_the_customer_before_the_solution(bot) -> None:
     case = second_complaint(bot, "Factuur te hoog", "De factuur is veel te hoog. Ik ben hier ontevreden over.")
     assert not case.urgent
-    (ack,) = [row for row in bot.store().outbox(case.id) if row["kind"] == "ack"]
+    (ack,) = [row for row in bot.store().outbox(case.id) if row.kind == "ack"]
     window = bot.rules.cases.auto_reply_window
-    assert ack["status"] == "pending"  # the window holds it: one automatic reply per address per hour
-    assert datetime.fromisoformat(ack["not_before"]) > bot.clock.now() + window / 2
+    assert ack.status == "pending"  # the window holds it: one automatic reply per address per hour
+    assert ack.not_before > bot.clock.now() + window / 2
 
     bot.clock.advance(timedelta(minutes=10))
     notice = last(bot, bot.rules.teams[case.owner_team].email, case.ref)
@@ -67,7 +67,7 @@ def test_a_held_acknowledgement_reaches_the_customer_before_the_solution(bot) ->
     bot.run_once()
     assert kinds_received(bot, CUSTOMER, case.id) == ["ack", "oplossing"]
     # The acknowledgement says when it went, not when it was queued twenty minutes before.
-    first = next(m for m in bot.received(CUSTOMER) if m["Message-ID"] == ack["message_id"])
+    first = next(m for m in bot.received(CUSTOMER) if m["Message-ID"] == ack.message_id)
     assert parsedate_to_datetime(first["Date"]) == bot.clock.now()
     assert bot.store().case(case.id).ack_sent_at == bot.clock.now()
 
@@ -79,8 +79,8 @@ def test_an_urgent_complaints_acknowledgement_is_not_held(bot) -> None:
     )
     assert case.urgent
     assert kinds_received(bot, CUSTOMER, case.id) == ["ack"]
-    (ack,) = [row for row in bot.store().outbox(case.id) if row["kind"] == "ack"]
-    assert ack["status"] == "sent" and datetime.fromisoformat(ack["sent_at"]) == bot.clock.now()
+    (ack,) = [row for row in bot.store().outbox(case.id) if row.kind == "ack"]
+    assert ack.status == "sent" and ack.sent_at == bot.clock.now()
 
 
 @pytest.mark.integration
@@ -99,11 +99,11 @@ def test_a_mail_waiting_to_be_retried_holds_back_the_next_one_of_its_case(bot) -
 
     case = second_complaint(bot, "Factuur te hoog", "De factuur is veel te hoog. Ik ben hier ontevreden over.")
     store = bot.store()
-    (ack,) = [row for row in store.outbox(case.id) if row["kind"] == "ack"]
+    (ack,) = [row for row in store.outbox(case.id) if row.kind == "ack"]
     # The acknowledgement was tried and refused for now: it waits an hour for its next try.
     retry_at = bot.clock.now() + timedelta(hours=1)
     with store.transaction():
-        store.mark_retry(ack["id"], "451 try again later", retry_at)
+        store.mark_retry(ack.id, "451 try again later", retry_at)
     notice = last(bot, bot.rules.teams[case.owner_team].email, case.ref)
     command(bot, STAFF, notice, "#oplossing Wij passen de factuur aan.")
     bot.run_once()

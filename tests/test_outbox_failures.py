@@ -81,8 +81,8 @@ def test_a_non_ascii_address_without_smtputf8_parks_that_mail_alone(dovecot, pla
     assert customers_acknowledged(bot) == {"voor@example.net", "idn@xn--bcher-kva.example", "na@example.net"}
     store = bot.store()
     parked = next(c for c in store.cases() if c.customer.email == "jöran@bücher.example")
-    (failure,) = [e for e in store.events(parked.id) if e["kind"] == "send-failed"]
-    assert "before the @" in failure["detail"]["error"] and "SMTPUTF8" in failure["detail"]["error"]
+    (failure,) = [e for e in store.events(parked.id) if e.kind == "send-failed"]
+    assert "before the @" in failure.detail["error"] and "SMTPUTF8" in failure.detail["error"]
     # The coordinator hears of it, once, with the case and the reason.
     (notice,) = failure_notices(bot)
     body = notice.get_body(("plain",)).get_content()
@@ -122,9 +122,9 @@ def test_a_recipient_refused_among_good_ones_is_parked_and_the_rest_get_it(bot) 
     assert all(gone not in m.rcpt_tos for m in bot.sink.messages)
     assert customers_acknowledged(bot) >= {"klant@example.net", "tweede@example.net"}
     store = bot.store()
-    refused = [e for c in store.cases() for e in store.events(c.id) if e["kind"] == "recipient-refused"]
-    assert len(refused) == 2 and all(e["detail"]["recipient"] == gone for e in refused)
-    assert "550" in refused[0]["detail"]["error"]
+    refused = [e for c in store.cases() for e in store.events(c.id) if e.kind == "recipient-refused"]
+    assert len(refused) == 2 and all(e.detail["recipient"] == gone for e in refused)
+    assert "550" in refused[0].detail["error"]
     body = failure_notices(bot)[0].get_body(("plain",)).get_content()
     assert gone in body and "Ontvanger geweigerd" in body and "De mailserver weigert dit adres" in body
     # `mailbot status` names it too.
@@ -152,9 +152,9 @@ def test_an_unexpected_exception_in_one_send_parks_that_mail_only(bot, monkeypat
     assert "geluk@example.net" in customers_acknowledged(bot)
     store = bot.store()
     (case,) = [c for c in store.cases() if c.customer.email == "pech@example.net"]
-    (failure,) = [e for e in store.events(case.id) if e["kind"] == "send-failed"]
-    assert "RuntimeError" in failure["detail"]["error"]
-    assert [row["status"] for row in store.outbox(case.id) if row["kind"] == "ack"] == ["parked"]
+    (failure,) = [e for e in store.events(case.id) if e.kind == "send-failed"]
+    assert "RuntimeError" in failure.detail["error"]
+    assert [row.status for row in store.outbox(case.id) if row.kind == "ack"] == ["parked"]
 
 
 def test_a_timer_whose_template_fails_stops_only_itself(dovecot, smtp_sink, tmp_path) -> None:
@@ -179,8 +179,8 @@ def test_a_timer_whose_template_fails_stops_only_itself(dovecot, smtp_sink, tmp_
     bot.clock.advance(timedelta(days=1))  # unanswered: the standard updates go the next working morning
     report = bot.run_once()
     store = bot.store()
-    failed = [e for c in store.cases() for e in store.events(c.id) if e["kind"] == "timer-failed"]
-    assert len(failed) == 1 and failed[0]["detail"]["timer"] == "interim-update"
+    failed = [e for c in store.cases() for e in store.events(c.id) if e.kind == "timer-failed"]
+    assert len(failed) == 1 and failed[0].detail["timer"] == "interim-update"
     assert report.timers >= 1  # the other timers (reminders, deadlines) still fired
     updates = [m for m in bot.received("twee@example.net") if "Stand van zaken" in str(m["Subject"])]
     assert len(updates) == 1  # the other customer's interim update went out
@@ -199,7 +199,7 @@ def test_crash_after_the_server_took_a_mail_does_not_send_it_twice(dovecot, smtp
     store = bot.store()
     (case,) = store.cases()
     assert store.case(case.id).ack_sent_at is not None
-    assert all(row["status"] == "sent" for row in store.outbox())
+    assert all(row.status == "sent" for row in store.outbox())
     # The copies are filed in Sent, where staff see what went out (the copy of a mail resent in the
     # last run arrived after that run read the inbox: the next run files it).
     bot.run_once()
@@ -238,11 +238,11 @@ def test_our_message_id_on_other_mail_is_not_taken_for_a_sent_copy(dovecot, smtp
     deliver_complaints(bot, ["a@example.net"])
     bot.run_once()
     store = bot.store()
-    ack = next(row for row in store.outbox() if row["kind"] == "ack")
+    ack = next(row for row in store.outbox() if row.kind == "ack")
     # Someone reuses the Message-ID of our acknowledgement on a new complaint.
     forged = compose_mail("a@example.net", FIRST_LINE, "Nog een klacht", "Weer niemand gekomen!")
     forged = forged.replace(b"Message-ID:", b"X-Old-Message-ID:", 1)
-    forged = f"Message-ID: {ack['message_id']}\r\n".encode() + forged
+    forged = f"Message-ID: {ack.message_id}\r\n".encode() + forged
     bot.deliver(forged)
     report = bot.run_once()
     # The two genuine copies of the first run's mail are filed; the forged one is handled as mail.
@@ -290,7 +290,7 @@ def test_a_connection_cut_before_the_250_is_looked_for_not_resent(dovecot, smtp_
     ids = [email.message_from_bytes(m.raw, policy=default)["Message-ID"] for m in smtp_sink.messages]
     assert len(ids) == len(set(ids)) == 2  # the acknowledgement and the notice, each once
     store = bot.store()
-    assert [row["status"] for row in store.outbox()] == ["sent", "sent"]
+    assert [row.status for row in store.outbox()] == ["sent", "sent"]
     (case,) = store.cases()
     assert store.case(case.id).ack_sent_at is not None
 
@@ -342,5 +342,5 @@ def test_a_result_the_database_cannot_take_yet_is_written_later_not_sent_again(b
     store = bot.store()
     (case,) = store.cases()
     assert case.ack_sent_at is not None
-    assert {row["status"] for row in store.outbox(case.id)} == {"sent"}
+    assert {row.status for row in store.outbox(case.id)} == {"sent"}
     assert report.sent == len(store.outbox(case.id))  # each counted once, the retried one too

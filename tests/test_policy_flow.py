@@ -18,7 +18,7 @@ from mailbot.demo import compose_mail
 
 
 def outcomes(store, case_id: int) -> list[str]:
-    return [e["detail"]["outcome"] for e in store.events(case_id) if e["kind"] == "outcome"]
+    return [e.detail["outcome"] for e in store.events(case_id) if e.kind == "outcome"]
 
 
 @pytest.mark.integration
@@ -139,7 +139,7 @@ def test_a_municipal_complaint_not_handled_is_told_in_writing_with_the_reason(do
     letter = " ".join(plain(last(bot, customer, "Wij behandelen uw klacht niet")).split())
     assert reason in letter and "voorleggen aan de Nationale ombudsman" in letter
     assert store.case(case.id).status == "closed"
-    assert [e["detail"]["reason"] for e in store.events(case.id) if e["kind"] == "not-handled"] == [reason]
+    assert [e.detail["reason"] for e in store.events(case.id) if e.kind == "not-handled"] == [reason]
     assert "vier weken" not in plain(last(bot, staff, "Uitgevoerd"))  # within the Awb's four weeks
 
     # Five weeks after receipt the staff member is told the Awb's term has passed.

@@ -13,6 +13,7 @@ from attacks import staff_answer, vouched
 from mailbot.cases.progress import after_last, ask_owner_first, contact_made, happened_since, span_nl
 from mailbot.clock import iso
 from mailbot.demo import compose_mail
+from mailbot.models import EventRecord
 
 ZONE = ZoneInfo("Europe/Amsterdam")
 BOT = "klacht@example.nl"
@@ -25,8 +26,8 @@ def moment(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
 
-def event(kind: str, when: str, **detail: object) -> dict[str, object]:
-    return {"at": iso(moment(when)), "kind": kind, "actor": "x", "detail": detail}
+def event(kind: str, when: str, **detail: object) -> EventRecord:
+    return EventRecord(1, moment(when), kind, "x", detail)
 
 
 # --- the pure parts --------------------------------------------------------------------------------
@@ -149,8 +150,8 @@ def test_no_contact_alerts_the_owner_and_the_coordinator_and_contact_is_recorded
     store = bot.store()
     case = store.case(case.id)
     assert case.status == "in_progress" and case.contact_at == bot.clock.now().astimezone(UTC)
-    note = [e for e in store.events(case.id) if e["kind"] == "contact"]
-    assert note and note[0]["detail"]["note"] == "Klant gebeld; de monteur komt dinsdag."
+    note = [e for e in store.events(case.id) if e.kind == "contact"]
+    assert note and note[0].detail["note"] == "Klant gebeld; de monteur komt dinsdag."
     assert "Persoonlijk contact vastgelegd" in plain(mails(bot, OWNER, "Uitgevoerd")[-1])
 
     # The interim update has something to say: the contact, and what comes next.
@@ -172,7 +173,7 @@ def test_contact_before_the_check_means_no_alert(bot) -> None:
     bot.clock.set(moment("2026-11-05T10:00:00+01:00"))
     bot.run_once()
     assert not mails(bot, COORDINATOR, "persoonlijk contact")
-    timers = {t["kind"]: t["status"] for t in bot.store().timers(case.id)}
+    timers = {t.kind: t.status for t in bot.store().timers(case.id)}
     assert timers["contact-check"] == "skipped"
 
 

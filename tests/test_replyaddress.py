@@ -102,7 +102,7 @@ def test_a_reply_to_the_case_address_joins_the_case_without_any_reference(reply_
     bot.deliver(compose_mail("vreemde@example.net", guessed, "Nog iets", "Ik wil ook meelezen."))
     bot.run_once()
     assert len(store.messages(case.id)) == 2
-    assert store.messages(case.id)[-1]["text"].startswith("Ook de deurbel")
+    assert store.messages(case.id)[-1].text.startswith("Ook de deurbel")
     assert len(store.cases()) == 2, "the guessed address opened a case of its own"
     via = store.db.execute("SELECT reason FROM mail_log ORDER BY id").fetchall()
     assert [v[0] for v in via] == ["new case", "reply-address", "new case"]
@@ -128,7 +128,7 @@ def test_a_command_to_the_staff_reply_address_counts_as_authenticated(reply_bot:
     bot.deliver(compose_mail("medewerker3@example.nl", staff_address, "RE: kapot", "#urgent"))
     bot.run_once()
     assert store.case(case.id).urgent
-    kinds = [e["kind"] for e in store.events(case.id)]
+    kinds = [e.kind for e in store.events(case.id)]
     assert kinds.count("commands-ignored") == 1
 
 

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from mailbot.models import Address, Case, Category, Level, SubjectType
+from mailbot.models import Address, Case, Category, EventRecord, Level, SubjectType
 from mailbot.reports.kpi import build_report, complaint_rounds, judge, satisfaction_outcomes
-from mailbot.reports.model import EventRow, Period, ReportError, Score
+from mailbot.reports.model import Period, ReportError, Score
 from mailbot.reports.render import csv_rows, render, render_html, render_template
 
 REPO = Path(__file__).resolve().parent.parent
@@ -79,18 +79,18 @@ def case(
     )
 
 
-def ev(case_id: int, at: str, kind: str, /, **detail: object) -> EventRow:
-    return EventRow(case_id, t(at), kind, detail)
+def ev(case_id: int, at: str, kind: str, /, **detail: object) -> EventRecord:
+    return EventRecord(case_id, t(at), kind, "system", detail)
 
 
-def opened(case_id: int, at: str, ack_due: str, solution_due: str, level: str = "first_line") -> EventRow:
+def opened(case_id: int, at: str, ack_due: str, solution_due: str, level: str = "first_line") -> EventRecord:
     """The `opened` event as cases/desk.py writes it: the deadlines stored in UTC ISO form."""
     return ev(
         case_id, at, "opened", level=level, ack_due=t(ack_due).isoformat(), solution_due=t(solution_due).isoformat()
     )
 
 
-def ack_sent(case_id: int, at: str) -> EventRow:
+def ack_sent(case_id: int, at: str) -> EventRecord:
     return ev(case_id, at, "sent", kind="ack")
 
 
@@ -122,13 +122,14 @@ def test_the_store_reads_the_cases_received_in_the_period_and_their_events() -> 
         "2027-01-01T00:00:00+01:00",
     )
     ids = [store.insert_case(replace(case(0, m), ref=f"KL-{n}"), NOW) for n, m in enumerate(moments)]
+    staff = "medewerker1@example.nl"
     for case_id in ids:
-        store.add_event(case_id, "solve", "medewerker1@example.nl", NOW)
-        store.add_event(case_id, "staff-note", "medewerker1@example.nl", NOW)
+        store.add_event(case_id, "solve", staff, NOW)
+        store.add_event(case_id, "staff-note", staff, NOW)
     start, end = YEAR.bounds()
     assert [c.ref for c in store.cases_received(start, end)] == ["KL-1", "KL-2"]
     rows = store.events_of_cases_received(start, end, EVENT_KINDS)
-    assert [(r["case_id"], r["kind"]) for r in rows] == [(ids[1], "solve"), (ids[2], "solve")]
+    assert [(r.case_id, r.kind, r.actor) for r in rows] == [(ids[1], "solve", staff), (ids[2], "solve", staff)]
     assert load_report(store, YEAR, NAMES, NOW).per_month["2026-01"] == 1
     store.close()
 

@@ -86,7 +86,7 @@ def test_a_command_inside_a_sentence_is_not_done_and_the_writer_hears_it(bot) ->
     assert "'#opgelost' staat in een zin en is daarom niet uitgevoerd" in text and "eigen regel" in text
     assert "#4711" not in text  # an order number is text, not a command
     assert "Uw bericht is als notitie bij het dossier bewaard" in text and "Status: open." in text
-    assert [e["kind"] for e in store.events(case.id)].count("staff-note") == 1
+    assert [e.kind for e in store.events(case.id)].count("staff-note") == 1
 
 
 @pytest.mark.integration
@@ -186,9 +186,9 @@ def test_the_improvement_form_without_our_servers_word_is_refused_with_what_an_a
     fields = "Afhandeling: camera vervangen\nOorzaak: vochtschade\nVerbetering: behuizing controleren\n"
     bot.deliver(compose_mail(PIETER, BOT, f"RE: {form['Subject']}", fields, in_reply_to=form["Message-ID"]))
     bot.run_once()
-    assert not [e for e in store.events(case.id) if e["kind"] == "improvement-form"]
+    assert not [e for e in store.events(case.id) if e.kind == "improvement-form"]
     kept = store.messages(case.id)[-1]  # kept in the dossier, marked, for whoever looks into it
-    assert kept["internal"] == 1 and "not authenticated" in kept["flag"]
+    assert kept.internal and "not authenticated" in (kept.flag or "")
     (told,) = received_since(bot, PIETER, before)
     text = plain(told)
     assert "Niet verwerkt" in told["Subject"] and "Er is niets veranderd" in text
@@ -202,8 +202,8 @@ def test_the_improvement_form_without_our_servers_word_is_refused_with_what_an_a
         )
     )
     bot.run_once()
-    (event,) = [e for e in store.events(case.id) if e["kind"] == "improvement-form"]
-    assert event["detail"]["cause"] == "vochtschade"
+    (event,) = [e for e in store.events(case.id) if e.kind == "improvement-form"]
+    assert event.detail["cause"] == "vochtschade"
 
 
 @pytest.mark.integration
@@ -308,8 +308,8 @@ def test_many_refused_mails_in_a_staff_members_name_bring_them_one_answer_an_hou
         bot.deliver(staff_answer(PIETER, notice, outlook(text, notice), []))
     bot.run_once()
     assert store.case(case.id).status == "open"
-    refused = [e for e in store.events(case.id) if e["kind"] == "commands-ignored"]
-    assert [e["detail"]["answered"] for e in refused] == [True, False, False]
+    refused = [e for e in store.events(case.id) if e.kind == "commands-ignored"]
+    assert [e.detail["answered"] for e in refused] == [True, False, False]
     assert [m["Subject"] for m in bot.received(PIETER)].count(
         f"[{case.ref}] Niet verwerkt: uw bericht over {case.ref}"
     ) == 1

@@ -354,7 +354,7 @@ def test_status_reads_what_a_real_pipeline_left(bot) -> None:
         assert figures.queue.unsent == 3  # acknowledgement, team notification, quarantine notice
         assert figures.queue.oldest_unsent_due == start and figures.queue.quarantined_recent == 1
         assert figures.beat is None and figures.risks == ()
-        parked = store.outbox()[0]["id"]
+        parked = store.outbox()[0].id
         store.mark_parked(parked, "550 no such user")
         later = start + timedelta(days=2)
         figures = gather(store, bot.rules, later)

@@ -15,11 +15,11 @@ def complaint_words(store: Store, case_id: int) -> str:
     A complaint staff registered (phone, letter) has no mail of the customer's: its words are
     the registering note.
     """
-    rows = [row for row in store.messages(case_id) if row["direction"] == Direction.IN.value]
+    rows = [row for row in store.messages(case_id) if row.direction == Direction.IN]
     for row in rows:
-        if row["role"] == Role.CUSTOMER.value:
-            return str(row["stripped"])
-    return str(rows[0]["stripped"]) if rows else ""
+        if row.role == Role.CUSTOMER:
+            return row.stripped
+    return rows[0].stripped if rows else ""
 
 
 def urgent_alert(work: CaseWork, case: Case, actor: str, now: datetime) -> None:

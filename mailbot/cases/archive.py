@@ -21,7 +21,7 @@ from jinja2 import StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
 from mailbot.cases.dossier import dossier, own_mail_text
-from mailbot.clock import iso
+from mailbot.clock import iso, iso_or_none
 from mailbot.files import create_private, fsync_dir, private_dir
 from mailbot.kinds import EventKind
 from mailbot.logs import about, describe_error, redacted
@@ -131,24 +131,29 @@ def _mails(store: Store, blobs: BlobStore, case: Case) -> tuple[list[dict[str, A
 
     ``source`` is ("in", i) or ("out", i): the mail's place in the dossier's messages or outgoing list.
     """
-    found: list[tuple[str, int, int, dict[str, Any]]] = []
+    found: list[tuple[datetime, int, int, dict[str, Any]]] = []
     missing: list[dict[str, Any]] = []
     for n, m in enumerate(store.messages(case.id)):
-        about = {"what": "received message", "direction": m["direction"], "role": m["role"], "source": ("in", n)}
-        about |= {"message_id": m["message_id"], "date": m["date"], "processed_at": m["created_at"]}
-        raw = _blob(blobs, m["raw_sha256"])
+        about: dict[str, Any] = {"what": "received message", "direction": m.direction.value, "role": m.role.value}
+        about |= {
+            "source": ("in", n),
+            "message_id": m.message_id,
+            "date": iso(m.date),
+            "processed_at": iso(m.created_at),
+        }
+        raw = _blob(blobs, m.raw_sha256)
         if raw is None:
-            missing.append({**about, "reason": f"raw message {m['raw_sha256']} is not in the blob store"})
+            missing.append({**about, "reason": f"raw message {m.raw_sha256} is not in the blob store"})
         else:
-            found.append((m["created_at"], 0, n, {**about, "raw": raw, "tag": f"in-{_token(m['role'])}"}))
-    rows = {row["message_id"]: row for row in store.outbox(case.id)}
+            found.append((m.created_at, 0, n, {**about, "raw": raw, "tag": f"in-{_token(m.role)}"}))
+    rows = {row.message_id: row for row in store.outbox(case.id)}
     for n, (message_id, status, raw) in enumerate(store.outgoing_raw(case.id)):
         row = rows[message_id]
-        about = {"what": "outgoing mail", "kind": row["kind"], "status": status, "source": ("out", n)}
-        about |= {"message_id": message_id, "recipients": row["recipients"], "sent_at": row["sent_at"]}
-        about |= {"not_before": row["not_before"], "raw": raw, "tag": f"out-{_token(row['kind'])}"}
+        about = {"what": "outgoing mail", "kind": row.kind, "status": status, "source": ("out", n)}
+        about |= {"message_id": message_id, "recipients": list(row.recipients), "sent_at": iso_or_none(row.sent_at)}
+        about |= {"not_before": iso(row.not_before), "raw": raw, "tag": f"out-{_token(row.kind)}"}
         # A mail leaves at sent_at; one not (yet) sent takes the place where it is due.
-        found.append((row["sent_at"] or row["not_before"], 1, n, about))
+        found.append((row.sent_at or row.not_before, 1, n, about))
     found.sort(key=lambda item: item[:3])
     width = max(3, len(str(len(found))))
     mails = []

@@ -66,10 +66,7 @@ def _send(work: CaseWork, case_id: int, to: str, now: datetime, **values: Any) -
 def _refused_since(work: CaseWork, case_id: int, sender: str, since: datetime) -> bool:
     """Whether ``sender`` was told after ``since`` that their mail on this case was refused."""
     return any(
-        e["kind"] == "commands-ignored"
-        and e["actor"] == sender
-        and e["detail"].get("answered", True)
-        and datetime.fromisoformat(e["at"]) > since
+        e.kind == "commands-ignored" and e.actor == sender and e.detail.get("answered", True) and e.at > since
         for e in work.store.events(case_id)
     )
 

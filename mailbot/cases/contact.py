@@ -28,7 +28,7 @@ def check_contact(work: CaseWork, case: Case, timer: Timer, now: datetime) -> bo
         return False
     log = work.store.events(case.id)
     # The level began at its escalation (#escaleren counts its deadlines from the first receipt).
-    escalated = [from_iso(e["at"]) for e in log if e["kind"] == EventKind.ESCALATE]
+    escalated = [e.at for e in log if e.kind == EventKind.ESCALATE]
     since = max([from_iso(str(timer.detail["since"])), *escalated])
     if contact_made(after_last(log, EventKind.ESCALATE), since):
         return False

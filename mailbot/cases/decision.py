@@ -11,7 +11,7 @@ from typing import Any
 
 from mailbot.config import NextStep, Rules
 from mailbot.kinds import EventKind
-from mailbot.models import Level
+from mailbot.models import EventRecord, Level
 
 # #oordeel's words, as the decision letter and the dossier show them.
 OUTCOMES = ("gegrond", "deels gegrond", "ongegrond")
@@ -61,7 +61,7 @@ def decision_context(level: Level, rules: Rules) -> dict[str, Any]:
     }
 
 
-def recorded_outcome(events: list[dict[str, Any]]) -> str:
+def recorded_outcome(events: list[EventRecord]) -> str:
     """The last conclusion #oordeel recorded in a case's event log, or "" when none was."""
-    found = [str(e["detail"].get("outcome", "")) for e in events if e["kind"] == EventKind.OUTCOME]
+    found = [str(e.detail.get("outcome", "")) for e in events if e.kind == EventKind.OUTCOME]
     return found[-1] if found else ""

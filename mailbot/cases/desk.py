@@ -282,7 +282,7 @@ class CaseDesk:
         if not earlier:
             return None
         sender = mail.sender.email if mail.sender else ""
-        if any(row["stripped"] == mail.stripped and row["from_email"] == sender for row in earlier):
+        if any(row.stripped == mail.stripped and row.from_email == sender for row in earlier):
             return "duplicate"
         return "same Message-ID as an earlier message with different content"
 

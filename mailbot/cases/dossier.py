@@ -3,24 +3,21 @@
 from __future__ import annotations
 
 import email
-import json
 import textwrap
+from dataclasses import asdict
 from datetime import datetime
 from email.message import EmailMessage
 from email.policy import default as default_policy
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from mailbot.clock import iso
-from mailbot.models import Case
+from mailbot.clock import iso, iso_or_none
+from mailbot.models import Case, MessageRecord
 from mailbot.store import Store
 
 
 def case_dict(case: Case) -> dict[str, Any]:
     """The case's fields in JSON-ready form."""
-
-    def moment(value: datetime | None) -> str | None:
-        return iso(value) if value else None
 
     return {
         "ref": case.ref,
@@ -33,16 +30,16 @@ def case_dict(case: Case) -> dict[str, Any]:
         "subject": case.subject,
         "owner_team": case.owner_team,
         "owner_email": case.owner_email,
-        "received_at": moment(case.received_at),
-        "ack_due": moment(case.ack_due),
-        "ack_sent_at": moment(case.ack_sent_at),
-        "solution_due": moment(case.solution_due),
+        "received_at": iso_or_none(case.received_at),
+        "ack_due": iso_or_none(case.ack_due),
+        "ack_sent_at": iso_or_none(case.ack_sent_at),
+        "solution_due": iso_or_none(case.solution_due),
         "answered": case.answered,
         "channel": case.channel,
-        "personal_contact_at": moment(case.contact_at),
+        "personal_contact_at": iso_or_none(case.contact_at),
         "solution": case.solution,
-        "solved_at": moment(case.solved_at),
-        "closed_at": moment(case.closed_at),
+        "solved_at": iso_or_none(case.solved_at),
+        "closed_at": iso_or_none(case.closed_at),
         "linked_case": None,
         "awaiting_verdict": case.awaiting_verdict,
         "dispute_flag": case.dispute_flag,
@@ -55,37 +52,42 @@ def dossier(store: Store, case: Case) -> dict[str, Any]:
     if case.linked_case_id is not None:
         data["linked_case"] = store.case(case.linked_case_id).ref
     data["messages"] = [
-        {**message_fields(m), "stripped_text": m["stripped"], "flag": m["flag"]} for m in store.messages(case.id)
+        {**message_fields(m), "stripped_text": m.stripped, "flag": m.flag} for m in store.messages(case.id)
     ]
-    data["events"] = store.events(case.id)
+    data["events"] = [
+        {"at": iso(e.at), "kind": e.kind, "actor": e.actor, "detail": e.detail} for e in store.events(case.id)
+    ]
     data["agreements"] = [
         {"text": a.text, "due_date": a.due_date, "by": a.created_by, "kept_at": a.kept_at}
         for a in store.agreements(case.id)
     ]
-    data["timers"] = store.timers(case.id)
+    data["timers"] = [
+        {"kind": t.kind.value, "due_at": iso(t.due_at), "status": t.status, "fired_at": iso_or_none(t.fired_at)}
+        | {"detail": t.detail}
+        for t in store.timers(case.id)
+    ]
     data["outgoing"] = [
-        {
-            k: row[k]
-            for k in ("kind", "recipients", "subject", "status", "not_before", "sent_at", "message_id", "last_error")
-        }
-        for row in store.outbox(case.id)
+        {"kind": o.kind, "recipients": list(o.recipients), "subject": o.subject, "status": o.status}
+        | {"not_before": iso(o.not_before), "sent_at": iso_or_none(o.sent_at), "message_id": o.message_id}
+        | {"last_error": o.last_error}
+        for o in store.outbox(case.id)
     ]
     return data
 
 
-def message_fields(m: dict[str, Any]) -> dict[str, Any]:
-    """A stored message's fields that every view of it shows (dossier, export)."""
+def message_fields(m: MessageRecord) -> dict[str, Any]:
+    """A stored message's fields that every view of it shows (dossier, export), in JSON-ready form."""
     return {
-        "direction": m["direction"],
-        "role": m["role"],
-        "internal": bool(m["internal"]),
-        "from": m["from_email"],
-        "to": json.loads(m["to_json"]),
-        "cc": json.loads(m["cc_json"]),
-        "subject": m["subject"],
-        "date": m["date"],
-        "message_id": m["message_id"],
-        "attachments": json.loads(m["attachments_json"]),
+        "direction": m.direction.value,
+        "role": m.role.value,
+        "internal": m.internal,
+        "from": m.from_email,
+        "to": list(m.to),
+        "cc": list(m.cc),
+        "subject": m.subject,
+        "date": iso(m.date),
+        "message_id": m.message_id,
+        "attachments": [asdict(a) for a in m.attachments],
     }
 
 

@@ -19,7 +19,7 @@ from mailbot.kinds import EventKind, MailKind
 from mailbot.mail.compose import Composer
 from mailbot.mail.letter import Letter, letter_text, render_pdf
 from mailbot.mail.mimeparts import OutgoingFile
-from mailbot.models import ACKNOWLEDGING, Case, Person
+from mailbot.models import ACKNOWLEDGING, Case, EventRecord, Person
 from mailbot.store import Store
 from mailbot.workdays import WorkCalendar, format_date_nl
 
@@ -99,12 +99,12 @@ def address_lines(postal: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in postal.replace(",", "\n").splitlines() if part.strip())
 
 
-def waiting_letters(events: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+def waiting_letters(events: Sequence[EventRecord]) -> list[EventRecord]:
     """The letters queued and not yet recorded as posted, oldest first (each posting covers all before it)."""
-    waiting: list[dict[str, Any]] = []
+    waiting: list[EventRecord] = []
     for event in events:
-        if event["kind"] == QUEUED:
+        if event.kind == QUEUED:
             waiting.append(event)
-        elif event["kind"] == POSTED:
+        elif event.kind == POSTED:
             waiting = []
     return waiting

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from mailbot.clock import from_iso, iso
 from mailbot.kinds import EventKind, TimerKind
-from mailbot.models import Case
+from mailbot.models import Case, EventRecord
 from mailbot.workdays import format_date_nl, format_datetime_nl
 
 # Events that mean a person of the organisation spoke or wrote to the customer themselves:
@@ -35,27 +35,26 @@ def contact_check(case: Case, at: datetime, since: datetime) -> tuple[str, datet
     return f"{case.id}:contact-check:{case.level.label}", at, {"level": case.level.label, "since": iso(since)}
 
 
-def contact_made(events: Iterable[dict[str, Any]], since: datetime) -> bool:
+def contact_made(events: Iterable[EventRecord], since: datetime) -> bool:
     """True when the log shows personal contact with the customer at or after ``since``."""
     for event in events:
-        if from_iso(event["at"]) < since:
+        if event.at < since:
             continue
-        if event["kind"] in CONTACT_EVENTS:
+        if event.kind in CONTACT_EVENTS:
             return True
-        if event["kind"] == EventKind.REGISTERED and event["detail"].get("channel") in CONTACT_CHANNELS:
+        if event.kind == EventKind.REGISTERED and event.detail.get("channel") in CONTACT_CHANNELS:
             return True
     return False
 
 
-def happened_since(events: Iterable[dict[str, Any]], since: datetime, zone: ZoneInfo) -> list[str]:
+def happened_since(events: Iterable[EventRecord], since: datetime, zone: ZoneInfo) -> list[str]:
     """What happened on the case after ``since``, as plain Dutch sentences for the customer, oldest
     first and each said once; internal steps (a status, an owner, a note) are left out."""
     sentences: list[str] = []
     for event in events:
-        at = from_iso(event["at"])
-        if at <= since:
+        if event.at <= since:
             continue
-        sentence = _sentence(event["kind"], event["detail"], format_date_nl(at.astimezone(zone)), zone)
+        sentence = _sentence(event.kind, event.detail, format_date_nl(event.at.astimezone(zone)), zone)
         if sentence and sentence not in sentences:
             sentences.append(sentence)
     return sentences
@@ -82,10 +81,10 @@ def _sentence(kind: str, detail: dict[str, Any], day: str, zone: ZoneInfo) -> st
     return None
 
 
-def after_last(events: Sequence[dict[str, Any]], kind: str) -> Sequence[dict[str, Any]]:
+def after_last(events: Sequence[EventRecord], kind: str) -> Sequence[EventRecord]:
     """The log's events after its latest of ``kind`` (all of them when there is none): what an earlier
     interim update told is no news. The log's order counts, not the clock: one second holds many."""
-    kinds = [e["kind"] for e in events]
+    kinds = [e.kind for e in events]
     return events[len(kinds) - kinds[::-1].index(kind) :] if kind in kinds else events
 
 

@@ -73,13 +73,11 @@ class CaseWork:
     def last_customer_mail(self, case: Case) -> tuple[datetime, str]:
         """When the customer last wrote on the case, and their own words then (the receipt, if never since)."""
         rows = [
-            row
-            for row in self.store.messages(case.id)
-            if row["role"] == Role.CUSTOMER.value and row["direction"] == Direction.IN.value
+            row for row in self.store.messages(case.id) if row.role == Role.CUSTOMER and row.direction == Direction.IN
         ]
         if not rows:
             return case.received_at, ""
-        return datetime.fromisoformat(rows[-1]["created_at"]), str(rows[-1]["stripped"])
+        return rows[-1].created_at, rows[-1].stripped
 
     # --- deadlines ------------------------------------------------------------------------
 
@@ -231,8 +229,8 @@ class CaseWork:
     def first_customer_message_id(self, case: Case) -> str | None:
         """The customer's first Message-ID, so that later mail threads in their mail program."""
         for row in self.store.messages(case.id):
-            if row["role"] == Role.CUSTOMER.value and not row["message_id"].endswith("@mailbot.invalid>"):
-                return str(row["message_id"])
+            if row.role == Role.CUSTOMER and not row.message_id.endswith("@mailbot.invalid>"):
+                return row.message_id
         return None
 
     # --- who hears about a case ------------------------------------------------------------

@@ -20,7 +20,7 @@ from mailbot.commands.days import read_day
 from mailbot.commands.plans import Extension
 from mailbot.commands.values import CommandValue, Invalid, ParseContext
 from mailbot.commands.when import day_refusal
-from mailbot.kinds import TimerKind
+from mailbot.kinds import EventKind, TimerKind
 from mailbot.models import Case
 from mailbot.workdays import format_date_nl
 
@@ -140,9 +140,9 @@ def _within_policy(value: Extension, case: Case, work: CaseWork, current: date) 
     """NotAllowed when the extension goes past the policy's limit (times or weeks) without consent."""
     limits = work.rules.deadlines.extension
     earlier = [
-        e["detail"]
+        e.detail
         for e in work.store.events(case.id)
-        if e["kind"] == "extend" and e["detail"].get("level") == case.level.label
+        if e.kind == EventKind.EXTEND and e.detail.get("level") == case.level.label
     ]
     # The weeks count from the deadline before the first extension at this level.
     first = (

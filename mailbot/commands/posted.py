@@ -29,5 +29,5 @@ class Posted(StaffCommand):
     def record(self, case: Case, value: CommandValue, act: Act) -> None:
         """The acknowledgement is sent the day its letter is posted."""
         letters = waiting_letters(act.work.store.events(case.id))
-        if case.ack_sent_at is None and any(e["detail"].get("kind") in ACKNOWLEDGING for e in letters):
+        if case.ack_sent_at is None and any(e.detail.get("kind") in ACKNOWLEDGING for e in letters):
             act.work.store.update_case(case.id, act.now, ack_sent_at=act.now)

@@ -57,7 +57,8 @@ class Backfill:
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        self.plan = _load(store.last_system_event(PLAN_EVENT))
+        plan = store.last_system_event(PLAN_EVENT)
+        self.plan = _load(plan.detail) if plan else None
 
     def begin(
         self,
@@ -137,9 +138,7 @@ def outlook_line(found: Outlook, older_than_days: int) -> str:
     return "; ".join(parts)
 
 
-def _load(detail: dict[str, object] | None) -> BackfillPlan | None:
-    if detail is None:
-        return None
+def _load(detail: dict[str, object]) -> BackfillPlan:
     return BackfillPlan(
         str(detail["folder"]),
         int(str(detail["uidvalidity"])),

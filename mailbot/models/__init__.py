@@ -1,7 +1,8 @@
 """The nouns passed between the steps: mail, verdict, case, people, the rows the store hands out.
 
 The lowest layer: nothing here imports the rest of mailbot but ``kinds.py``. One module per family
-(``mail.py``, ``case.py``, ``people.py``); import them from here: ``from mailbot.models import Case``.
+(``mail.py``, ``case.py``, ``people.py``, ``records.py``: the rows the store hands out); import
+them from here: ``from mailbot.models import Case``.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from mailbot.models.mail import (
     Role,
 )
 from mailbot.models.people import Person, Team
+from mailbot.models.records import EventRecord, FailureRecord, MessageRecord, OutboxRecord
 
 __all__ = [
     "ACKNOWLEDGING",
@@ -40,8 +42,12 @@ __all__ = [
     "CaseHistory",
     "Category",
     "Direction",
+    "EventRecord",
+    "FailureRecord",
     "Level",
     "MailLogEntry",
+    "MessageRecord",
+    "OutboxRecord",
     "OutgoingMail",
     "ParsedMail",
     "Person",

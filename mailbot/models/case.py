@@ -134,7 +134,7 @@ class Case:
 
 @dataclass(frozen=True)
 class Timer:
-    """A due action the daemon's loop evaluates against the clock."""
+    """A due action the daemon's loop evaluates against the clock; a case's timers show in its dossier."""
 
     id: int
     key: str
@@ -142,6 +142,8 @@ class Timer:
     kind: TimerKind
     due_at: datetime
     detail: dict[str, object]
+    status: str = "pending"  # then fired, skipped, cancelled or failed
+    fired_at: datetime | None = None  # when it left 'pending'
 
 
 @dataclass(frozen=True)

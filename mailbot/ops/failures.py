@@ -7,13 +7,12 @@ import logging
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from mailbot.config import Rules
 from mailbot.kinds import EventKind, MailKind, TimerKind
 from mailbot.logs import log_failure
 from mailbot.mail.compose import Composer
-from mailbot.models import Address
+from mailbot.models import Address, FailureRecord
 from mailbot.store import Store
 from mailbot.workdays import WorkCalendar, format_datetime_nl
 
@@ -59,25 +58,23 @@ class Failure:
     detail: str  # the technical reason, as the server or the code gave it
 
 
-def describe(event: dict[str, Any], calendar: WorkCalendar) -> Failure:
+def describe(event: FailureRecord, calendar: WorkCalendar) -> Failure:
     """The notice's line for one failure event (store.failures_to_notice)."""
-    detail: dict[str, Any] = event["detail"]
-    kind = str(event["kind"])
+    detail, kind = event.detail, event.kind
     error = str(detail.get("error") or detail.get("reason") or "")
     if kind == EventKind.RECIPIENT_REFUSED:
-        subject = f"e-mail \"{event.get('subject') or '?'}\" aan {detail.get('recipient', '?')}"
+        subject = f'e-mail "{event.subject or "?"}" aan {detail.get("recipient", "?")}'
     elif kind == EventKind.TIMER_FAILED:
         subject = TIMER_NAMES.get(str(detail.get("timer")), str(detail.get("timer", "?")))
     elif kind == EventKind.ARCHIVE_FAILED:
         subject = "dossier in het archief"
     else:
-        to = ", ".join(event.get("recipients") or []) or "?"
-        subject = f"e-mail \"{event.get('subject') or '?'}\" aan {to}"
-    ref = event.get("ref")
+        to = ", ".join(event.recipients) or "?"
+        subject = f'e-mail "{event.subject or "?"}" aan {to}'
     return Failure(
         WHAT.get(kind, kind),
-        str(ref) if ref else None,
-        format_datetime_nl(event["at"].astimezone(calendar.zone)),
+        event.ref or None,
+        format_datetime_nl(event.at.astimezone(calendar.zone)),
         subject,
         reason_nl(kind, error),
         error[:300],
@@ -135,7 +132,7 @@ class FailureNotices:
         except Exception:  # the failures stay listed in `mailbot status`; the notice is not retried
             log_failure(log, "no failure notice could be made")
             notice = None
-        up_to = int(str(shown[-1]["id"]))
+        up_to = shown[-1].id
         with self.store.transaction():
             if notice is not None:
                 self.store.enqueue(notice, None, now)

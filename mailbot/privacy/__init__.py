@@ -29,6 +29,7 @@ from mailbot.privacy.footprint import find_person as find_person
 from mailbot.privacy.pseudonyms import Pseudonyms
 from mailbot.store import Store
 from mailbot.store.blobs import BlobStore
+from mailbot.store.dossier import message_from_row
 
 log = logging.getLogger("mailbot.privacy")
 EXPORT_FORMAT = "mailbot-privacy-export/1"
@@ -106,14 +107,15 @@ def export_person(store: Store, blobs: BlobStore, address: str, now: datetime) -
     }
 
 
-def _message(m: dict[str, Any], ref: str | None) -> dict[str, Any]:
+def _message(row: dict[str, Any], ref: str | None) -> dict[str, Any]:
+    m = message_from_row(row)
     return {
         "case": ref,
         **message_fields(m),
-        "from_name": m["from_name"],
-        "text": m["text"],
-        "headers": json.loads(m["headers_json"]),
-        "raw_sha256": m["raw_sha256"],
+        "from_name": m.from_name,
+        "text": m.text,
+        "headers": m.headers,
+        "raw_sha256": m.raw_sha256,
     }
 
 

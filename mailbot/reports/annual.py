@@ -24,9 +24,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mailbot.kinds import EventKind
-from mailbot.models import Case, Category, Status, SubjectType
+from mailbot.models import Case, Category, EventRecord, Status, SubjectType
 from mailbot.reports.kpi import CASE_STEPS, complaint_rounds, judge, suggestions
-from mailbot.reports.model import CHANNEL_NAMES, EventRow, Period, ReportError
+from mailbot.reports.model import CHANNEL_NAMES, Period, ReportError
 
 if TYPE_CHECKING:
     from mailbot.store import Store
@@ -99,7 +99,7 @@ class AnnualReport:
         return data
 
 
-def outcome(case: Case, events: Sequence[EventRow]) -> str:
+def outcome(case: Case, events: Sequence[EventRecord]) -> str:
     """How one complaint ended (one of OUTCOMES): the latest judgement counts when it was judged twice."""
     kinds = {e.kind for e in events}
     if EventKind.WITHDRAW in kinds:
@@ -122,10 +122,10 @@ def outcome(case: Case, events: Sequence[EventRow]) -> str:
 
 
 def build_year(
-    year: int, cases: Sequence[Case], events: Sequence[EventRow], now: datetime, customer_names: Iterable[str] = ()
+    year: int, cases: Sequence[Case], events: Sequence[EventRecord], now: datetime, customer_names: Iterable[str] = ()
 ) -> YearFigures:
     """All figures over the complaints received in ``year``, as they stand at ``now``."""
-    log: dict[int, list[EventRow]] = {}
+    log: dict[int | None, list[EventRecord]] = {}
     for event in events:
         log.setdefault(event.case_id, []).append(event)
     complaints = [c for c in cases if c.category != Category.COMPLIMENT]
@@ -152,7 +152,7 @@ def build_year(
     )
 
 
-def _on_time(case: Case, events: Sequence[EventRow], now: datetime) -> str:
+def _on_time(case: Case, events: Sequence[EventRecord], now: datetime) -> str:
     """Whether the complaint's last handling was done within its (possibly extended) term."""
     rounds = complaint_rounds(case, events)
     last = rounds[-1]
@@ -188,8 +188,7 @@ def load_annual(store: Store, year: int, timezone: str, organisation: str, now: 
         for y in (year, year - 1):
             start, end = Period.parse(f"{y}-01-01", f"{y}-12-31", timezone).bounds()
             cases = store.cases_received(start, end)
-            rows = store.events_of_cases_received(start, end, EVENT_KINDS)
-            events = [EventRow(r["case_id"], datetime.fromisoformat(r["at"]), r["kind"], r["detail"]) for r in rows]
+            events = store.events_of_cases_received(start, end, EVENT_KINDS)
             figures.append(build_year(y, cases, events, now))
     return AnnualReport(organisation, figures[0], figures[1], now)
 

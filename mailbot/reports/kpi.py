@@ -16,8 +16,8 @@ from zoneinfo import ZoneInfo
 
 from mailbot.cases.decision import OUTCOMES
 from mailbot.kinds import EventKind, MailKind
-from mailbot.models import Case, Category, Level, Status, SubjectType
-from mailbot.reports.model import EventRow, Period, Report, Round, Score, Suggestion
+from mailbot.models import Case, Category, EventRecord, Level, Status, SubjectType
+from mailbot.reports.model import Period, Report, Round, Score, Suggestion
 
 if TYPE_CHECKING:
     from mailbot.store import Store
@@ -41,11 +41,11 @@ SATISFACTION = ("satisfied", "not_satisfied", "no_answer")
 
 
 def build_report(
-    period: Period, cases: Sequence[Case], events: Sequence[EventRow], now: datetime, names: Mapping[str, str]
+    period: Period, cases: Sequence[Case], events: Sequence[EventRecord], now: datetime, names: Mapping[str, str]
 ) -> Report:
     """All figures over the cases received in ``period``, as they stand at ``now``."""
     zone = ZoneInfo(period.timezone)
-    log: dict[int, list[EventRow]] = {}
+    log: dict[int | None, list[EventRecord]] = {}
     for event in events:
         log.setdefault(event.case_id, []).append(event)
     complaints = [c for c in cases if c.category != Category.COMPLIMENT]
@@ -92,13 +92,13 @@ def build_report(
     )
 
 
-def judgement(events: Sequence[EventRow]) -> str | None:
+def judgement(events: Sequence[EventRecord]) -> str | None:
     """The conclusion #oordeel last recorded on a complaint (one of OUTCOMES), or None when none was."""
     found = [str(e.detail.get("outcome")) for e in events if e.kind == EventKind.OUTCOME]
     return found[-1] if found else None
 
 
-def complaint_rounds(case: Case, events: Sequence[EventRow]) -> list[Round]:
+def complaint_rounds(case: Case, events: Sequence[EventRecord]) -> list[Round]:
     """The complaint's handlings: the first from receipt, one more per escalation, each with its own deadlines.
 
     The case row holds only the latest handling's deadlines (an escalation sets new ones), so earlier
@@ -127,12 +127,12 @@ def complaint_rounds(case: Case, events: Sequence[EventRow]) -> list[Round]:
     return rounds
 
 
-def _ack_mailed(events: Sequence[EventRow]) -> datetime | None:
+def _ack_mailed(events: Sequence[EventRecord]) -> datetime | None:
     """When the SMTP server took the acknowledgement."""
     return next((e.at for e in events if e.kind == EventKind.SENT and e.detail.get("kind") == MailKind.ACK), None)
 
 
-def _ack_posted(events: Sequence[EventRow]) -> datetime | None:
+def _ack_posted(events: Sequence[EventRecord]) -> datetime | None:
     """When staff posted the acknowledgement as a letter (#verstuurd, cases/letters.py)."""
     waiting = False
     for e in events:
@@ -170,7 +170,7 @@ def days_to_solution(case: Case, zone: ZoneInfo) -> int | None:
     return (case.solved_at.astimezone(zone).date() - case.received_at.astimezone(zone).date()).days
 
 
-def highest_level(case: Case, events: Sequence[EventRow]) -> Level:
+def highest_level(case: Case, events: Sequence[EventRecord]) -> Level:
     """The highest level the complaint reached: at receipt, by ``escalate`` (level_to) or by ``refer``."""
     levels = [case.level]
     for e in events:
@@ -183,7 +183,7 @@ def highest_level(case: Case, events: Sequence[EventRow]) -> Level:
     return max(levels)
 
 
-def satisfaction_outcomes(events: Sequence[EventRow]) -> list[str]:
+def satisfaction_outcomes(events: Sequence[EventRecord]) -> list[str]:
     """What the customer said after each #opgelost: "satisfied", "not_satisfied" (an escalation or
     referral), or "no_answer" when the satisfaction question was asked and nothing came back.
     A solution not yet asked about and not yet answered gives nothing."""
@@ -204,7 +204,7 @@ def satisfaction_outcomes(events: Sequence[EventRow]) -> list[str]:
     return outcomes
 
 
-def suggestions(case: Case, events: Sequence[EventRow]) -> list[Suggestion]:
+def suggestions(case: Case, events: Sequence[EventRecord]) -> list[Suggestion]:
     """Improvements staff named on the case: ``#verbeter`` and the verbeterformulier's answers."""
     found = []
     for e in events:
@@ -251,6 +251,5 @@ def load_report(store: Store, period: Period, names: Mapping[str, str], now: dat
     start, end = period.bounds()
     with store.transaction():
         cases = store.cases_received(start, end)
-        rows = store.events_of_cases_received(start, end, EVENT_KINDS)
-    events = [EventRow(r["case_id"], datetime.fromisoformat(r["at"]), r["kind"], r["detail"]) for r in rows]
+        events = store.events_of_cases_received(start, end, EVENT_KINDS)
     return build_report(period, cases, events, now, names)

@@ -7,7 +7,6 @@ draws the HTML page's charts.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
@@ -66,16 +65,6 @@ class Period:
             months.append(f"{year:04d}-{month:02d}")
             year, month = (year + 1, 1) if month == 12 else (year, month + 1)
         return months
-
-
-@dataclass(frozen=True)
-class EventRow:
-    """One entry of a case's event log, as far as the report needs it."""
-
-    case_id: int
-    at: datetime
-    kind: str
-    detail: Mapping[str, Any]
 
 
 @dataclass(frozen=True)

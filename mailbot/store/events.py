@@ -7,8 +7,11 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from mailbot.clock import iso, parse_stored
+from mailbot.clock import from_iso, iso
+from mailbot.models import EventRecord, FailureRecord
 from mailbot.store.db import StoreBase, detail_json, json_list
+
+_EVENT = "SELECT case_id, at, kind, actor, detail_json FROM events"
 
 
 class EventStore(StoreBase):
@@ -21,23 +24,19 @@ class EventStore(StoreBase):
             [case_id, iso(now), event, actor, detail_json(detail)],
         )
 
-    def last_system_event(self, kind: str) -> dict[str, Any] | None:
-        """The detail of the latest event of ``kind`` that belongs to no case."""
+    def last_system_event(self, kind: str) -> EventRecord | None:
+        """The latest event of ``kind`` that belongs to no case."""
         row = self.db.execute(
-            "SELECT detail_json FROM events WHERE case_id IS NULL AND kind = ? ORDER BY id DESC LIMIT 1", [kind]
+            f"{_EVENT} WHERE case_id IS NULL AND kind = ? ORDER BY id DESC LIMIT 1", [kind]
         ).fetchone()
-        return dict(json.loads(row[0])) if row else None
+        return _event(row) if row else None
 
-    def events(self, case_id: int) -> list[dict[str, Any]]:
+    def events(self, case_id: int) -> list[EventRecord]:
         """A case's event log, oldest first."""
-        rows = self.db.execute(
-            "SELECT at, kind, actor, detail_json FROM events WHERE case_id = ? ORDER BY id", [case_id]
-        )
-        return [
-            {"at": at, "kind": kind, "actor": actor, "detail": json.loads(d)} for at, kind, actor, d in rows.fetchall()
-        ]
+        rows = self.db.execute(f"{_EVENT} WHERE case_id = ? ORDER BY id", [case_id]).fetchall()
+        return [_event(r) for r in rows]
 
-    def failures_to_notice(self, kinds: Sequence[str], notice_kind: str, limit: int) -> list[dict[str, Any]]:
+    def failures_to_notice(self, kinds: Sequence[str], notice_kind: str, limit: int) -> list[FailureRecord]:
         """Failure events after the last one a notice of ``notice_kind`` covered, oldest first,
         with the case's reference; failures of such notices themselves are left out (no loop)."""
         rows = self.db.execute(
@@ -51,15 +50,9 @@ class EventStore(StoreBase):
             [json_list(kinds), notice_kind, notice_kind, limit],
         ).fetchall()
         return [
-            {
-                "id": i,
-                "at": parse_stored(at),
-                "kind": kind,
-                "detail": json.loads(detail),
-                "ref": ref,
-                "subject": subject,
-                "recipients": json.loads(recipients or "[]"),
-            }
+            FailureRecord(
+                i, from_iso(at), kind, json.loads(detail), ref, subject, tuple(json.loads(recipients or "[]"))
+            )
             for i, at, kind, detail, ref, subject, recipients in rows
         ]
 
@@ -85,12 +78,18 @@ class EventStore(StoreBase):
         ).fetchall()
         return [(str(team), person, int(n)) for team, person, n in rows]
 
-    def events_of_cases_received(self, start: datetime, end: datetime, kinds: Sequence[str]) -> list[dict[str, Any]]:
+    def events_of_cases_received(self, start: datetime, end: datetime, kinds: Sequence[str]) -> list[EventRecord]:
         """Events of these kinds on the cases received in [start, end), in the order they were logged."""
         rows = self.db.execute(
-            "SELECT e.case_id, e.at, e.kind, e.detail_json FROM events e JOIN cases c ON c.id = e.case_id "
+            "SELECT e.case_id, e.at, e.kind, e.actor, e.detail_json FROM events e JOIN cases c ON c.id = e.case_id "
             "WHERE c.received_at >= ? AND c.received_at < ? AND e.kind IN (SELECT value FROM json_each(?)) "
             "ORDER BY e.id",
             [iso(start), iso(end), json_list(kinds)],
         ).fetchall()
-        return [{"case_id": r[0], "at": r[1], "kind": r[2], "detail": json.loads(r[3])} for r in rows]
+        return [_event(r) for r in rows]
+
+
+def _event(row: Sequence[Any]) -> EventRecord:
+    """An event from the columns of ``_EVENT``, in that order."""
+    case_id, at, kind, actor, detail = row
+    return EventRecord(case_id, from_iso(at), kind, actor, json.loads(detail))

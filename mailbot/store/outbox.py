@@ -5,10 +5,9 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Any
 
 from mailbot.clock import from_iso, iso, parse_stored
-from mailbot.models import OutgoingMail, QueuedMail
+from mailbot.models import OutboxRecord, OutgoingMail, QueuedMail
 from mailbot.store.db import StoreBase, json_list
 
 # A mail's turn has come when no earlier mail of its case to one of its recipients is still to go
@@ -183,7 +182,7 @@ class OutboxStore(StoreBase):
         )
         return cursor.rowcount
 
-    def outbox(self, case_id: int | None = None) -> list[dict[str, Any]]:
+    def outbox(self, case_id: int | None = None) -> list[OutboxRecord]:
         """Outbox rows (without the raw bytes), for display."""
         where, params = ("WHERE case_id = ?", [case_id]) if case_id is not None else ("", [])
         rows = self.db.execute(
@@ -191,20 +190,22 @@ class OutboxStore(StoreBase):
             f"last_error FROM outbox {where} ORDER BY id",
             params,
         ).fetchall()
-        keys = (
-            "id",
-            "case_id",
-            "kind",
-            "message_id",
-            "recipients",
-            "subject",
-            "status",
-            "attempts",
-            "not_before",
-            "sent_at",
-            "last_error",
-        )
-        return [dict(zip(keys, (*r[:4], json.loads(r[4]), *r[5:]), strict=True)) for r in rows]
+        return [
+            OutboxRecord(
+                id=r[0],
+                case_id=r[1],
+                kind=r[2],
+                message_id=r[3],
+                recipients=tuple(json.loads(r[4])),
+                subject=r[5],
+                status=r[6],
+                attempts=r[7],
+                not_before=from_iso(r[8]),
+                sent_at=parse_stored(r[9]),
+                last_error=r[10],
+            )
+            for r in rows
+        ]
 
     def outbox_raw(self, message_id: str) -> tuple[bytes, int | None] | None:
         """The bytes we queued under this Message-ID, and its case, if we did."""

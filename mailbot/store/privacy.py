@@ -13,7 +13,13 @@ from mailbot.store.db import StoreBase, detail_json, json_list, to_column
 
 
 class PrivacyStore(StoreBase):
-    """Reads across tables by customer, and the rewrites erasure needs."""
+    """Reads across tables by customer, and the rewrites erasure needs.
+
+    Unlike the rest of the store, these reads hand out whole rows as ``{column: stored value}``
+    dicts, not records: erasure (privacy/erasure.py) rewrites them column by column through
+    ``update_rows``, by the same names, and must see every column, the JSON text included, as
+    stored. Where a row is shown, it becomes a record first (``store.dossier.message_from_row``).
+    """
 
     def customer_case_ids(self, email: str) -> list[int]:
         """The cases opened in this customer's name."""

@@ -61,14 +61,16 @@ class TimerStore(StoreBase):
         row = self.db.execute("SELECT min(due_at) FROM timers WHERE status = 'pending'").fetchone()
         return parse_stored(row[0]) if row else None
 
-    def timers(self, case_id: int) -> list[dict[str, Any]]:
-        """A case's timers, for the dossier and tests."""
+    def timers(self, case_id: int) -> list[Timer]:
+        """A case's timers, whatever became of them, for the dossier and tests."""
         rows = self.db.execute(
-            "SELECT kind, due_at, status, fired_at, detail_json FROM timers WHERE case_id = ? ORDER BY due_at, id",
+            "SELECT id, key, case_id, kind, due_at, detail_json, status, fired_at FROM timers WHERE case_id = ? "
+            "ORDER BY due_at, id",
             [case_id],
         ).fetchall()
         return [
-            {"kind": r[0], "due_at": r[1], "status": r[2], "fired_at": r[3], "detail": json.loads(r[4])} for r in rows
+            Timer(r[0], r[1], r[2], TimerKind(r[3]), from_iso(r[4]), json.loads(r[5]), r[6], parse_stored(r[7]))
+            for r in rows
         ]
 
     def add_agreement(self, case_id: int, text: str, due_date: str, created_by: str, now: datetime) -> int:
