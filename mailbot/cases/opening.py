@@ -9,7 +9,7 @@ from mailbot.cases.compliments import PersonMatch, default_compliment_target, na
 from mailbot.cases.lifecycle import Status
 from mailbot.cases.recorded import recorded_words
 from mailbot.cases.work import CaseWork, reminder_moment
-from mailbot.clock import iso
+from mailbot.clock import iso_or_none
 from mailbot.commands.category import DUTCH_CATEGORIES
 from mailbot.intake.thread import ThreadMatch, case_prefixes, clean_subject, ref_prefix
 from mailbot.kinds import EventKind, MailKind, TimerKind
@@ -138,8 +138,8 @@ def record_opening(
         owner=routing.owner,
         channel=channel,
         rules=list(verdict.rules),
-        ack_due=_iso(case.ack_due),
-        solution_due=_iso(case.solution_due),
+        ack_due=iso_or_none(case.ack_due),
+        solution_due=iso_or_none(case.solution_due),
         confidence=round(verdict.confidence, 3),
         **({"awaiting_verdict": True, "guess": verdict.category.value} if routing.unsure else {}),
     )
@@ -215,7 +215,3 @@ def acknowledge_complaint(
         sender_warning=sender_warning,
     )
     work.schedule_deadlines(case, now)
-
-
-def _iso(moment: datetime | None) -> str | None:
-    return iso(moment) if moment else None

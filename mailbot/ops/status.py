@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from mailbot.cases.lifecycle import ACTIVE
 from mailbot.cases.timers import DeadlineRisk, deadlines_at_risk
-from mailbot.clock import iso, span_text
+from mailbot.clock import iso, iso_or_none, span_text
 from mailbot.config import Rules
 from mailbot.store import Beat, QueueFigures, Store
 from mailbot.workdays import WorkCalendar
@@ -162,14 +162,14 @@ def _daemon_dict(health: Health) -> dict[str, Any]:
         "alive": health.alive,
         "pid": beat.pid if beat else None,
         "host": beat.host if beat else None,
-        "started_at": _when(beat.started_at if beat else None),
-        "heartbeat_at": _when(beat.beat_at if beat else None),
+        "started_at": iso_or_none(beat.started_at if beat else None),
+        "heartbeat_at": iso_or_none(beat.beat_at if beat else None),
         "heartbeat_age_seconds": _seconds(health.checked_at - beat.beat_at) if beat else None,
-        "last_sync_at": _when(beat.last_sync_at if beat else None),
+        "last_sync_at": iso_or_none(beat.last_sync_at if beat else None),
         "last_error": beat.last_error if beat else None,
-        "last_error_at": _when(beat.last_error_at if beat else None),
-        "trouble_since": _when(beat.trouble_since if beat else None),
-        "stopped_at": _when(beat.stopped_at if beat else None),
+        "last_error_at": iso_or_none(beat.last_error_at if beat else None),
+        "trouble_since": iso_or_none(beat.trouble_since if beat else None),
+        "stopped_at": iso_or_none(beat.stopped_at if beat else None),
     }
 
 
@@ -178,7 +178,7 @@ def _outbox_dict(health: Health) -> dict[str, Any]:
     queue = health.queue
     return {
         "unsent": queue.unsent,
-        "oldest_unsent_due": _when(queue.oldest_unsent_due),
+        "oldest_unsent_due": iso_or_none(queue.oldest_unsent_due),
         "oldest_unsent_age_seconds": _seconds(health.oldest_unsent_age) if health.oldest_unsent_age else None,
         "parked": queue.parked,
         "refused_recipients": queue.refused,
@@ -188,10 +188,6 @@ def _outbox_dict(health: Health) -> dict[str, Any]:
             for p in queue.parked_items
         ],
     }
-
-
-def _when(moment: datetime | None) -> str | None:
-    return iso(moment) if moment else None
 
 
 def render(health: Health, zone: ZoneInfo) -> str:
