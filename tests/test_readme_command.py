@@ -7,6 +7,7 @@ The example is read from README.md itself, so the README cannot drift from what 
 from __future__ import annotations
 
 import re
+import sys
 import textwrap
 import types
 from pathlib import Path
@@ -47,7 +48,7 @@ def test_the_example_is_a_complete_command_whose_step_is_in_the_lifecycle_table(
 @pytest.mark.integration
 def test_staff_can_use_the_example_once_it_is_one_line_in_the_registry(bot, monkeypatch) -> None:
     command = readme_command()
-    # What one more line in REGISTRY gives: the tables registry.py derives from it.
+    # What one more line in MODULES gives: the command in REGISTRY, and the tables registry.py derives from it.
     monkeypatch.setattr(block, "REGISTRY", (*registry.REGISTRY, command))
     monkeypatch.setitem(registry.COMMANDS, command.name, command)
     monkeypatch.setitem(registry.ALIASES, command.name, command.name)
@@ -59,3 +60,17 @@ def test_staff_can_use_the_example_once_it_is_one_line_in_the_registry(bot, monk
     assert event.actor == OWNER and event.detail["command"].startswith(f"#{command.name}")
     (done,) = mails(bot, OWNER, "Uitgevoerd")
     assert f"{command.label}: Klant gebeld; de monteur komt dinsdag." in done.get_body(("plain",)).get_content()
+
+
+def test_the_registry_makes_the_one_command_class_of_each_listed_module(monkeypatch) -> None:
+    assert [type(c).__module__ for c in registry.REGISTRY] == [f"mailbot.commands.{m}" for m in registry.MODULES]
+    example = type(readme_command())
+    module = types.ModuleType(example.__module__)
+    module.Callback = example
+    monkeypatch.setitem(sys.modules, module.__name__, module)
+    assert type(registry.command_of(module.__name__.rsplit(".", 1)[1])) is example
+    # A module with no command (or two) is refused by name when the registry is made, not at first use.
+    empty = types.ModuleType("mailbot.commands.empty_example")
+    monkeypatch.setitem(sys.modules, empty.__name__, empty)
+    with pytest.raises(TypeError, match=r"empty_example\.py must define one StaffCommand, not 0"):
+        registry.command_of("empty_example")
