@@ -6,6 +6,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from mailbot.auth.settings import OAuthError
@@ -38,6 +39,8 @@ class SendResult:
     tried: bool = True
     # True when the connection was lost after the whole mail went, before the server's reply.
     unknown: bool = False
+    # When the answer came, for a result written later than that (outbox.py); None: when written.
+    answered_at: datetime | None = None
 
 
 Report = Callable[[SendResult], Awaitable[None] | None]
@@ -49,11 +52,13 @@ async def deliver(
     report: Report,
     tokens: Tokens | None = None,
     copy_to: str | None = None,
+    should_stop: Callable[[], bool] = lambda: False,
 ) -> None:
     """Send ``batch`` over one SMTP connection; ``report`` hears about each mail as soon as it is known.
 
     Reporting each result at once (rather than after the batch) means a crash leaves at most the
     one mail in flight in doubt. ``copy_to`` gets every mail too, by envelope only (sentcheck.py).
+    When ``should_stop`` says so between two mails, the rest are left unoffered and unreported.
     """
     import aiosmtplib
 
@@ -74,6 +79,8 @@ async def deliver(
         return
     try:
         for index, mail in enumerate(batch):
+            if should_stop():
+                return
             result = await _send_one(smtp, mail, copy_to)
             await _call(report, result)
             if result.accepted or smtp.is_connected:

@@ -62,6 +62,7 @@ class Outbox:
         tokens: Tokens | None = None,
         copy_to: str | None = None,
         sent_check: bool = False,
+        hold_when_busy: bool = False,
     ) -> None:
         self.store = store
         self.clock = clock
@@ -71,6 +72,12 @@ class Outbox:
         self.copy_to = copy_to  # every mail also to this address (mailbox.sent_copies: bcc; sentcheck.py)
         # Whether the server can be asked if a mail went out (mailbox.sent_copies is not none).
         self.sent_check = sent_check
+        self._refs: dict[int, str] = {}
+        # The background sender's (sender.py): a result that comes while another writer holds the
+        # database is held and written with the next one it can write, instead of waiting there
+        # for the handling of a whole batch of mail. Only when sent_check: a crash that loses held
+        # results leaves their mail in doubt, looked for at the server, never resent blindly.
+        self.hold_when_busy = hold_when_busy and sent_check
 
     def send_due(self, should_stop: Callable[[], bool] = lambda: False) -> SendReport:
         """Deliver every due mail, batch by batch, until nothing due is left, sending fails, or
@@ -89,22 +96,39 @@ class Outbox:
             # resent unchecked; the results below need none: a lost one leaves the mail in doubt.
             with self.store.transaction(durable=True):
                 batch = self.claim(batch)
-            answered: set[int] = set()
-
-            def record(result: SendResult, answered: set[int] = answered) -> None:
-                answered.add(result.mail.id)
-                self.record(result, report)
-
-            asyncio.run(deliver(self.smtp, batch, record, self.tokens, self.copy_to))
-            unanswered = [m.id for m in batch if m.id not in answered]
-            if unanswered:  # deliver() reports every mail it offered: these were never offered
-                with self.store.transaction():
-                    self.store.release(unanswered)
+            self._send_batch(self.smtp, batch, report, should_stop)
             # A short batch may have held back a case's next mail to someone until this one went
             # (IN_TURN): another pass sends it, as long as passes send anything.
             if report.sent == before:
                 return report
         return report
+
+    def _send_batch(
+        self, smtp: SmtpSettings, batch: list[QueuedMail], report: SendReport, should_stop: Callable[[], bool]
+    ) -> None:
+        """Offer a claimed batch over one connection, writing each result as it comes (or held, see
+        ``hold_when_busy``); what was never offered is pending again."""
+        answered: set[int] = set()
+        held: list[SendResult] = []
+
+        def record(result: SendResult) -> None:
+            answered.add(result.mail.id)
+            if self.hold_when_busy and self.store.writer_lock.locked():
+                held.append(replace(result, answered_at=self.clock.now()))
+                return
+            if held:
+                self.record_all([*held, result], report)
+                held.clear()
+            else:
+                self.record(result, report)
+
+        asyncio.run(deliver(smtp, batch, record, self.tokens, self.copy_to, should_stop))
+        if held:
+            self.record_all(held, report)
+        unanswered = [m.id for m in batch if m.id not in answered]
+        if unanswered:  # deliver() reports every mail it offered: these were never offered
+            with self.store.transaction():
+                self.store.release(unanswered)
 
     def claim(self, batch: list[QueuedMail]) -> list[QueuedMail]:
         """Claim ``batch`` for sending (inside a transaction); return it as it goes.
@@ -121,60 +145,74 @@ class Outbox:
         """Write one send result: sent, retry later, or parked with the reason on the case.
 
         Its log lines carry the mail's Message-ID and its case's reference."""
-        mail = result.mail
-        ref = self.store.case(mail.case_id).ref if mail.case_id is not None else None
-        with about(case=ref, message_id=mail.message_id):
-            waited, pause = 0.0, 0.05
-            while True:
-                this = SendReport()  # counted only once written: a rolled-back try must not count
-                try:
-                    self._record(result, this)
-                except sqlite3.OperationalError as exc:
-                    if not is_busy(exc) or waited >= RECORD_GIVE_UP:
-                        raise
-                    if waited == 0.0:
-                        log.warning(
-                            "%s %s: the server answered; the database is busy, recording the result once it is free",
-                            mail.kind,
-                            mail.message_id,
-                        )
-                    time.sleep(pause)
-                    waited += pause
-                    pause = min(pause * 2, RECORD_WAIT_MAX)
-                    continue
-                report.sent += this.sent
-                report.retried += this.retried
-                report.parked += this.parked
-                report.errors.extend(this.errors)
-                return
+        self.record_all([result], report)
+
+    def record_all(self, results: list[SendResult], report: SendReport) -> None:
+        """Write send results in one transaction, waiting as long as another writer holds the database."""
+        waited, pause = 0.0, 0.05
+        while True:
+            this = SendReport()  # counted only once written: a rolled-back try must not count
+            try:
+                with self.store.transaction():
+                    for result in results:
+                        with about(case=self._ref(result.mail.case_id), message_id=result.mail.message_id):
+                            self._record(result, this)
+            except sqlite3.OperationalError as exc:
+                if not is_busy(exc) or waited >= RECORD_GIVE_UP:
+                    raise
+                if waited == 0.0:
+                    mail = results[0].mail
+                    log.warning(
+                        "%s %s: the server answered; the database is busy, recording the result once it is free",
+                        mail.kind,
+                        mail.message_id,
+                    )
+                time.sleep(pause)
+                waited += pause
+                pause = min(pause * 2, RECORD_WAIT_MAX)
+                continue
+            report.sent += this.sent
+            report.retried += this.retried
+            report.parked += this.parked
+            report.errors.extend(this.errors)
+            return
+
+    def _ref(self, case_id: int | None) -> str | None:
+        """A case's reference, for log lines; kept, as a reference never changes (read once per case)."""
+        if case_id is None:
+            return None
+        if case_id not in self._refs:
+            if len(self._refs) >= 1000:
+                self._refs.clear()
+            self._refs[case_id] = self.store.case_ref(case_id)
+        return self._refs[case_id]
 
     def _record(self, result: SendResult, report: SendReport) -> None:
-        """Write one send result in one transaction, counted in ``report``."""
-        now = self.clock.now()
+        """Write one send result (inside the caller's transaction), counted in ``report``."""
+        now = result.answered_at or self.clock.now()
         mail = result.mail
-        with self.store.transaction():
-            if result.accepted:
-                self._record_sent(result, now, report)
-            elif result.unknown and self.sent_check:
-                # Left 'sending': after sent_check_after_seconds the server is asked (sentcheck.py).
-                self.store.mark_in_doubt(mail.id, result.error or "no reply", now)
-                report.retried += 1
-                log.warning("%s %s: no reply after the mail went; to ask the server", mail.kind, mail.message_id)
-            elif not result.tried:
-                next_at = now + retry_delay(mail.attempts + 1)
-                self.store.mark_deferred(mail.id, result.error or "unknown error", next_at)
-                report.retried += 1
-                report.errors.append(result.error or "")
-                log.debug("server unreachable; %s %s waits until %s", mail.kind, mail.message_id, next_at.isoformat())
-            elif result.permanent or mail.attempts + 1 >= GIVE_UP_AFTER:
-                self._record_parked(result, now, report)
-            else:
-                next_at = now + retry_delay(mail.attempts + 1)
-                self.store.mark_retry(mail.id, result.error or "unknown error", next_at)
-                report.retried += 1
-                report.errors.append(result.error or "")
-                error = redacted(result.error or "")  # a refusal may name the recipient
-                log.warning("will retry %s %s at %s: %s", mail.kind, mail.message_id, next_at.isoformat(), error)
+        if result.accepted:
+            self._record_sent(result, now, report)
+        elif result.unknown and self.sent_check:
+            # Left 'sending': after sent_check_after_seconds the server is asked (sentcheck.py).
+            self.store.mark_in_doubt(mail.id, result.error or "no reply", now)
+            report.retried += 1
+            log.warning("%s %s: no reply after the mail went; to ask the server", mail.kind, mail.message_id)
+        elif not result.tried:
+            next_at = now + retry_delay(mail.attempts + 1)
+            self.store.mark_deferred(mail.id, result.error or "unknown error", next_at)
+            report.retried += 1
+            report.errors.append(result.error or "")
+            log.debug("server unreachable; %s %s waits until %s", mail.kind, mail.message_id, next_at.isoformat())
+        elif result.permanent or mail.attempts + 1 >= GIVE_UP_AFTER:
+            self._record_parked(result, now, report)
+        else:
+            next_at = now + retry_delay(mail.attempts + 1)
+            self.store.mark_retry(mail.id, result.error or "unknown error", next_at)
+            report.retried += 1
+            report.errors.append(result.error or "")
+            error = redacted(result.error or "")  # a refusal may name the recipient
+            log.warning("will retry %s %s at %s: %s", mail.kind, mail.message_id, next_at.isoformat(), error)
 
     def _record_sent(self, result: SendResult, now: datetime, report: SendReport) -> None:
         """The server took the mail (perhaps refusing some recipients): sent, on the case's timeline."""
@@ -202,9 +240,7 @@ class Outbox:
                 refused=list(result.refused),
             )
             if mail.kind in ACKNOWLEDGING:
-                case = self.store.case(mail.case_id)
-                if case.ack_sent_at is None:
-                    self.store.update_case(mail.case_id, now, ack_sent_at=now)
+                self.store.note_ack_sent(mail.case_id, now)
         for recipient, reply in result.refusals.items():
             self.store.add_event(
                 mail.case_id,

@@ -21,8 +21,10 @@ from mailbot.ops.outbox import Outbox, SendReport
 from mailbot.store import Store
 
 log = logging.getLogger("mailbot.sender")
-# Small batches: closing waits for the batch in hand, and SIGTERM must not wait long.
-BATCH = 20
+# Mail claimed at a time. The claim needs the database, which the handling holds for a whole batch
+# of messages (group.py): the claim must take at least what such a batch queues, or the sender
+# falls behind. Closing does not wait for the batch: it stops between two mails.
+BATCH = 200
 
 
 class BackgroundSender:
@@ -74,6 +76,7 @@ class BackgroundSender:
                 tokens=self.tokens,
                 copy_to=self.copy_to,
                 sent_check=self.sent_check,
+                hold_when_busy=True,
             )
             while True:
                 self._wake.wait()
