@@ -21,6 +21,7 @@ from mailbot.mail.compose import Composer
 from mailbot.mail.mimeparts import OutgoingFile
 from mailbot.models import Address, Case, Direction, Level, ParsedMail, Person, Role, Verdict
 from mailbot.store import Store
+from mailbot.store.timers import NewTimer
 from mailbot.workdays import WorkCalendar
 
 
@@ -93,37 +94,37 @@ class CaseWork:
         if self.quiet:
             return
         policy = self.rules.policy
+        timers: list[NewTimer] = []  # added in one statement: a new case has five or six
         for name, due in (("ack", case.ack_due), ("solution", case.solution_due)):
             if due is None:
                 continue
             if due <= now:
                 key = f"{case.id}:{name}-late:{iso(due)}"
-                self.store.schedule(key, case.id, TimerKind.DEADLINE_LATE, now, deadline=iso(due), which=name)
+                timers.append((key, case.id, TimerKind.DEADLINE_LATE, now, {"deadline": iso(due), "which": name}))
                 continue
             remind_at = reminder_moment(self.calendar, policy, due)
             if remind_at > now:  # else the notice of the new case or escalation, queued now, is the reminder
                 remind = TimerKind(f"{name}-reminder")
-                self.store.schedule(f"{case.id}:{remind}:{iso(due)}", case.id, remind, remind_at, deadline=iso(due))
+                timers.append((f"{case.id}:{remind}:{iso(due)}", case.id, remind, remind_at, {"deadline": iso(due)}))
             passed = TimerKind(f"{name}-passed")
-            self.store.schedule(f"{case.id}:{passed}:{iso(due)}", case.id, passed, due, deadline=iso(due))
+            timers.append((f"{case.id}:{passed}:{iso(due)}", case.id, passed, due, {"deadline": iso(due)}))
         if case.solution_due is not None:
             since = max(start or case.received_at, self.store.last_mail_to(case.id, case.customer.email) or now)
-            self.schedule_interim_update(case, self.morning_after(since, policy.interim_update_after), first=True)
+            timers += self._interim_update(case, self.morning_after(since, policy.interim_update_after), first=True)
             check = contact_check(case, self.morning_after(since, policy.contact_within), start or case.received_at)
             if check is not None:  # personal contact asked of the owner by then (cases/contact.py)
-                self.store.schedule(check[0], case.id, TimerKind.CONTACT_CHECK, check[1], **check[2])
+                timers.append((check[0], case.id, TimerKind.CONTACT_CHECK, check[1], check[2]))
+        self.store.schedule_all(timers)
 
     def schedule_interim_update(self, case: Case, at: datetime, first: bool = False) -> None:
         """An interim update to the customer at ``at``, unless the solution is due by then."""
-        if case.solution_due is None or at < case.solution_due:
-            self.store.schedule(
-                f"{case.id}:interim-update:{iso(at)}",
-                case.id,
-                TimerKind.INTERIM_UPDATE,
-                at,
-                level=case.level.label,
-                first=first,
-            )
+        self.store.schedule_all(self._interim_update(case, at, first))
+
+    def _interim_update(self, case: Case, at: datetime, first: bool) -> list[NewTimer]:
+        if case.solution_due is not None and at >= case.solution_due:
+            return []
+        detail = {"level": case.level.label, "first": first}
+        return [(f"{case.id}:interim-update:{iso(at)}", case.id, TimerKind.INTERIM_UPDATE, at, detail)]
 
     def register_quietly(self, case_id: int, now: datetime) -> None:
         """Note a case registered without mail (a backfill) for the coordinator's list of the pass."""

@@ -147,7 +147,7 @@ class Pipeline:
         except Exception as exc:  # a bug must cost one message its processing, not the daemon
             log_failure(log, f"internal error on message {digest[:12]}; quarantined")
             entry = self._quarantine(raw, digest, source, f"internal error: {type(exc).__name__}: {exc}", now)
-        with about(case=self.store.case(entry.case_id).ref if entry.case_id else None):
+        with about(case=self.store.case_ref(entry.case_id) if entry.case_id else None):
             log.info("message handled: %s%s", entry.outcome, f" ({redacted(entry.reason)})" if entry.reason else "")
         return Handled(entry)
 

@@ -12,6 +12,9 @@ from mailbot.kinds import TimerKind
 from mailbot.models import Agreement, Timer
 from mailbot.store.db import StoreBase, detail_json, json_list
 
+# A timer to add: key, case, kind, when it is due, and its detail.
+NewTimer = tuple[str, int | None, TimerKind, datetime, dict[str, Any]]
+
 
 class TimerStore(StoreBase):
     """The timers and agreements tables."""
@@ -24,6 +27,21 @@ class TimerStore(StoreBase):
             [key, case_id, kind, iso(due_at), detail_json(detail)],
         )
         return cursor.rowcount > 0
+
+    def schedule_all(self, timers: Sequence[NewTimer]) -> None:
+        """Add ``timers`` in one statement, each unless one with its key exists (as ``schedule``)."""
+        if not timers:
+            return
+        self.db.execute(
+            "INSERT INTO timers (key, case_id, kind, due_at, detail_json) VALUES "
+            + ", ".join(["(?, ?, ?, ?, ?)"] * len(timers))
+            + " ON CONFLICT(key) DO NOTHING",
+            [
+                v
+                for key, case_id, kind, due_at, detail in timers
+                for v in (key, case_id, kind, iso(due_at), detail_json(detail))
+            ],
+        )
 
     def due_timers(self, now: datetime, limit: int = 100, skip_kinds: Sequence[TimerKind] = ()) -> list[Timer]:
         """Pending timers whose time has come, oldest first (but those of ``skip_kinds``)."""
