@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import os
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 DIR_MODE = 0o700
 FILE_MODE = 0o600
+# fsyncs made side by side (fsync_files): enough to share journal commits, few enough to start cheaply.
+_FSYNC_THREADS = 8
 
 
 def private_dir(folder: Path) -> None:
@@ -70,12 +73,17 @@ def fsync_files(paths: list[Path]) -> None:
     """Make files written with ``sync=False`` durable: each file once, then each of their folders once.
 
     Done together, the first fsync commits the file system's journal for all of them, so the
-    others cost little (ext4: one journal commit instead of two per file)."""
-    for path in paths:
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-    for folder in dict.fromkeys(path.parent for path in paths):
-        fsync_dir(folder)
+    others cost little (ext4: one journal commit instead of two per file). They are made side by
+    side: on a busy disk each fsync waits for the journal commit in flight, and fsyncs made at the
+    same time share one (a batch of 50 mails has about 100 to make)."""
+    with ThreadPoolExecutor(max_workers=_FSYNC_THREADS) as pool:
+        list(pool.map(_fsync_file, paths))  # list(): the first error is raised here
+        list(pool.map(fsync_dir, dict.fromkeys(path.parent for path in paths)))
+
+
+def _fsync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import mode
 
-from mailbot.files import create_private, private_dir, write_private
+from mailbot.files import create_private, fsync_files, private_dir, write_private
 
 
 @pytest.fixture
@@ -54,3 +54,28 @@ def test_create_private_keeps_the_first_writer(tmp_path: Path, open_umask) -> No
     with pytest.raises(FileExistsError):
         create_private(path, b"second")
     assert path.read_bytes() == b"first" and mode(path) == 0o600
+
+
+def test_fsync_files_syncs_every_file_before_any_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Side by side (threads), but a folder is synced only once every file is: a rename made
+    # durable before the file's bytes could name an empty file after a power cut.
+    import threading
+
+    paths = [tmp_path / f"d{i % 3}" / f"blob{i}" for i in range(20)]
+    for path in paths:
+        private_dir(path.parent)
+        write_private(path, f"mail {path.name}", sync=False)
+    synced: list[str] = []
+    lock = threading.Lock()
+    real = os.fsync
+
+    def recording(fd: int) -> None:
+        real(fd)
+        with lock:
+            synced.append(os.readlink(f"/proc/self/fd/{fd}"))
+
+    monkeypatch.setattr(os, "fsync", recording)
+    fsync_files(paths)
+    folders = sorted({str(p.parent) for p in paths})
+    assert sorted(synced[: len(paths)]) == sorted(str(p) for p in paths)
+    assert sorted(synced[len(paths) :]) == folders  # each folder once, after the files
