@@ -3,8 +3,11 @@
 Handling a message is CPU work; sending is mostly waiting for the SMTP server. Done one after the
 other, a backlog of 10,000 mails spent a quarter of its time waiting (bench/RESULTS.md). Here a
 second thread, with its own database connection, sends what each committed batch queued while the
-daemon handles the next batch. Every send result is still recorded in its own transaction as soon
-as the server answers (outbox.py), so a crash repeats at most the one mail in flight, as before.
+daemon handles the next batch. The handling holds the database for a whole batch, so a send result
+that comes meanwhile is held and written as soon as the database is free (outbox.py,
+``hold_when_busy``), with the moment the server answered. A crash that loses held results leaves
+their mail in doubt, looked for at the server (sentcheck.py), never resent blindly; without a way
+to ask the server (``sent_copies: none``) every result waits for the database, as before.
 """
 
 from __future__ import annotations
