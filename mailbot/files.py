@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -24,10 +25,25 @@ def private_dir(folder: Path) -> None:
         return
     # Not mkdir(parents=True): that makes the parents with the umask's mode, not this one.
     private_dir(folder.parent)
+    _make_private(folder)
+    fsync_dir(folder.parent)
+
+
+def private_subdirs(folder: Path, names: Iterable[str]) -> None:
+    """Create ``folder`` (as ``private_dir``) and each of ``names`` in it that is missing, owner-only,
+    their entries made durable by one fsync of ``folder`` for all of them."""
+    private_dir(folder)
+    missing = [folder / name for name in names if not (folder / name).is_dir()]
+    for sub in missing:
+        _make_private(sub)
+    if missing:
+        fsync_dir(folder)
+
+
+def _make_private(folder: Path) -> None:
     folder.mkdir(mode=DIR_MODE, exist_ok=True)
     # mkdir's mode is filtered by the umask; set it exactly.
     folder.chmod(DIR_MODE)
-    fsync_dir(folder.parent)
 
 
 def write_private(path: Path, data: str | bytes, sync: bool = True) -> None:

@@ -59,6 +59,29 @@ def test_files_and_folders_are_owner_only(store: BlobStore) -> None:
     assert _mode(store.root) == 0o700
 
 
+def test_the_first_blob_makes_every_folder_owner_only_with_one_fsync_of_the_root(
+    store: BlobStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # One by one, a new data folder's first mail paid an fsync of the root for each of 256 folders.
+    synced: list[str] = []
+    real = os.fsync
+
+    def recording(fd: int) -> None:
+        real(fd)
+        synced.append(os.readlink(f"/proc/self/fd/{fd}"))
+
+    monkeypatch.setattr(os, "fsync", recording)
+    old_umask = os.umask(0o022)
+    try:
+        store.put(PDF)
+    finally:
+        os.umask(old_umask)
+    folders = sorted(p.name for p in store.root.iterdir())
+    assert folders == [f"{i:02x}" for i in range(256)]
+    assert all(_mode(store.root / name) == 0o700 for name in folders)
+    assert synced.count(str(store.root)) == 1  # the folders' entries, all at once
+
+
 def test_empty_blob_is_stored(store: BlobStore) -> None:
     sha = store.put(b"")
 

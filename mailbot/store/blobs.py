@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from mailbot.files import fsync_files, private_dir, write_private
+from mailbot.files import fsync_files, private_subdirs, write_private
 
 # Only a full lower-case sha256 may name a blob, so no caller-supplied text
 # (least of all a filename taken from a mail) can reach the file system.
@@ -36,7 +36,10 @@ class BlobStore:
         target = self.path(sha256)
         # A file of another length is what a power cut left of a write never made durable.
         if not (target.is_file() and target.stat().st_size == len(data)):
-            private_dir(target.parent)  # the root too, when it is missing
+            if not target.parent.is_dir():
+                # Every folder at once (the root too, when it is missing), with one fsync of the
+                # root: made one by one, a new data folder's first mail paid 256 fsyncs.
+                private_subdirs(self.root, (f"{i:02x}" for i in range(256)))
             write_private(target, data, sync=self._unsynced is None)
         if self._unsynced is not None:
             # Also a file found here: a process that died before its batch's fsync may have left it.
