@@ -329,11 +329,16 @@ def test_eval_scores_any_labelled_set() -> None:
 #   urgency recall from 7 to 8 of 10, subject type from 34 to 37 of 45 (0.822), while category
 #   accuracy fell from 60 to 58 of 68 (0.853): six compliments were taken for complaints instead
 #   of three, five of them below the threshold, where a person decides and the customer gets the
-#   neutral acknowledgement (20 mails below it instead of 14).
+#   neutral acknowledgement (20 mails below it instead of 14);
+# - that model doubted plain everyday mail (a product test failed on "Klacht: Het hek is kapot.",
+#   a complaint at 51 %): all our mails had been written to be hard. With 159 ordinary mails more
+#   (645), a second look the same day: category back to 60 of 68 (0.882, complaints 26 of 27),
+#   subject type 40 of 45 (0.889), urgency 8 of 10 at 8 of 12 flagged, the confident verdicts
+#   45 of 47 (0.957); compliments still 8 of 14, five of the six others below the threshold.
 HELD_OUT_FLOOR = {
-    "category_accuracy": 0.85,
+    "category_accuracy": 0.88,
     "urgent_recall": 0.80,
-    "subject_type_accuracy": 0.82,
+    "subject_type_accuracy": 0.88,
     "accuracy_above_threshold": 0.95,
 }
 

@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import json
 import runpy
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 HERE = Path(__file__).resolve().parent
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 B, K = "beveiliging@example.nl", "klacht@example.nl"
 OUR_ANSWER = """Geachte heer, mevrouw,
 
@@ -906,14 +908,15 @@ def all_mails() -> list[tuple[str, str, str, str, bool, str | None, str]]:
 def build() -> None:
     """Write one .eml per entry and labels.json."""
     labels = []
-    start = datetime(2026, 11, 2, 9, 0, tzinfo=timezone(timedelta(hours=1)))
+    # Dated like the development corpus, between 1 October and early December 2026 (90 minutes apart).
+    start = datetime(2026, 10, 1, 7, 0, tzinfo=UTC)
     for n, (subject, body, to, category, urgent, subject_type, kind) in enumerate(all_mails(), 1):
         msg = EmailMessage()
         sender = f"schrijver{n}@mail.example.com" if kind != "noreply" else f"noreply@shop{n}.example.com"
         msg["From"] = f"Schrijver {n} <{sender}>"
         msg["To"] = to
         msg["Subject"] = subject
-        msg["Date"] = format_datetime(start + timedelta(hours=7 * n))
+        msg["Date"] = format_datetime((start + timedelta(minutes=90 * n)).astimezone(AMSTERDAM))
         msg["Message-ID"] = f"<eigen-{n}@mail.example.com>"
         text = body
         if kind == "ack":
