@@ -51,6 +51,11 @@ ANSWERS = [
     ("Ja, maar ik heb nog wel een vraag over de factuur.", U),
     # A lawyer named: never satisfied, whatever else is said.
     ("Ja hoor, ik laat het verder aan mijn advocaat over.", D),
+    # "een stuk beter" is much better; "stuk" alone is broken.
+    ("Ja hoor. De beveiliger is vervangen en de sfeer bij de ingang is een stuk beter.", S),
+    ("Het is een stuk rustiger op het terrein sinds de extra ronde.", S),
+    ("Het slot van de achterdeur is weer stuk.", D),
+    ("Het is er een stuk slechter op geworden.", D),
     # Nothing to go on.
     ("Ik ben morgen de hele dag thuis.", U),
     ("", U),

@@ -53,6 +53,14 @@ SATISFIED = (
     "niets meer aan de hand",
     "niks meer aan de hand",
     "geen storing meer",
+    # "stuk" is broken, but "een stuk beter" is much better: the longer phrase wins where both match.
+    "een stuk beter",
+    "een heel stuk beter",
+    "stukken beter",
+    "een stuk rustiger",
+    "een stuk prettiger",
+    "een stuk fijner",
+    "veel beter",
 )
 # Phrases that say something is still wrong.
 DISSATISFIED = (
@@ -60,6 +68,7 @@ DISSATISFIED = (
     "teleurgesteld",
     "slecht",
     "kapot",
+    "slechter",
     "stuk",
     "defect",
     "werkt niet",
