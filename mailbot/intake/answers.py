@@ -29,7 +29,7 @@ from mailbot.intake.answerphrases import (
     SATISFIED,
     YES,
 )
-from mailbot.intake.classify import normalise
+from mailbot.intake.judgement.signals import normalise
 
 # DISPUTE is read from here by the case desk.
 __all__ = ["DISPUTE", "Answer", "Reading", "dispute_mentions", "read_answer"]

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Mapping
 from functools import lru_cache
 
 from mailbot.config import Classification, Rule
+from mailbot.intake.answers import read_answer
 from mailbot.intake.judgement.decide import RuleOutcome, judge
 from mailbot.intake.judgement.model import load_model
 
@@ -113,7 +115,19 @@ def read_mail(
     domains = {address.split("@")[-1] for address in roles}
     our_names = tuple(sorted({f"@{d}" for d in domains} | ({normalise(organisation)} if organisation else set())))
     signals = read_signals(mail, frozenset(to_roles), history, our_names)
-    return outcome, signals
+    return outcome, with_check_answer(signals, mail)
+
+
+def with_check_answer(signals: Signals, mail: ParsedMail) -> Signals:
+    """``signals`` with how the writer answers our satisfaction check, when the mail answers one.
+
+    The same reading the case's answer step gives (intake/answers.py), so a mail answering a check
+    is judged alike whether or not our database knows its case (a new install, a lost thread).
+    """
+    if not signals.extra.get("quoted_check"):
+        return signals
+    reading = read_answer(mail.stripped)
+    return dataclasses.replace(signals, extra={**signals.extra, f"check_{reading.answer.value}": 1.0})
 
 
 def auto_reason_nl(reason: str) -> str:

@@ -30,7 +30,7 @@ def _reasons(category: Category, s: Signals, outcome: RuleOutcome) -> list[str]:
     def group(name: str, negated: bool | None = None) -> list[Hit]:
         return [h for h in hits if h.group == name and (negated is None or h.negated == negated)]
 
-    reasons: list[str] = []
+    reasons = _check_answer(category, s)
     if category == Category.COMPLIMENT:
         if group("praise", False):
             reasons.append(f"lof of tevredenheid ({_quote(group('praise', False))})")
@@ -64,6 +64,15 @@ def _reasons(category: Category, s: Signals, outcome: RuleOutcome) -> list[str]:
     return reasons[:3] or ["op grond van het woordgebruik als geheel (statistisch model)"]
 
 
+def _check_answer(category: Category, s: Signals) -> list[str]:
+    """The reason when the mail answers our satisfaction check the way the verdict says."""
+    for mood, answered in (("tevreden", Category.COMPLIMENT), ("ontevreden", Category.ESCALATION)):
+        key = "check_satisfied" if answered == Category.COMPLIMENT else "check_dissatisfied"
+        if s.extra.get(key) and category == answered:
+            return [f"antwoordt {mood} op onze vraag of de klacht is opgelost"]
+    return []
+
+
 def _rule_for(category: Category, name: str, outcome: RuleOutcome) -> bool:
     # Only rules that voted for the chosen category explain it.
     return name in outcome.evidence and outcome.votes.get(name) == category.value
@@ -76,13 +85,23 @@ def explain(
     s: Signals,
     outcome: RuleOutcome,
     confidence: float,
+    urgent_words: tuple[str, ...] = (),
 ) -> str:
-    """The Dutch explanation staff read: what it was taken for and why, urgency and subject."""
+    """The Dutch explanation staff read: what it was taken for and why, urgency and subject.
+
+    ``urgent_words``: for urgency without a danger word, the words the model read it in.
+    """
     text = f"Herkend als {CATEGORY_NL[category]}: {'; '.join(_reasons(category, s, outcome))}."
     if category in (Category.COMPLAINT, Category.ESCALATION):
         if urgent:
             spoed = [h for h in s.hits if h.group == "urgency" and not h.negated]
-            text += f" Spoed{f' ({_quote(spoed, 3)})' if spoed else ''}."
+            if spoed:
+                text += f" Spoed ({_quote(spoed, 3)})."
+            elif urgent_words:
+                cited = ", ".join(f"'{w}'" for w in urgent_words)
+                text += f" Spoed: geen gevaarwoord, maar de tekst lijkt op spoedmeldingen ({cited})."
+            else:
+                text += " Spoed."
         typed = [h for h in s.hits if h.group == subject_type.value]
         text += f" Onderwerp: {TYPE_NL[subject_type]}{f' ({_quote(typed)})' if typed else ''}."
     text += f" Zekerheid {round(confidence * 100)} %."

@@ -84,16 +84,28 @@ class Lexicon:
     uitleg: dict[str, str]
     # Matched only in the quoted part of a reply: which of our mails the writer answers.
     quoted: dict[str, re.Pattern[str]]
+    # Sarcasm phrases that are also sincere praise, and the words that make them ironic.
+    ironic_if_trouble: re.Pattern[str]
+    again: re.Pattern[str]
+
+
+# "…" in a phrase stands for up to this many words of the same clause: "sleutel* … kwijt" finds
+# "de sleutelbos van de voordeur kwijt", which no fixed phrase list can spell out.
+GAP_WORDS = 6
+_GAP = rf"(?:\s+[^\s.!?;:,]+){{0,{GAP_WORDS}}}\s+"
 
 
 def _phrase_pattern(phrases: list[str]) -> re.Pattern[str]:
     parts = []
     for phrase in sorted({normalise(p) for p in phrases}, key=len, reverse=True):
-        star = phrase.endswith("*")
-        words = phrase.rstrip("*").split()
-        body = r"\s+".join(map(re.escape, words))
-        parts.append(body + (r"\w*" if star else ""))
+        pieces = [piece.split() for piece in phrase.replace("...", "…").split("…")]
+        parts.append(_GAP.join(_words_pattern(words) for words in pieces if words))
     return re.compile(rf"(?<!\w)(?:{'|'.join(parts)})(?!\w)")
+
+
+def _words_pattern(words: list[str]) -> str:
+    # A trailing * on any word matches that word's endings ("sleutel*": sleutels, sleutelbos).
+    return r"\s+".join(re.escape(w[:-1]) + r"\w*" if w.endswith("*") else re.escape(w) for w in words)
 
 
 @lru_cache(maxsize=1)
@@ -108,6 +120,8 @@ def lexicon() -> Lexicon:
         groups={name: _phrase_pattern(g["phrases"]) for name, g in groups.items()},
         uitleg={name: g["uitleg"] for name, g in {**groups, **data["quoted_groups"]}.items()},
         quoted={name: _phrase_pattern(g["phrases"]) for name, g in data["quoted_groups"].items()},
+        ironic_if_trouble=_phrase_pattern(data["ironic_if_trouble"]),
+        again=_phrase_pattern(data["again"]),
     )
 
 
@@ -170,11 +184,16 @@ def find_hits(text: str, lex: Lexicon | None = None) -> tuple[tuple[Hit, ...], t
     text = without_closing(text, lex)
     hits: list[Hit] = []
     polarity: list[int] = []
+    troubled = lex.groups["dissatisfaction"].search(text) is not None
     for index, sentence in enumerate(sentences(text)):
         score = 0
-        sarcastic_spans = [m.span() for m in lex.groups["sarcasm"].finditer(sentence)]
+        sarcastic_spans = [
+            m.span() for m in lex.groups["sarcasm"].finditer(sentence) if ironic(m.group(0), sentence, troubled, lex)
+        ]
         for group, pattern in lex.groups.items():
             for m in pattern.finditer(sentence):
+                if group == "sarcasm" and m.span() not in sarcastic_spans:
+                    continue  # "goed bezig" meant as it says
                 inside_sarcasm = group != "sarcasm" and any(a <= m.start() < b for a, b in sarcastic_spans)
                 if inside_sarcasm:
                     continue  # "bedankt voor niets" is sarcasm, not thanks
@@ -186,6 +205,18 @@ def find_hits(text: str, lex: Lexicon | None = None) -> tuple[tuple[Hit, ...], t
                     score += 1 if negated and group == "dissatisfaction" else -1
         polarity.append(score)
     return tuple(hits), tuple(polarity)
+
+
+def ironic(phrase: str, sentence: str, troubled: bool, lex: Lexicon) -> bool:
+    """True when a sarcasm phrase is meant ironically.
+
+    "Bedankt voor niets" always is. "Goed bezig" and "fijn hoor" are as often meant as they say
+    ("goed bezig, zeg het ze maar"): ironic only where something goes wrong in the mail, or the
+    same sentence says it happened again ("fijn hoor, weer niemand").
+    """
+    if not lex.ironic_if_trouble.fullmatch(phrase):
+        return True
+    return troubled or lex.again.search(sentence) is not None
 
 
 def quotes_us(quoted: str, attachments_text: str, our_names: tuple[str, ...]) -> bool:
@@ -220,6 +251,9 @@ def read_signals(
             found = len(pattern.findall(normal_quoted))
             if found:
                 extra[f"quoted_{name}"] = math.log1p(found)
+    if is_reply(mail) and lexicon().quoted["check"].search(normalise(mail.subject)):
+        # "Re: Bent u tevreden?": the subject alone says which of our mails is answered.
+        extra["quoted_check"] = max(extra.get("quoted_check", 0.0), 1.0)
     if normal_quoted:
         # An escalation's subject type is its first complaint's: often only the quoted part names it.
         for name in ("product", "behaviour", "service"):
