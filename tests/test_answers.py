@@ -49,6 +49,7 @@ ANSWERS = [
     ("Prima, maar ik wil wel de kosten van de slotenmaker vergoed krijgen.", U),
     ("Het werkt weer, maar de kabel hangt nog los in de gang.", U),
     ("Ja, maar ik heb nog wel een vraag over de factuur.", U),
+    ("Ja, de nieuwe recorder werkt. Maar de beelden staan op een link die iedereen kan openen.", U),
     # A lawyer named: never satisfied, whatever else is said.
     ("Ja hoor, ik laat het verder aan mijn advocaat over.", D),
     # "een stuk beter" is much better; "stuk" alone is broken.
@@ -56,6 +57,13 @@ ANSWERS = [
     ("Het is een stuk rustiger op het terrein sinds de extra ronde.", S),
     ("Het slot van de achterdeur is weer stuk.", D),
     ("Het is er een stuk slechter op geworden.", D),
+    # Nothing left to do closes; a "nee" followed by a story that says neither goes to a person.
+    ("Nee, er hoeft niets meer te gebeuren. Het hek sluit weer.", S),
+    ("Nee, wat mij betreft mag het dossier dicht.", S),
+    ("Nee, de nachtdienst loopt nu ook langs de containers achter op het terrein.", U),
+    ("Nee, helemaal niet.", D),
+    ("Nee, een nieuwe camera lost het niet op, de bekabeling is het probleem.", D),
+    ("Nee, ik heb verder geen vragen meer. Fijne dag.", S),
     # Nothing to go on.
     ("Ik ben morgen de hele dag thuis.", U),
     ("", U),

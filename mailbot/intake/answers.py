@@ -52,6 +52,10 @@ class Reading:
 
 
 _CLAUSE = re.compile(r"[.!?;:,\n()]")
+# A "nee" with at most this many words around it ("Nee, helemaal niet.") is a plain no to our question.
+NO_ALONE_WORDS = 6
+# After a "nee", these say no again; "geen" and "niets" do not, as often closing the matter ("geen vragen meer").
+_NO_AGAIN = re.compile(r"\b(niet|nooit|niemand)\b")
 _WORD = re.compile(r"\w+")
 
 
@@ -93,12 +97,28 @@ def read_answer(text: str, extra_satisfied: Iterable[str] = (), extra_dissatisfi
         return Reading(Answer.UNCLEAR, f"'{pos[0]}', maar daarna volgt nog iets")
     if pos:
         return Reading(Answer.SATISFIED, "de klant schrijft" + _cited(pos, lead=" "))
+    return _by_opener(opener, after_opener, words)
+
+
+def _by_opener(opener: str, after_opener: str, words: str) -> Reading:
+    """The reading of an answer with no cue either way: what its first word says, if that is enough."""
+    if opener == "ja" and _has_maar(words):
+        # "Ja, de recorder werkt. Maar de beelden staan online.": the "maar" in the next sentence counts too.
+        return Reading(Answer.UNCLEAR, "'ja', maar daarna volgt nog iets")
     if opener == "ja":
         return Reading(Answer.SATISFIED, "de klant antwoordt 'ja'")
     if opener == "nee":
         if after_opener.startswith("hoor"):
             # "Nee hoor" on its own answers a question we did not ask ("nog problemen?"): unclear.
             return Reading(Answer.UNCLEAR, "'nee hoor' zonder meer")
+        denial = _NO_AGAIN.search(words)
+        if len(_WORD.findall(words)) > NO_ALONE_WORDS and denial is None:
+            # "Nee, het hek sluit nu en de ronde loopt langs de containers": which question that
+            # "nee" answers, the rest does not say. A person reads it; escalating on it is not harmless.
+            return Reading(Answer.UNCLEAR, "'nee', gevolgd door tekst die niet zegt of de klant tevreden is")
+        if denial is not None:
+            # "Nee, een nieuwe camera lost het niet op": the rest says no again.
+            return Reading(Answer.DISSATISFIED, f"de klant antwoordt 'nee' en schrijft '{denial.group(0)}'")
         return Reading(Answer.DISSATISFIED, "de klant antwoordt 'nee'")
     return Reading(Answer.UNCLEAR, "het antwoord zegt niet of de klant tevreden is")
 
