@@ -144,8 +144,8 @@ def by_set(
     """Each set of our own mails judged by a model trained on everything else."""
     out = {}
     for numbers in own_sets():
-        inside = [e for e in data if e.source == "own" and int(e.file[1:4]) in numbers]
-        rest = [e for e in data if not (e.source == "own" and int(e.file[1:4]) in numbers)]
+        inside = [e for e in data if e.source == "own" and int(e.file[1:].split(".")[0]) in numbers]
+        rest = [e for e in data if not (e.source == "own" and int(e.file[1:].split(".")[0]) in numbers)]
         out[f"j{numbers.start:03}-{numbers.stop - 1:03}"] = judge_all(train_on(rest, fixed), inside)
     return out
 

@@ -99,7 +99,7 @@ def explain(
                 text += f" Spoed ({_quote(spoed, 3)})."
             elif urgent_words:
                 cited = ", ".join(f"'{w}'" for w in urgent_words)
-                text += f" Spoed: geen gevaarwoord, maar de tekst lijkt op spoedmeldingen ({cited})."
+                text += f" Spoed: geen woord dat gevaar noemt, maar de tekst lijkt op eerdere spoedmeldingen ({cited})."
             else:
                 text += " Spoed."
         typed = [h for h in s.hits if h.group == subject_type.value]

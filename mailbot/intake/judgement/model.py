@@ -168,6 +168,9 @@ def _flag_features(s: Signals) -> dict[str, float]:
         ("to_first_line", "first_line" in s.to_roles),
         ("history_answered", s.history is not None and s.history.answered),
         ("history_open", s.history is not None and not s.history.answered),
+        # Our mail quoted (or our case tag), and it was not our acknowledgement: an answer of ours
+        # exists. The model cannot make this "and not" from the two signals itself.
+        ("after_our_answer", (s.quotes_us or s.case_tag) and not s.extra.get("quoted_acknowledgement")),
     ):
         if on:
             f[f"f:{name}"] = 1.0

@@ -87,6 +87,8 @@ class Lexicon:
     # Sarcasm phrases that are also sincere praise, and the words that make them ironic.
     ironic_if_trouble: re.Pattern[str]
     again: re.Pattern[str]
+    # References to our answer that a first mail makes too: no sign that an answer exists.
+    not_evidence: frozenset[str]
 
 
 # "…" in a phrase stands for up to this many words of the same clause: "sleutel* … kwijt" finds
@@ -122,6 +124,7 @@ def lexicon() -> Lexicon:
         quoted={name: _phrase_pattern(g["phrases"]) for name, g in data["quoted_groups"].items()},
         ironic_if_trouble=_phrase_pattern(data["ironic_if_trouble"]),
         again=_phrase_pattern(data["again"]),
+        not_evidence=frozenset(normalise(p) for p in data["answer_reference_not_evidence"]),
     )
 
 
