@@ -262,6 +262,25 @@ def test_sarcasm_that_is_also_sincere_needs_something_wrong(text: str, sarcastic
     assert bool(hits(text, "sarcasm")) is sarcastic
 
 
+@pytest.mark.parametrize(
+    ("body", "doubted"),
+    [
+        ("Uw portier wacht mijn dochter (15) elke avond op bij de stalling. Ze is bang. Haal hem weg.", True),
+        ("Mijn vader viel en uw beveiliger belde meteen 112 en bleef bij hem. Heel erg bedankt!", False),  # praise
+        ("Vorige maand is er bij ons ingebroken. De surveillant was er binnen vijf minuten.", False),  # only the past
+    ],
+)
+def test_danger_without_praise_is_no_compliment_to_thank(body: str, doubted: bool) -> None:
+    # Praise of an incident's handling teaches the model danger words on both sides; a mail that
+    # names a danger now and praises nothing must never be thanked on the model's word alone.
+    from mailbot.intake.judgement.decide import danger_without_praise
+
+    assert danger_without_praise(danger_signals(body)) is doubted
+    verdict = classify(mail(body, "Melding", to=FIRST_LINE), CLASSIFICATION, ROLES)
+    if doubted:
+        assert verdict.category != Category.COMPLIMENT or verdict.confidence < CLASSIFICATION.min_confidence
+
+
 def test_a_compliment_is_never_urgent() -> None:
     body = "Mijn vader viel en uw beveiliger belde meteen 112 en bleef bij hem. Heel erg bedankt, wat een topper!"
     verdict = classify(mail(body, "Dank", to=FIRST_LINE), CLASSIFICATION, ROLES)
@@ -432,12 +451,18 @@ def test_eval_scores_any_labelled_set() -> None:
 #   sign of an earlier answer, all chosen on cross-validation (by-set: each writer's set judged by
 #   a model trained without it), the third look: category 60 -> 62 of 68 (0.912), compliments
 #   8 -> 11 of 14, urgency 8 of 10 at 8 of 11 flagged, the confident verdicts 49 of 51 (0.961), and
-#   subject type down from 40 to 38 of 45 (0.844): a trade kept knowingly, the floor follows it.
+#   subject type down from 40 to 38 of 45 (0.844): a trade kept knowingly, the floor follows it;
+# - the same day, decide.danger_without_praise (a "compliment" that names a danger now and praises
+#   nothing goes to a person and is judged urgent as a complaint would be), chosen on our mails for
+#   safety, was kept whatever the held-out part would show; its look (the fourth) showed the cost
+#   cross-validation predicted and no gain there: two right confident compliments now go to a
+#   person and are flagged urgent (urgency precision 8 of 11 -> 8 of 13, 0.615), the confident
+#   verdicts 49 of 51 -> 47 of 49 (0.959), category and recalls unchanged.
 HELD_OUT_FLOOR = {
     "category_accuracy": 0.91,
     "urgent_recall": 0.80,
     "subject_type_accuracy": 0.84,
-    "accuracy_above_threshold": 0.96,
+    "accuracy_above_threshold": 0.95,
 }
 
 

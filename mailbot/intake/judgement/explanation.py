@@ -64,6 +64,17 @@ def _reasons(category: Category, s: Signals, outcome: RuleOutcome) -> list[str]:
     return reasons[:3] or ["op grond van het woordgebruik als geheel (statistisch model)"]
 
 
+def _urgency(s: Signals, urgent_words: tuple[str, ...]) -> str:
+    """Why the mail is urgent: its danger words, else the model's words."""
+    spoed = [h for h in s.hits if h.group == "urgency" and not h.negated]
+    if spoed:
+        return f" Spoed ({_quote(spoed, 3)})."
+    if urgent_words:
+        cited = ", ".join(f"'{w}'" for w in urgent_words)
+        return f" Spoed: geen woord dat gevaar noemt, maar de tekst lijkt op eerdere spoedmeldingen ({cited})."
+    return " Spoed."
+
+
 def _check_answer(category: Category, s: Signals) -> list[str]:
     """The reason when the mail answers our satisfaction check the way the verdict says."""
     for mood, answered in (("tevreden", Category.COMPLIMENT), ("ontevreden", Category.ESCALATION)):
@@ -92,16 +103,9 @@ def explain(
     ``urgent_words``: for urgency without a danger word, the words the model read it in.
     """
     text = f"Herkend als {CATEGORY_NL[category]}: {'; '.join(_reasons(category, s, outcome))}."
+    if urgent:  # a doubted compliment that names a danger is urgent too (decide.danger_without_praise)
+        text += _urgency(s, urgent_words)
     if category in (Category.COMPLAINT, Category.ESCALATION):
-        if urgent:
-            spoed = [h for h in s.hits if h.group == "urgency" and not h.negated]
-            if spoed:
-                text += f" Spoed ({_quote(spoed, 3)})."
-            elif urgent_words:
-                cited = ", ".join(f"'{w}'" for w in urgent_words)
-                text += f" Spoed: geen woord dat gevaar noemt, maar de tekst lijkt op eerdere spoedmeldingen ({cited})."
-            else:
-                text += " Spoed."
         typed = [h for h in s.hits if h.group == subject_type.value]
         text += f" Onderwerp: {TYPE_NL[subject_type]}{f' ({_quote(typed)})' if typed else ''}."
     text += f" Zekerheid {round(confidence * 100)} %."
