@@ -219,7 +219,7 @@ def danger_signals(body: str):  # type: ignore[no-untyped-def]
     ],
 )
 def test_several_dangers_make_urgency_whatever_the_model_learned(body: str, several: bool) -> None:
-    from mailbot.intake.judgement.decide import several_dangers
+    from mailbot.intake.judgement.urgency import several_dangers
 
     assert several_dangers(danger_signals(body)) is several
 
@@ -234,8 +234,9 @@ def toy_model(urgent_weights: dict[str, float], intercept: float) -> object:
 
 @pytest.mark.parametrize(("intercept", "urgent"), [(1.0, True), (0.0, False)])
 def test_urgency_without_a_danger_word_needs_a_sure_model_and_cites_its_words(intercept: float, urgent: bool) -> None:
-    from mailbot.intake.judgement.decide import RuleOutcome, is_urgent, urgent_words
+    from mailbot.intake.judgement.decide import RuleOutcome
     from mailbot.intake.judgement.model import features
+    from mailbot.intake.judgement.urgency import is_urgent, urgent_words
 
     body = "De sleutel van de apotheek hangt nog in de voordeur. Het is half twaalf en er is niemand."
     signals = danger_signals(body)
@@ -273,7 +274,7 @@ def test_sarcasm_that_is_also_sincere_needs_something_wrong(text: str, sarcastic
 def test_danger_without_praise_is_no_compliment_to_thank(body: str, doubted: bool) -> None:
     # Praise of an incident's handling teaches the model danger words on both sides; a mail that
     # names a danger now and praises nothing must never be thanked on the model's word alone.
-    from mailbot.intake.judgement.decide import danger_without_praise
+    from mailbot.intake.judgement.urgency import danger_without_praise
 
     assert danger_without_praise(danger_signals(body)) is doubted
     verdict = classify(mail(body, "Melding", to=FIRST_LINE), CLASSIFICATION, ROLES)
@@ -452,7 +453,7 @@ def test_eval_scores_any_labelled_set() -> None:
 #   a model trained without it), the third look: category 60 -> 62 of 68 (0.912), compliments
 #   8 -> 11 of 14, urgency 8 of 10 at 8 of 11 flagged, the confident verdicts 49 of 51 (0.961), and
 #   subject type down from 40 to 38 of 45 (0.844): a trade kept knowingly, the floor follows it;
-# - the same day, decide.danger_without_praise (a "compliment" that names a danger now and praises
+# - the same day, urgency.danger_without_praise (a "compliment" that names a danger now and praises
 #   nothing goes to a person and is judged urgent as a complaint would be), chosen on our mails for
 #   safety, was kept whatever the held-out part would show; its look (the fourth) showed the cost
 #   cross-validation predicted and no gain there: two right confident compliments now go to a

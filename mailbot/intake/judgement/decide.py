@@ -5,15 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from mailbot.intake.judgement.explanation import explain
-from mailbot.intake.judgement.model import Model, features, softmax
+from mailbot.intake.judgement.model import DEFAULT_MIX, Model, features, softmax
 from mailbot.intake.judgement.outcome import RuleOutcome as RuleOutcome
 from mailbot.intake.judgement.signals import Signals, lexicon
+from mailbot.intake.judgement.urgency import danger_without_praise, is_urgent, urgent_words
 from mailbot.models import Category, SubjectType
 
 HUMAN = (Category.COMPLIMENT, Category.COMPLAINT, Category.ESCALATION)
 # Of two categories with the same score, the more serious one wins.
 SEVERITY = (Category.ESCALATION, Category.COMPLAINT, Category.COMPLIMENT)
-# Mixing weights used when model.json has none (it always has, from training): rules count fully.
 # rules.yaml decides over the model when one category's rules reach this many times min_score
 # (with the sample rules: "in beroep", "niet eens met" after our answer, a formal mail at first line).
 OVERRIDE_FACTOR = 2
@@ -23,22 +23,12 @@ SPOKEN = ("praise", "dissatisfaction", "sarcasm", "answer_reference")
 UNSUPPORTED_CONFIDENCE = 0.55
 # A point of a rule on the case's state (an answered case, its level) moves the logit this much.
 STATE_RULE_WEIGHT = 1.0
-# This many different danger words make a complaint urgent whatever the model says (several_dangers).
-URGENT_DANGERS = 2
-# Urgent without a danger word only when the model is this sure. Writers describe danger without
-# naming it ("de sleutel hangt nog in de deur, het is half twaalf"): on each set of our own mails,
-# judged by a model trained without it, 23 of 159 urgent mails had no danger word; at P >= 0.6 the
-# model flagged 10 of the 391 serious mails without one, 9 of them rightly (0.5: 12 of 15).
-UNGROUNDED_URGENT = 0.6
-# How many of the model's words the explanation cites for such a verdict, so a person can check it.
-URGENT_WORDS = 3
 # An answer to our satisfaction check, read by the case's answer step (intake/answers.py): content is
 # praise, unhappy is an escalation (the corpus labels these so, and the policy treats them so). Worth
 # this much on the logit, as a rule on the case's state is: few training mails answer a check, so the
 # model alone learns little of it.
 CHECK_ANSWER = {"f:check_satisfied": Category.COMPLIMENT, "f:check_dissatisfied": Category.ESCALATION}
 CHECK_ANSWER_WEIGHT = 2.0
-DEFAULT_MIX = {"rules": 0.5, "type_rules": 0.5, "urgent_rule": 2.0, "urgent_threshold": 0.5}
 
 
 @dataclass(frozen=True)
@@ -90,14 +80,6 @@ def signals_say(model: Model, feats: dict[str, float], outcome: RuleOutcome) -> 
     for i, cls in enumerate(head.classes):
         logits[i] += mix * outcome.scores.get(cls, 0)
     return head.classes[max(range(len(logits)), key=lambda i: logits[i])]
-
-
-def urgent_probability(model: Model, feats: dict[str, float], outcome: RuleOutcome) -> float:
-    """P(urgent), the rules' urgent flag counted as one more (trained) signal."""
-    logit = model.heads["urgent"].logits(feats)[0]
-    if outcome.urgent:
-        logit += model.mix.get("urgent_rule", DEFAULT_MIX["urgent_rule"])
-    return softmax([logit])[0]
 
 
 def type_probabilities(model: Model, feats: dict[str, float], outcome: RuleOutcome) -> dict[str, float]:
@@ -189,44 +171,6 @@ def weigh_category(
     return category, confidence, False
 
 
-def is_urgent(
-    model: Model, feats: dict[str, float], category: Category, signals: Signals, outcome: RuleOutcome
-) -> bool:
-    """Urgent: a complaint or escalation, and the model sure enough; surer still without a danger word.
-
-    A "compliment" that names a danger and praises nothing is judged as a complaint here.
-    """
-    serious = category in (Category.COMPLAINT, Category.ESCALATION) or (
-        category == Category.COMPLIMENT and danger_without_praise(signals)
-    )
-    p_urgent = urgent_probability(model, feats, outcome)
-    grounded = outcome.urgent or signals.count("urgency", negated=False) > 0
-    threshold = model.mix.get("urgent_threshold", DEFAULT_MIX["urgent_threshold"])
-    if not grounded:
-        # No danger word or urgent rule to point at: the model must be sure, and its words are cited.
-        return serious and p_urgent >= max(threshold, UNGROUNDED_URGENT)
-    return serious and (p_urgent >= threshold or several_dangers(signals))
-
-
-def urgent_words(model: Model, feats: dict[str, float]) -> tuple[str, ...]:
-    """The words that pushed the urgency model most, for an explanation a person can check."""
-    pushed = model.heads["urgent"].contributions(feats, "urgent")
-    return tuple(name[2:] for name, weight in pushed if name.startswith("w:") and weight > 0)[:URGENT_WORDS]
-
-
-def several_dangers(signals: Signals) -> bool:
-    """Two or more different danger words, and not a story told only in the past ("vorige maand").
-
-    The model learns urgency from the words of the mails it was trained on; a writer who names
-    two dangers in words it has not seen ("contactverbod", "doodsbang") is urgent all the same.
-    On mail of other writers (training/crossval.py, cross-writer) this found 84 % of the urgent
-    mails instead of 71 %, at the same precision; on the development part it changed nothing.
-    """
-    dangers = {h.phrase for h in signals.hits if h.group == "urgency" and not h.negated}
-    only_past = signals.count("past") > 0 and signals.count("now") == 0
-    return len(dangers) >= URGENT_DANGERS and not only_past
-
-
 def choose_subject_type(
     model: Model, feats: dict[str, float], category: Category, signals: Signals, outcome: RuleOutcome
 ) -> SubjectType:
@@ -266,20 +210,6 @@ def doubtful(category: Category, s: Signals) -> str | None:
     if category == Category.COMPLIMENT and danger_without_praise(s):
         return "er staat geen lof in, wel gevaar: mogelijk een spoedeisende klacht"
     return None
-
-
-def danger_without_praise(s: Signals) -> bool:
-    """A danger word, not in a story told only in the past, and no word of praise or thanks.
-
-    Praise of how an incident was handled is common ("de beveiliger belde meteen 112"), so the
-    model learns danger words on both sides; such a "compliment" with nothing that praises was, on
-    our mails judged by a model that had not read their writer, as often a complaint (14 of 38,
-    9 of them urgent) as it was safe to thank. A person decides, and urgency is judged as for a
-    complaint: thanking an urgent complaint is the mistake that cannot wait.
-    """
-    praised = s.count("praise", negated=False) + s.count("narrative_good") or s.extra.get("check_satisfied")
-    only_past = s.count("past") > 0 and s.count("now") == 0
-    return not praised and s.count("urgency", negated=False) > 0 and not only_past
 
 
 def _judge_by_rules(signals: Signals, outcome: RuleOutcome, min_score: int) -> Judgement:

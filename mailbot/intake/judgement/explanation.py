@@ -103,7 +103,7 @@ def explain(
     ``urgent_words``: for urgency without a danger word, the words the model read it in.
     """
     text = f"Herkend als {CATEGORY_NL[category]}: {'; '.join(_reasons(category, s, outcome))}."
-    if urgent:  # a doubted compliment that names a danger is urgent too (decide.danger_without_praise)
+    if urgent:  # a doubted compliment that names a danger is urgent too (urgency.danger_without_praise)
         text += _urgency(s, urgent_words)
     if category in (Category.COMPLAINT, Category.ESCALATION):
         typed = [h for h in s.hits if h.group == subject_type.value]

@@ -19,6 +19,8 @@ from mailbot.intake.judgement.signals import Signals
 
 MODEL_FILE = Path(__file__).with_name("model.json")
 SIGNAL_PREFIX = "f:"
+# Mixing weights used when model.json has none (it always has, from training): rules count fully.
+DEFAULT_MIX = {"rules": 0.5, "type_rules": 0.5, "urgent_rule": 2.0, "urgent_threshold": 0.5}
 NEGATOR_WORDS = frozenset({"niet", "geen", "nooit", "niemand", "niets", "niks", "nergens", "weer", "nog"})
 # In-word character 4-grams: dropped in early December 2026 (with ~220 training mails they made two
 # thirds of the weights, memorised writers' spellings and scored no better), taken back once our own
