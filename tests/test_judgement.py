@@ -277,6 +277,15 @@ def test_danger_without_praise_is_no_compliment_to_thank(body: str, doubted: boo
     from mailbot.intake.judgement.urgency import danger_without_praise
 
     assert danger_without_praise(danger_signals(body)) is doubted
+    # Judged for urgency as a complaint would be, even when the model's category is compliment.
+    from mailbot.intake.judgement.decide import RuleOutcome
+    from mailbot.intake.judgement.model import features
+    from mailbot.intake.judgement.urgency import is_urgent
+
+    signals = danger_signals(body)
+    outcome = RuleOutcome(fired=(), scores={}, type_weights={}, urgent=False, levels=(), evidence={})
+    sure = toy_model({}, 3.0)  # P(urgent) 0.95 for any mail
+    assert is_urgent(sure, features(signals), Category.COMPLIMENT, signals, outcome) is doubted  # type: ignore[arg-type]
     verdict = classify(mail(body, "Melding", to=FIRST_LINE), CLASSIFICATION, ROLES)
     if doubted:
         assert verdict.category != Category.COMPLIMENT or verdict.confidence < CLASSIFICATION.min_confidence

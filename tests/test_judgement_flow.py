@@ -490,3 +490,26 @@ def test_an_urgent_mail_that_waits_for_a_choice_alerts_the_director_at_once(unsu
     assert case.awaiting_verdict and case.urgent
     (alert,) = [m for m in bot.received(DIRECTOR) if case.ref in str(m["Subject"])]
     assert "URGENT" in str(alert["Subject"]) and "krijgt de directeur dit bericht ook" in plain(alert)
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Uw portier wacht mijn dochter (15) elke avond op bij de stalling en stuurt haar berichtjes. Ze is bang. "
+        "Haal hem daar weg.",
+        "Your guard just pushed my husband down the stairs at the station exit. He is bleeding. "
+        "We are waiting for the ambulance.",
+    ],
+)
+def test_a_danger_that_praises_nothing_is_never_thanked(dovecot, smtp_sink, tmp_path, text: str) -> None:
+    # With the shipped threshold: whatever the model makes of it, the customer gets no thanks, the
+    # case stays open and urgent, and the director hears of it at once (urgency.danger_without_praise).
+    bot = bot_with(dovecot, smtp_sink, tmp_path, "  min_confidence: 0.6\n")
+    bot.deliver(compose_mail("moeder@example.net", FIRST_LINE, "Melding", text))
+    bot.run_once()
+    (case,) = bot.store().cases()
+    assert case.category.value != "compliment" or case.awaiting_verdict
+    assert case.status.value == "open" and case.urgent
+    assert not [m for m in bot.received("moeder@example.net") if "compliment" in plain(m).lower()]
+    assert [m for m in bot.received(DIRECTOR) if case.ref in str(m["Subject"])]
