@@ -64,6 +64,13 @@ ANSWERS = [
     ("Nee, helemaal niet.", D),
     ("Nee, een nieuwe camera lost het niet op, de bekabeling is het probleem.", D),
     ("Nee, ik heb verder geen vragen meer. Fijne dag.", S),
+    # "klopt niet" is not "klopt"; a sentence opening with "Alleen" or "Wel" turns the answer as "maar" does.
+    ("Ik heb uw antwoord gelezen, maar het klopt gewoon niet.", D),
+    ("Ja, de dagrapporten komen weer binnen. Alleen staan ze op naam van een ander pand.", U),
+    ("Hartelijk dank voor uw snelle reactie. Wel mis ik in uw brief een excuus.", D),
+    # Dangers named are never content, whatever word of praise stands beside them.
+    ("Hij zei dat ze maar beter goed op kon letten. Ze durft niet meer alleen naar huis. Ik deed aangifte.", U),
+    ("Prima geregeld, alleen is er vannacht weer ingebroken.", D),
     # Nothing to go on.
     ("Ik ben morgen de hele dag thuis.", U),
     ("", U),

@@ -29,7 +29,7 @@ from mailbot.intake.answerphrases import (
     SATISFIED,
     YES,
 )
-from mailbot.intake.judgement.signals import normalise
+from mailbot.intake.judgement.signals import find_hits, normalise
 
 # DISPUTE is read from here by the case desk.
 __all__ = ["DISPUTE", "Answer", "Reading", "dispute_mentions", "read_answer"]
@@ -52,6 +52,10 @@ class Reading:
 
 
 _CLAUSE = re.compile(r"[.!?;:,\n()]")
+# Where an answer turns: "maar", or a sentence opening with a word that turns it as "maar" does.
+_CONTRAST = re.compile(r"\bmaar\b|(?<=[,;]\s)alleen\b|(?:^|(?<=[.!?:]\s))(?:alleen|wel|echter|toch)\b")
+# This many different danger words in an answer make it unclear however content it sounds.
+DANGERS = 2
 # A "nee" with at most this many words around it ("Nee, helemaal niet.") is a plain no to our question.
 NO_ALONE_WORDS = 6
 # After a "nee", these say no again; "geen" and "niets" do not, as often closing the matter ("geen vragen meer").
@@ -63,8 +67,23 @@ def read_answer(text: str, extra_satisfied: Iterable[str] = (), extra_dissatisfi
     """Read ``text``, the customer's own words, as satisfied, dissatisfied or unclear, with the reason.
 
     ``extra_*`` are the administrator's own phrases (rules.yaml ``policy``); a bare "ja" or "nee"
-    among them is ignored, as the first line is read for those in every case.
+    among them is ignored, as the first line is read for those in every case. An answer that
+    names a danger is never read as satisfied: closing on it is the mistake that cannot be undone.
     """
+    reading = _read(text, extra_satisfied, extra_dissatisfied)
+    if reading.answer != Answer.SATISFIED:
+        return reading
+    danger = list(
+        dict.fromkeys(h.phrase for h in find_hits(normalise(text))[0] if h.group == "urgency" and not h.negated)
+    )
+    # Two different danger words, as for urgency: one ("alarm", "kinderen") is often the thing repaired.
+    if len(danger) >= DANGERS:
+        return Reading(Answer.UNCLEAR, f"{reading.reason}, maar noemt ook '{danger[0]}' en '{danger[1]}'")
+    return reading
+
+
+def _read(text: str, extra_satisfied: Iterable[str], extra_dissatisfied: Iterable[str]) -> Reading:
+    """The reading by the answer's own cues: first line, phrases, negation, "maar"."""
     words = normalise(text)
     if not words:
         return Reading(Answer.UNCLEAR, "het antwoord bevat geen tekst")
@@ -177,8 +196,12 @@ def _cues(words: str, positive: tuple[str, ...], negative: tuple[str, ...]) -> t
 
 
 def _after_last_maar(words: str, positive: tuple[str, ...], negative: tuple[str, ...]) -> Reading | None:
-    """In "A, maar B" it is B that counts; None when there is no "maar" or B says nothing."""
-    parts = re.split(r"\bmaar\b", words)
+    """In "A, maar B" it is B that counts; None when there is no "maar" or B says nothing.
+
+    A sentence that opens with "Alleen", "Wel", "Echter" or "Toch" turns the answer as "maar" does
+    ("Ja, de rapporten komen weer. Alleen staan ze op naam van een ander pand.").
+    """
+    parts = _CONTRAST.split(words)
     if len(parts) < 2:
         return None
     pos, neg = _cues("maar" + parts[-1], positive, negative)  # "maar niet ..." is itself a cue
@@ -190,7 +213,7 @@ def _after_last_maar(words: str, positive: tuple[str, ...], negative: tuple[str,
 
 
 def _has_maar(words: str) -> bool:
-    return re.search(r"\bmaar\b", words) is not None
+    return _CONTRAST.search(words) is not None
 
 
 def _negated(words: str, start: int) -> bool:
