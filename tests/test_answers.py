@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from mailbot.intake.answers import Answer, dispute_mentions, read_answer
+from mailbot.models import Category
 
 S, D, U = Answer.SATISFIED, Answer.DISSATISFIED, Answer.UNCLEAR
 
@@ -106,3 +107,24 @@ def test_dispute_mentions_name_each_body_once_in_order() -> None:
     assert dispute_mentions(text) == ("jurist", "geschillencommissie")
     assert dispute_mentions("De monteur kwam op tijd.") == ()
     assert dispute_mentions("Ik stap naar de rechter", ["rechter"]) == ("rechter",)
+
+
+@pytest.mark.parametrize(
+    ("answer", "category", "confidence", "expected"),
+    [
+        (Answer.SATISFIED, Category.ESCALATION, 0.9, Answer.UNCLEAR),  # the judgement is sure it is unhappy
+        (Answer.SATISFIED, Category.ESCALATION, 0.55, Answer.SATISFIED),  # "Ja, akkoord" under our quoted answer
+        (Answer.SATISFIED, Category.COMPLIMENT, 0.9, Answer.SATISFIED),
+        (Answer.DISSATISFIED, Category.COMPLIMENT, 0.55, Answer.UNCLEAR),
+        (Answer.DISSATISFIED, Category.ESCALATION, 0.9, Answer.DISSATISFIED),
+        (Answer.UNCLEAR, Category.COMPLIMENT, 0.9, Answer.UNCLEAR),
+    ],
+)
+def test_closing_or_escalating_needs_the_judgement_not_to_disagree(
+    answer: Answer, category: Category, confidence: float, expected: Answer
+) -> None:
+    from mailbot.intake.answers import Reading, cross_checked
+
+    checked = cross_checked(Reading(answer, "de klant schrijft 'x'"), category, confidence, 0.6)
+    assert checked.answer == expected
+    assert checked.reason.startswith("de klant schrijft 'x'")

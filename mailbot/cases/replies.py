@@ -10,7 +10,7 @@ from mailbot.cases.lifecycle import AWAITING_ANSWER, FINAL, Status
 from mailbot.cases.templatecontext import LEVEL_NAMES
 from mailbot.cases.work import CaseWork, next_level
 from mailbot.config import Rules
-from mailbot.intake.answers import Answer, Reading, read_answer
+from mailbot.intake.answers import Answer, Reading, cross_checked, read_answer
 from mailbot.intake.thread import ThreadMatch
 from mailbot.models import Case, Category, Direction, ParsedMail, Role, Verdict
 
@@ -39,6 +39,8 @@ def customer_reply(
     work.store.add_event(case.id, "customer-reply", sender or "unknown", now, via=thread.via, rules=list(verdict.rules))
     flag_dispute(work, case, mail.stripped, now)
     if reading is not None:
+        min_confidence = work.rules.classification.min_confidence
+        reading = cross_checked(reading, verdict.category, verdict.confidence, min_confidence)
         work.store.add_event(case.id, "answer-read", "system", now, answer=reading.answer.value, reason=reading.reason)
     if status == Status.CLOSED:
         if reading is not None and reading.answer == Answer.UNCLEAR:
