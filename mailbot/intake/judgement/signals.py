@@ -72,6 +72,10 @@ class Signals:
         """How many phrases of ``group`` were found (only negated or un-negated ones when asked)."""
         return sum(1 for h in self.hits if h.group == group and (negated is None or h.negated == negated))
 
+    def told_only_in_past(self) -> bool:
+        """True when the mail speaks of the past ("vorige maand") and nothing of now."""
+        return self.count("past") > 0 and self.count("now") == 0
+
 
 @dataclass(frozen=True)
 class Lexicon:

@@ -60,8 +60,7 @@ def several_dangers(signals: Signals) -> bool:
     mails instead of 71 %, at the same precision; on the development part it changed nothing.
     """
     dangers = {h.phrase for h in signals.hits if h.group == "urgency" and not h.negated}
-    only_past = signals.count("past") > 0 and signals.count("now") == 0
-    return len(dangers) >= URGENT_DANGERS and not only_past
+    return len(dangers) >= URGENT_DANGERS and not signals.told_only_in_past()
 
 
 def danger_without_praise(s: Signals) -> bool:
@@ -74,5 +73,4 @@ def danger_without_praise(s: Signals) -> bool:
     complaint is the mistake that cannot wait.
     """
     praised = s.count("praise", negated=False) + s.count("narrative_good") or s.extra.get("check_satisfied")
-    only_past = s.count("past") > 0 and s.count("now") == 0
-    return not praised and s.count("urgency", negated=False) > 0 and not only_past
+    return not praised and s.count("urgency", negated=False) > 0 and not s.told_only_in_past()
