@@ -72,6 +72,20 @@ ANSWERS = [
     # Dangers named are never content, whatever word of praise stands beside them.
     ("Hij zei dat ze maar beter goed op kon letten. Ze durft niet meer alleen naar huis. Ik deed aangifte.", U),
     ("Prima geregeld, alleen is er vannacht weer ingebroken.", D),
+    # The old trouble retold in the past is the story, not the answer; "weer" makes it now again.
+    (
+        "Ja hoor. De deurbel was kapot toen hij kwam, maar hij had er een bij zich. Nu werkt alles naar behoren.",
+        S,
+    ),
+    ("Ja. Na de inbraak was ik erg boos. Het gesprek met uw teamleider heeft veel goedgemaakt.", S),
+    ("De surveillant was gisteren weer te laat.", D),
+    # Our own words quoted back are not the customer's praise; thanks for our mail is politeness.
+    ("Nee. Volgens uw brief was het 'een goed gesprek'. Gisteren schold hij mijn zoon opnieuw uit.", U),
+    ("Dank voor uw uitleg. Ik blijf erbij dat de rekening te hoog is.", D),
+    ("Dank u voor de tegoedbon. Daar koop ik geen nieuwe deur van. Nee dus.", D),
+    # Sarcasm: it happened again.
+    ("Ja hoor, weer een brief met excuses. Gisteren is de ronde weer overgeslagen.", D),
+    ("Geweldig. Sinds de reparatie ging het alarm vannacht drie keer weer af.", U),
     # Nothing to go on.
     ("Ik ben morgen de hele dag thuis.", U),
     ("", U),

@@ -86,6 +86,14 @@ SATISFIED = (
     "geen haast",
     "maar geen haast",
     "weer in orde",
+    "naar behoren",
+    "niets meer aan doen",
+    "niks meer aan doen",
+    "zaak gesloten",
+    "zaak is gesloten",
+    "zaak is afgedaan",
+    "zijn werk gedaan",
+    "haar werk gedaan",
 )
 # Phrases that say something is still wrong.
 DISSATISFIED = (
@@ -155,7 +163,18 @@ DISSATISFIED = (
     "bedankt voor niks",
     "dank voor niets",
     "fijn hoor, weer",
+    "ja hoor, weer",
     "lekker dan",
+    # It happened again after our fix: "vannacht ging het weer af", "de ronde is weer overgeslagen".
+    "weer af",
+    "weer overgeslagen",
+    "weer vergeten",
+    "weer fout",
+    # Holding to one's point against our answer.
+    "blijf erbij",
+    "blijf er bij",
+    "blijf er toch bij",
+    "blijf bij mijn standpunt",
 )
 # A plain statement of dissatisfaction outweighs any praise in the same answer.
 OUTRIGHT = (
@@ -170,6 +189,8 @@ OUTRIGHT = (
     "allesbehalve tevreden",
     "bedankt voor niets",
     "bedankt voor niks",
+    "nee dus",
+    "dus nee",
     # Asking for the next internal stage.
     "in beroep",
     "beroep instellen",
@@ -187,6 +208,50 @@ DISPUTE = (
     "geschillencommissie",
     "kifid",
 )
+# Thanks for our mail itself, not for the result: the politeness of a customer who goes on to disagree.
+POLITE = (
+    "dank voor uw uitleg",
+    "dank voor de uitleg",
+    "dank u voor uw uitleg",
+    "bedankt voor uw uitleg",
+    "bedankt voor de uitleg",
+    "dank voor uw antwoord",
+    "dank u voor uw antwoord",
+    "bedankt voor uw antwoord",
+    "dank voor uw reactie",
+    "dank u voor uw reactie",
+    "bedankt voor uw reactie",
+    "bedankt voor de reactie",
+    "dank voor uw mail",
+    "dank u voor uw mail",
+    "bedankt voor uw mail",
+    "bedankt voor de mail",
+    "dank voor uw bericht",
+    "bedankt voor uw bericht",
+    "dank voor uw brief",
+    "bedankt voor uw brief",
+    "dank voor uw toelichting",
+    "bedankt voor uw toelichting",
+)
+# What went wrong, as a satisfied customer retells it ("de intercom was kapot bij levering, maar ...").
+# In a sentence told in the past (PAST_TENSE, nothing of now or "weer") these are the story, not the answer.
+INCIDENT = frozenset(
+    {
+        "inbraak",
+        "ingebroken",
+        "kapot",
+        "stuk",
+        "defect",
+        "boos",
+        "niemand",
+        "te laat",
+        "lang geduurd",
+        "veel te lang",
+        "slecht",
+        "teleurgesteld",
+    }
+)
+PAST_TENSE = frozenset({"was", "waren", "had", "hadden", "leek", "leken", "destijds", "toen", "eerst", "aanvankelijk"})
 PARTIAL = ("deels", "gedeeltelijk", "voor een deel", "grotendeels", "voor de helft", "half opgelost", "maar half")
 NEGATORS = frozenset({"niet", "geen", "nooit", "niets", "niks", "nergens", "allesbehalve", "amper", "nauwelijks"})
 # A negator reaches this many words ahead, inside its clause ("niet echt erg tevreden").

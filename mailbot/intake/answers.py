@@ -21,15 +21,18 @@ from functools import lru_cache
 from mailbot.intake.answerphrases import (
     DISPUTE,
     DISSATISFIED,
+    INCIDENT,
     NEGATION_SCOPE,
     NEGATORS,
     NO,
     OUTRIGHT,
     PARTIAL,
+    PAST_TENSE,
+    POLITE,
     SATISFIED,
     YES,
 )
-from mailbot.intake.judgement.signals import find_hits, normalise
+from mailbot.intake.judgement.signals import find_hits, lexicon, normalise
 from mailbot.models import Category
 
 # DISPUTE is read from here by the case desk.
@@ -62,6 +65,8 @@ NO_ALONE_WORDS = 6
 # After a "nee", these say no again; "geen" and "niets" do not, as often closing the matter ("geen vragen meer").
 _NO_AGAIN = re.compile(r"\b(niet|nooit|niemand)\b")
 _WORD = re.compile(r"\w+")
+# Words between quotation marks are somebody else's ("volgens u 'een goed gesprek'"): no cue either way.
+_QUOTED = re.compile(r"(?:(?<=\s)|^)['\"\u2018\u201c\u201e]([^'\"\u2019\u201d\n]{1,80})['\"\u2019\u201d](?!\w)")
 
 
 def read_answer(text: str, extra_satisfied: Iterable[str] = (), extra_dissatisfied: Iterable[str] = ()) -> Reading:
@@ -204,11 +209,17 @@ def _cues(words: str, positive: tuple[str, ...], negative: tuple[str, ...]) -> t
     """Positive and negative phrases in ``words``; a negated phrase counts for the other side."""
     pos: list[str] = []
     neg: list[str] = []
-    table = {p: "+" for p in positive} | {p: "-" for p in negative}
+    # POLITE phrases match as a side of their own so that their "dank" counts for neither.
+    table = {p: "+" for p in positive} | {p: "-" for p in negative} | {p: "0" for p in POLITE}
+    quoted = [m.span() for m in _QUOTED.finditer(words)]
     for match in _regex(tuple(table)).finditer(words):
         phrase = match.group(0)
         key = " ".join(phrase.split())
         side = table[key]
+        if side == "0" or any(a <= match.start() < b for a, b in quoted):
+            continue
+        if key in INCIDENT and _retold(words, match.start()):
+            continue
         if not key.startswith("geen ") and _negated(words, match.start()):
             side = "-" if side == "+" else "+"
             phrase = f"{_negator(words, match.start())} ... {key}"
@@ -231,6 +242,16 @@ def _after_last_maar(words: str, positive: tuple[str, ...], negative: tuple[str,
     if pos and not neg:
         return Reading(Answer.SATISFIED, "na 'maar' volgt" + _cited(pos, lead=" "))
     return None
+
+
+def _retold(words: str, start: int) -> bool:
+    """True when the sentence around ``start`` tells the past ("was kapot bij levering"), nothing of now or "weer"."""
+    begin = max(words.rfind(c, 0, start) for c in ".!?") + 1
+    ends = [i for i in (words.find(c, start) for c in ".!?") if i >= 0]
+    sentence = words[begin : min(ends, default=len(words))]
+    lex = lexicon()
+    told_before = bool(PAST_TENSE & set(_WORD.findall(sentence))) or lex.groups["past"].search(sentence) is not None
+    return told_before and lex.groups["now"].search(sentence) is None and lex.again.search(sentence) is None
 
 
 def _has_maar(words: str) -> bool:
