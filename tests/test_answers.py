@@ -80,7 +80,17 @@ ANSWERS = [
     ("Ja. Na de inbraak was ik erg boos. Het gesprek met uw teamleider heeft veel goedgemaakt.", S),
     ("De surveillant was gisteren weer te laat.", D),
     # Our own words quoted back are not the customer's praise; thanks for our mail is politeness.
-    ("Nee. Volgens uw brief was het 'een goed gesprek'. Gisteren schold hij mijn zoon opnieuw uit.", U),
+    ("Ja, volgens uw brief was het 'een goed gesprek'. Gisteren schold hij mijn zoon opnieuw uit.", U),
+    # "Nee." as a sentence of its own answers our "ja of nee?" whatever the story after it.
+    ("Nee. Volgens uw brief was het 'een goed gesprek'. Gisteren schold hij mijn zoon opnieuw uit.", D),
+    ("Nee hoor, er mag een streep door. Dank voor het meedenken.", S),
+    ("nee, niet meer nodig. de slagboom gaat weer op tijd dicht", S),
+    ("Helaas niet. De melder in de serre gaat nog altijd af als de kat langsloopt.", D),
+    # Sarcasm, as the classifier's lexicon knows it.
+    ("Knap hoor, drie alinea's en geen woord over de gemiste ronde.", D),
+    ("Goh, wat een verrassing. Het ligt dus weer aan ons.", D),
+    # A question marked as another matter does not hold up a clear yes.
+    ("Ja hoor, helemaal goed zo. Andere vraag: kan het contract mee naar ons nieuwe adres?", S),
     ("Dank voor uw uitleg. Ik blijf erbij dat de rekening te hoog is.", D),
     ("Dank u voor de tegoedbon. Daar koop ik geen nieuwe deur van. Nee dus.", D),
     # Sarcasm: it happened again.

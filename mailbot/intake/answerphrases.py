@@ -94,6 +94,24 @@ SATISFIED = (
     "zaak is afgedaan",
     "zijn werk gedaan",
     "haar werk gedaan",
+    # The customer closes the matter in other words.
+    "mag een streep door",
+    "mag er een streep door",
+    "streep erdoor",
+    "hoeft niet meer",
+    "niet meer nodig",
+    "is het klaar",
+    "is het nu klaar",
+    "kwestie hiermee af",
+    "zaak hiermee af",
+    "hiermee afgesloten",
+    "excuses aanvaard",
+    "excuses geaccepteerd",
+    "waardeer",
+    "precies wat we wilden",
+    "precies wat ik wilde",
+    "zo hadden we het bedoeld",
+    "chill",
 )
 # Phrases that say something is still wrong.
 DISSATISFIED = (
@@ -165,6 +183,18 @@ DISSATISFIED = (
     "fijn hoor, weer",
     "ja hoor, weer",
     "lekker dan",
+    "helaas niet",
+    "spijtig genoeg niet",
+    "jammer genoeg niet",
+    "onaanvaardbaar",
+    "doekje voor het bloeden",
+    "geen enkel antwoord",
+    "geen antwoord op mijn vraag",
+    "nog altijd",
+    "een probleem bij",
+    "probleem erbij",
+    "contract op",
+    "opzegging",
     # It happened again after our fix: "vannacht ging het weer af", "de ronde is weer overgeslagen".
     "weer af",
     "weer overgeslagen",
@@ -252,6 +282,8 @@ INCIDENT = frozenset(
     }
 )
 PAST_TENSE = frozenset({"was", "waren", "had", "hadden", "leek", "leken", "destijds", "toen", "eerst", "aanvankelijk"})
+# A question marked as another matter ("Andere vraag: verhuist het contract mee?") leaves the answer as it is.
+ASIDE = ("andere vraag", "los daarvan", "los van de klacht", "iets anders", "ander punt", "tussen haakjes")
 PARTIAL = ("deels", "gedeeltelijk", "voor een deel", "grotendeels", "voor de helft", "half opgelost", "maar half")
 NEGATORS = frozenset({"niet", "geen", "nooit", "niets", "niks", "nergens", "allesbehalve", "amper", "nauwelijks"})
 # A negator reaches this many words ahead, inside its clause ("niet echt erg tevreden").

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from mailbot.intake.answerphrases import (
+    ASIDE,
     DISPUTE,
     DISSATISFIED,
     INCIDENT,
@@ -65,6 +66,7 @@ NO_ALONE_WORDS = 6
 # After a "nee", these say no again; "geen" and "niets" do not, as often closing the matter ("geen vragen meer").
 _NO_AGAIN = re.compile(r"\b(niet|nooit|niemand)\b")
 _WORD = re.compile(r"\w+")
+_NO_SENTENCE = re.compile(r"(nee|neen|no|nope)\s*[.!]")
 # Words between quotation marks are somebody else's ("volgens u 'een goed gesprek'"): no cue either way.
 _QUOTED = re.compile(r"(?:(?<=\s)|^)['\"\u2018\u201c\u201e]([^'\"\u2019\u201d\n]{1,80})['\"\u2019\u201d](?!\w)")
 
@@ -118,10 +120,12 @@ def _read(text: str, extra_satisfied: Iterable[str], extra_dissatisfied: Iterabl
     extra_neg = tuple(p for p in map(normalise, extra_dissatisfied) if p and p not in YES | NO)
     positive, negative = (*SATISFIED, *extra_pos), (*DISSATISFIED, *extra_neg)
     pos, neg = _cues(words, positive, negative)
+    # Sarcasm as the classifier's lexicon finds it ("knap hoor", "wat een verrassing"): praise that means the opposite.
+    neg += [h.phrase for h in find_hits(words)[0] if h.group == "sarcasm"]
     decisive = _decisive(words)
     if decisive is not None:
         return decisive
-    question = "?" in text
+    question = "?" in text and not _found(words, ASIDE)
     if opener == "ja maar":
         if not neg and re.search(r"\bvra(a)?g", words):  # "ja, maar ik heb nog een vraag"
             return Reading(Answer.UNCLEAR, "'ja, maar' met een vraag: die moet eerst beantwoord worden")
@@ -150,6 +154,10 @@ def _by_opener(opener: str, after_opener: str, words: str) -> Reading:
     if opener == "ja" and _has_maar(words):
         # "Ja, de recorder werkt. Maar de beelden staan online.": the "maar" in the next sentence counts too.
         return Reading(Answer.UNCLEAR, "'ja', maar daarna volgt nog iets")
+    again = lexicon().again.search(words)
+    if opener == "ja" and again is not None:
+        # "Ja, volgens uw brief ... Gisteren schold hij opnieuw": a yes to the letter, not to the result.
+        return Reading(Answer.UNCLEAR, f"'ja', maar ook '{again.group(0)}'")
     if opener == "ja":
         return Reading(Answer.SATISFIED, "de klant antwoordt 'ja'")
     if opener == "nee":
@@ -157,10 +165,13 @@ def _by_opener(opener: str, after_opener: str, words: str) -> Reading:
             # "Nee hoor" on its own answers a question we did not ask ("nog problemen?"): unclear.
             return Reading(Answer.UNCLEAR, "'nee hoor' zonder meer")
         denial = _NO_AGAIN.search(words)
-        if len(_WORD.findall(words)) > NO_ALONE_WORDS and denial is None:
+        if len(_WORD.findall(words)) > NO_ALONE_WORDS and denial is None and not _NO_SENTENCE.match(words):
             # "Nee, het hek sluit nu en de ronde loopt langs de containers": which question that
             # "nee" answers, the rest does not say. A person reads it; escalating on it is not harmless.
             return Reading(Answer.UNCLEAR, "'nee', gevolgd door tekst die niet zegt of de klant tevreden is")
+        if _NO_SENTENCE.match(words):
+            # "Nee." as a sentence of its own answers our question ("ja of nee?") whatever follows.
+            return Reading(Answer.DISSATISFIED, "de klant antwoordt 'nee'")
         if denial is not None:
             # "Nee, een nieuwe camera lost het niet op": the rest says no again.
             return Reading(Answer.DISSATISFIED, f"de klant antwoordt 'nee' en schrijft '{denial.group(0)}'")
