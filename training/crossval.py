@@ -23,7 +23,6 @@ The held-out third is never read. Figures only, no texts, are printed.
 from __future__ import annotations
 
 import argparse
-import itertools
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -127,25 +126,14 @@ def development_folds(
     return out
 
 
-def own_sets() -> list[range]:
-    """The file numbers of each set of our own mails: the first MAILS of build.py, then each set_*.py in turn."""
-    import runpy
-
-    folder = train_model.OWN_MAILS
-    sizes = [len(runpy.run_path(str(folder / "build.py"))["MAILS"])]
-    sizes += [len(runpy.run_path(str(path))["MAILS"]) for path in sorted(folder.glob("set_*.py"))]
-    bounds = [0, *itertools.accumulate(sizes)]
-    return [range(a + 1, b + 1) for a, b in itertools.pairwise(bounds)]
-
-
 def by_set(
     data: list[train_model.Example], fixed: tuple[dict[str, float], dict[str, float]] | None
 ) -> dict[str, list[Scored]]:
     """Each set of our own mails judged by a model trained on everything else."""
     out = {}
-    for numbers in own_sets():
-        inside = [e for e in data if e.source == "own" and int(e.file[1:].split(".")[0]) in numbers]
-        rest = [e for e in data if not (e.source == "own" and int(e.file[1:].split(".")[0]) in numbers)]
+    for numbers in train_model.own_sets().values():
+        inside = [e for e in data if e.source == "own" and train_model.number(e.file) in numbers]
+        rest = [e for e in data if not (e.source == "own" and train_model.number(e.file) in numbers)]
         out[f"j{numbers.start:03}-{numbers.stop - 1:03}"] = judge_all(train_on(rest, fixed), inside)
     return out
 

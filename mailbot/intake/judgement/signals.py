@@ -110,8 +110,15 @@ def _phrase_pattern(phrases: list[str]) -> re.Pattern[str]:
 
 
 def _words_pattern(words: list[str]) -> str:
-    # A trailing * on any word matches that word's endings ("sleutel*": sleutels, sleutelbos).
-    return r"\s+".join(re.escape(w[:-1]) + r"\w*" if w.endswith("*") else re.escape(w) for w in words)
+    # A trailing * on any word matches that word's endings ("sleutel*": sleutels, sleutelbos); a
+    # leading * the front of a compound, whose head comes last in Dutch ("*sirene": buitensirene).
+    return r"\s+".join(_word_pattern(w) for w in words)
+
+
+def _word_pattern(word: str) -> str:
+    front = r"\w*" if word.startswith("*") and len(word) > 1 else ""
+    end = r"\w*" if word.endswith("*") and len(word) > 1 else ""
+    return front + re.escape(word.strip("*")) + end
 
 
 @lru_cache(maxsize=1)
