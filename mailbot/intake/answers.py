@@ -78,12 +78,13 @@ def read_answer(text: str, extra_satisfied: Iterable[str] = (), extra_dissatisfi
     among them is ignored, as the first line is read for those in every case. An answer that
     names a danger is never read as satisfied: closing on it is the mistake that cannot be undone.
     """
-    reading = _read(text, extra_satisfied, extra_dissatisfied)
+    # The classifier's lexicon, read once: its sarcasm turns praise around, its danger words forbid closing.
+    hits = find_hits(normalise(text))[0]
+    sarcasm = [h.phrase for h in hits if h.group == "sarcasm"]
+    reading = _read(text, extra_satisfied, extra_dissatisfied, sarcasm)
     if reading.answer != Answer.SATISFIED:
         return reading
-    danger = list(
-        dict.fromkeys(h.phrase for h in find_hits(normalise(text))[0] if h.group == "urgency" and not h.negated)
-    )
+    danger = list(dict.fromkeys(h.phrase for h in hits if h.group == "urgency" and not h.negated))
     # Two different danger words, as for urgency: one ("alarm", "kinderen") is often the thing repaired.
     if len(danger) >= DANGERS:
         return Reading(Answer.UNCLEAR, f"{reading.reason}, maar noemt ook '{danger[0]}' en '{danger[1]}'")
@@ -110,8 +111,8 @@ def cross_checked(reading: Reading, category: Category, confidence: float, min_c
     return reading
 
 
-def _read(text: str, extra_satisfied: Iterable[str], extra_dissatisfied: Iterable[str]) -> Reading:
-    """The reading by the answer's own cues: first line, phrases, negation, "maar"."""
+def _read(text: str, extra_satisfied: Iterable[str], extra_dissatisfied: Iterable[str], sarcasm: list[str]) -> Reading:
+    """The reading by the answer's own cues: first line, phrases, negation, "maar", and ``sarcasm`` found in it."""
     words = normalise(text)
     if not words:
         return Reading(Answer.UNCLEAR, "het antwoord bevat geen tekst")
@@ -120,8 +121,7 @@ def _read(text: str, extra_satisfied: Iterable[str], extra_dissatisfied: Iterabl
     extra_neg = tuple(p for p in map(normalise, extra_dissatisfied) if p and p not in YES | NO)
     positive, negative = (*SATISFIED, *extra_pos), (*DISSATISFIED, *extra_neg)
     pos, neg = _cues(words, positive, negative)
-    # Sarcasm as the classifier's lexicon finds it ("knap hoor", "wat een verrassing"): praise that means the opposite.
-    neg += [h.phrase for h in find_hits(words)[0] if h.group == "sarcasm"]
+    neg += sarcasm  # "knap hoor", "wat een verrassing": praise that means the opposite
     decisive = _decisive(words)
     if decisive is not None:
         return decisive
