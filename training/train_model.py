@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
+import runpy
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -87,8 +88,6 @@ ORDINARY_SETS = ("set_d_ordinary.py", "set_o_plain_days.py")
 
 def own_sets() -> dict[str, range]:
     """The file numbers of each set of our own mails, by set name: build.py's MAILS, then each set_*.py."""
-    import runpy
-
     names = ["build.py", *(path.name for path in sorted(OWN_MAILS.glob("set_*.py")))]
     sizes = [len(runpy.run_path(str(OWN_MAILS / name))["MAILS"]) for name in names]
     bounds = [0, *itertools.accumulate(sizes)]
