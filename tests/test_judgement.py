@@ -81,6 +81,28 @@ def test_a_leading_star_finds_the_compound_a_head_noun_ends(text: str, found: st
     assert found in hits(text, "product", negated=False)
 
 
+@pytest.mark.parametrize(
+    ("subject", "text", "expected"),
+    [
+        # No product or behaviour word in either; the model is sure, so its type counts.
+        (
+            "Deur",
+            "De draaideur bij de hoofdingang blijft elke ochtend hangen sinds jullie er aan gezeten hebben.",
+            "product",
+        ),
+        ("Portier", "De portier bij de club liet mijn vriendin niet binnen omdat ze een hoofddoek droeg.", "behaviour"),
+        # The model guesses from a short mail (an appeal about a claim): the service, the default.
+        ("Beslissing", "Ik ga in beroep tegen uw beslissing over mijn schadeclaim.", "service"),
+    ],
+)
+def test_an_unnamed_subject_type_needs_a_sure_model(subject: str, text: str, expected: str) -> None:
+    from mailbot.intake.classify import read_mail
+
+    _, signals = read_mail(mail(text, subject, to=FIRST_LINE), CLASSIFICATION, ROLES)
+    assert not (signals.count("product") or signals.count("behaviour"))  # nothing names the type
+    assert classify(mail(text, subject, to=FIRST_LINE), CLASSIFICATION, ROLES).subject_type.value == expected
+
+
 def test_no_more_complaints_reads_as_satisfied() -> None:
     assert hits("Geen klachten meer, alles werkt.", "dissatisfaction", negated=True) == ["klachten"]
     verdict = classify(mail("Geen klachten meer hoor, alles werkt weer prima.", "Camera"), CLASSIFICATION, ROLES)
@@ -503,6 +525,9 @@ def test_eval_scores_any_labelled_set() -> None:
 #   trade, kept knowingly because a daemon that doubts "De camera is kapot" is not shippable:
 #   compliments 12 -> 10 of 14 (0.714), category 62 -> 60 of 68 (0.882), subject type 38 -> 37
 #   of 45 (0.822), 21 below the threshold with the rest 45 of 47 right (0.957); urgency unchanged.
+# - then decide.UNNAMED_TYPE_CONFIDENCE (where nothing names the type, a sure model's type counts,
+#   not "service"), chosen on cross-validation (subject type by set 79.6 -> 84.1 %). The seventh
+#   look: subject type 37 of 45 as before; nothing else can change with it, and nothing did.
 HELD_OUT_FLOOR = {
     "category_accuracy": 0.88,
     "urgent_recall": 0.80,

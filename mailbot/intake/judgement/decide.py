@@ -171,24 +171,37 @@ def weigh_category(
     return category, confidence, False
 
 
+# Where no product or behaviour word is named, the model's subject type needs this probability to
+# beat "service", the default (see choose_subject_type).
+UNNAMED_TYPE_CONFIDENCE = 0.7
+
+
 def choose_subject_type(
     model: Model, feats: dict[str, float], category: Category, signals: Signals, outcome: RuleOutcome
 ) -> SubjectType:
-    """What a complaint is about: the service unless something names a product or conduct, then the model."""
+    """What a complaint is about: the model, with rules.yaml's subject-type rules added.
+
+    Where no product or behaviour word is named, a complaint is about the service unless the model
+    is sure (UNNAMED_TYPE_CONFIDENCE): writers describe a device or a guard's conduct in words no
+    list holds ("de vrijwilligers staan te klungelen bij de deur"), but from a short mail the model
+    guesses (an appeal about a claim read as behaviour at 0.63). With the model sure, subject type
+    by set (each writer's mails judged by a model without them) went from 79.6 to 84.1 %, and on
+    the development folds from 92.5 to 93.8 % (letting it decide always: 84.6 and 93.8 %).
+    """
+    if category not in (Category.COMPLAINT, Category.ESCALATION):
+        # A compliment has no subject type of its own (its team comes from keywords): rules.yaml's, as before.
+        return _rules_type(outcome)
     named = bool(
         signals.count("product")
         or signals.count("behaviour")
         or signals.extra.get("quoted_product")
         or signals.extra.get("quoted_behaviour")
     )
-    serious = category in (Category.COMPLAINT, Category.ESCALATION)
-    if serious and not (outcome.type_weights or named):
-        return SubjectType.SERVICE  # nothing names a thing or a person's conduct: the service itself
-    if serious:
-        tprobs = type_probabilities(model, feats, outcome)
-        return SubjectType(max(tprobs, key=lambda t: tprobs[t]))
-    # A compliment has no subject type of its own (its team comes from keywords): rules.yaml's, as before.
-    return _rules_type(outcome)
+    tprobs = type_probabilities(model, feats, outcome)
+    best = max(tprobs, key=lambda t: tprobs[t])
+    if not (outcome.type_weights or named) and tprobs[best] < UNNAMED_TYPE_CONFIDENCE:
+        return SubjectType.SERVICE
+    return SubjectType(best)
 
 
 def doubtful(category: Category, s: Signals) -> str | None:
