@@ -164,14 +164,14 @@ def _by_opener(opener: str, after_opener: str, words: str) -> Reading:
         if after_opener.startswith("hoor"):
             # "Nee hoor" on its own answers a question we did not ask ("nog problemen?"): unclear.
             return Reading(Answer.UNCLEAR, "'nee hoor' zonder meer")
-        denial = _NO_AGAIN.search(words)
-        if len(_WORD.findall(words)) > NO_ALONE_WORDS and denial is None and not _NO_SENTENCE.match(words):
-            # "Nee, het hek sluit nu en de ronde loopt langs de containers": which question that
-            # "nee" answers, the rest does not say. A person reads it; escalating on it is not harmless.
-            return Reading(Answer.UNCLEAR, "'nee', gevolgd door tekst die niet zegt of de klant tevreden is")
         if _NO_SENTENCE.match(words):
             # "Nee." as a sentence of its own answers our question ("ja of nee?") whatever follows.
             return Reading(Answer.DISSATISFIED, "de klant antwoordt 'nee'")
+        denial = _NO_AGAIN.search(words)
+        if len(_WORD.findall(words)) > NO_ALONE_WORDS and denial is None:
+            # "Nee, het hek sluit nu en de ronde loopt langs de containers": which question that
+            # "nee" answers, the rest does not say. A person reads it; escalating on it is not harmless.
+            return Reading(Answer.UNCLEAR, "'nee', gevolgd door tekst die niet zegt of de klant tevreden is")
         if denial is not None:
             # "Nee, een nieuwe camera lost het niet op": the rest says no again.
             return Reading(Answer.DISSATISFIED, f"de klant antwoordt 'nee' en schrijft '{denial.group(0)}'")
