@@ -427,6 +427,24 @@ def test_verdicts_the_words_do_not_carry_go_to_a_person(
         assert "Twijfel:" in verdict.explanation
 
 
+def test_a_sure_model_carries_a_complaint_without_complaint_words() -> None:
+    # Plain mail often names the trouble without a word of complaint; only an unsure model is doubted.
+    from mailbot.intake.classify import read_mail
+    from mailbot.intake.judgement.decide import SURE_WITHOUT_COMPLAINT_WORDS, doubtful
+
+    body = "Uw beveiliger heeft gisteravond onze moeder naar huis gebracht."
+    _, signals = read_mail(mail(body, "Gisteravond", to=FIRST_LINE), CLASSIFICATION, ROLES)
+    assert doubtful(Category.COMPLAINT, signals, SURE_WITHOUT_COMPLAINT_WORDS) is None
+    assert doubtful(Category.COMPLAINT, signals, SURE_WITHOUT_COMPLAINT_WORDS - 0.05) is not None
+    # The other doubts do not yield to a sure model: thanking a complaint is the costly mistake.
+    _, mixed = read_mail(
+        mail("Erg blij met de beveiliger, maar de rapportage was weer te laat.", "Beveiliger", to=FIRST_LINE),
+        CLASSIFICATION,
+        ROLES,
+    )
+    assert doubtful(Category.COMPLIMENT, mixed, 0.99) is not None
+
+
 def test_strong_rules_still_decide() -> None:
     verdict = classify(mail("Ik ga in beroep tegen uw beslissing.", "Beslissing", to=FORMAL), CLASSIFICATION, ROLES)
     assert verdict.category == Category.ESCALATION and "appeal" in verdict.rules

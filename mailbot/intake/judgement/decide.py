@@ -107,7 +107,7 @@ def judge(signals: Signals, outcome: RuleOutcome, model: Model | None, min_score
     if second is not None and second != category.value:
         # Only the word statistics carry this verdict, against what the signals say: a person decides.
         confidence = min(confidence, UNSUPPORTED_CONFIDENCE)
-    doubt = doubtful(category, signals)
+    doubt = doubtful(category, signals, probs[category.value])
     if doubt:
         confidence = min(confidence, UNSUPPORTED_CONFIDENCE)
     urgent = is_urgent(model, feats, category, signals, outcome)
@@ -204,17 +204,28 @@ def choose_subject_type(
     return SubjectType(best)
 
 
-def doubtful(category: Category, s: Signals) -> str | None:
+# A "complaint" in which no word voices dissatisfaction is doubted only while the model is less
+# sure of it than this. On each set of our own mails judged by a model that had not read its writer
+# (2029 mails), such verdicts at P >= 0.9 were right 377 of 382 times (99 %, against 94 % for all
+# verdicts above the threshold), below 0.9 only 137 of 189. Not doubting the sure ones sent 29 %
+# of the mails to a person instead of 47 %, and the verdicts above the threshold were right 95.1 %
+# instead of 94.0 %. Plain mail says "De camera is kapot." without a word of complaint.
+SURE_WITHOUT_COMPLAINT_WORDS = 0.9
+
+
+def doubtful(category: Category, s: Signals, probability: float = 0.0) -> str | None:
     """Why the words do not carry ``category`` on their own, or None when they do.
 
-    On out-of-fold verdicts of the whole decision (training/crossval.py), nearly all confident
-    mistakes were of three kinds: a "complaint" in which nothing negative is said (a compliment
-    told as a story), a "compliment" that also voices dissatisfaction, and a "complaint" that
-    answers or refers to our earlier mail (an escalation?). A person reads these.
+    ``probability`` is the whole decision's P(category). On out-of-fold verdicts
+    (training/crossval.py), nearly all confident mistakes were of three kinds: a "complaint" in
+    which nothing negative is said (a compliment told as a story), a "compliment" that also voices
+    dissatisfaction, and a "complaint" that answers or refers to our earlier mail (an
+    escalation?). A person reads these; the first kind only where the model is not sure.
     """
     negative = s.count("dissatisfaction", negated=False) + s.count("sarcasm") + s.count("praise", negated=True)
     if category == Category.COMPLAINT:
-        if not negative and not any(p < 0 for p in s.sentence_polarity):
+        unspoken = not negative and not any(p < 0 for p in s.sentence_polarity)
+        if unspoken and probability < SURE_WITHOUT_COMPLAINT_WORDS:
             return "er staat geen woord van ontevredenheid in"
         if s.replying or s.quotes_us or s.count("answer_reference"):
             return "het is een reactie op eerdere post: mogelijk een escalatie"
