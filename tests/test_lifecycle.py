@@ -528,3 +528,24 @@ def test_a_spoofed_phone_registration_is_quarantined(bot) -> None:
     report = bot.run_once()
     assert report.quarantined == 1 and bot.store().cases() == []
     assert bot.received("slachtoffer@example.net") == []
+
+
+@pytest.mark.integration
+def test_a_reply_that_disputes_our_solution_escalates(bot) -> None:
+    # The solution mail is our answer: the case knows it, so "niet eens met" in the reply to it is
+    # an escalation (a when_answered rule) before any satisfaction check was sent.
+    customer = "ria@example.net"
+    bot.deliver(compose_mail(customer, FIRST_LINE, "Camera", "De camera bij de achterdeur is kapot."))
+    bot.run_once()
+    store = bot.store()
+    (case,) = store.cases()
+    assert not case.answered
+    command(bot, "medewerker3@example.nl", last(bot, "techniek@example.nl", case.ref), "#opgelost Camera vervangen.")
+    bot.run_once()
+    assert store.case(case.id).answered
+    solution = last(bot, customer, "opgelost")
+    customer_says(bot, customer, solution, "Ik ben het niet eens met uw oplossing, de camera doet het nog steeds niet.")
+    bot.run_once()
+    after = store.case(case.id)
+    assert after.level.label != case.level.label and after.status == Status.OPEN
+    assert not after.answered  # the new level has not answered yet

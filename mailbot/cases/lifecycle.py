@@ -44,6 +44,9 @@ class Transition:
     customer_mail: str | None = None
     staff_mail: str | None = None
     appeal_mail: str | None = None
+    # The customer mail is our answer on the complaint (a proposal, a solution, a decision): from
+    # then on a reply may be an escalation, and rules.yaml's when_answered rules apply.
+    answers: bool = False
 
 
 TRANSITIONS: tuple[Transition, ...] = (
@@ -87,6 +90,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         Trigger.STAFF,
         "#oplossing <text>",
         customer_mail="solution_proposal",
+        answers=True,
     ),
     Transition(
         "solve",
@@ -96,6 +100,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         "#opgelost [text]; on an appeal the director's decision letter, and no satisfaction check",
         customer_mail="solution_confirmed",
         appeal_mail="appeal_decision",
+        answers=True,
     ),
     Transition("outcome", frozenset(Status), None, Trigger.STAFF, "#oordeel gegrond | deels gegrond | ongegrond"),
     Transition(

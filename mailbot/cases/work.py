@@ -58,6 +58,8 @@ class CaseWork:
             fields["closed_at"] = now
         if after in (Status.CLOSED, Status.REFERRED):
             self.archive.add(case.id)
+        if move.answers and not case.answered:
+            fields["answered"] = True
         if fields:
             self.store.update_case(case.id, now, **fields)
         self.store.add_event(case.id, name, actor, now, status_from=status.value, status_to=after.value, **detail)
