@@ -190,12 +190,14 @@ SAMPLES = [
     ),
     pytest.param(
         "Schade aan mijn deur",
-        "Mijn advocaat neemt binnenkort contact met u op over de schade aan mijn deur.",
+        # Who damaged the door is named: "schade aan mijn deur" alone is no subject type a reader can tell.
+        "Mijn advocaat neemt binnenkort contact met u op over de schade die uw monteur bij het ophangen van "
+        "de camera aan mijn deur heeft gemaakt.",
         FIRST_LINE,
         Category.COMPLAINT,  # a first mail naming a lawyer is a complaint, flagged by the case logic
         False,
-        SubjectType.SERVICE,
-        (),
+        SubjectType.PRODUCT,
+        ("product",),
         id="mijn-advocaat",
     ),
     pytest.param(

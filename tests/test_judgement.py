@@ -239,6 +239,42 @@ def test_danger_now_is_urgent(body: str) -> None:
     assert "Spoed" in verdict.explanation
 
 
+@pytest.mark.parametrize(
+    ("body", "several"),
+    [
+        # A post left empty now is a danger in itself, whatever else is named.
+        ("Er staat nu niemand bij de poort en het hek staat open.", True),
+        ("Vannacht niemand op de bouwplaats, alle machines los. Kan iemand komen?", False),
+        ("De deur van de kraamafdeling opent met elke pas en er liggen veertien pasgeborenen.", False),
+        ("Iets anders, dat niet kan wachten: een man heeft een verpleegkundige vastgepakt.", True),
+    ],
+)
+def test_a_post_left_empty_and_everyday_danger_words_are_danger(body: str, several: bool) -> None:
+    from mailbot.intake.judgement.urgency import several_dangers
+
+    signals = danger_signals(body)
+    assert signals.count("urgency", negated=False) >= 1
+    assert several_dangers(signals) is several
+
+
+@pytest.mark.parametrize(
+    ("body", "disputed"),
+    [
+        ("Uw monteur kwam, zoals u in uw antwoord beloofde. Uw oplossing werkt dus niet.", True),
+        ("Ik kreeg een brief terug, maar dit is geen serieuze afhandeling.", True),
+        # Our answer named, the fault elsewhere: not a dispute of the answer by itself.
+        ("Dank voor uw antwoord. De camera bij de achterdeur is nu ook kapot.", False),
+        ("Uw oplossing werkt prima, dank u wel.", False),
+    ],
+)
+def test_a_sentence_that_faults_our_answer_is_marked(body: str, disputed: bool) -> None:
+    from mailbot.intake.judgement.model import answer_disputed, features
+
+    signals = danger_signals(body)
+    assert answer_disputed(signals) is disputed
+    assert ("f:answer_disputed" in features(signals)) is disputed
+
+
 def danger_signals(body: str):  # type: ignore[no-untyped-def]
     from mailbot.intake.classify import read_mail
 
@@ -443,6 +479,24 @@ def test_a_sure_model_carries_a_complaint_without_complaint_words() -> None:
         ROLES,
     )
     assert doubtful(Category.COMPLIMENT, mixed, 0.99) is not None
+
+
+def test_strong_rules_decide_a_category_the_case_rules_out_for_the_model() -> None:
+    # On a case we never answered the model may not say escalation; rules.yaml's strong rules still
+    # may (an admin's "in beroep"), and the confidence must be computed without the model's share.
+    from mailbot.intake.classify import read_mail
+    from mailbot.intake.judgement.decide import RuleOutcome, judge
+    from mailbot.intake.judgement.model import load_model
+    from mailbot.models import CaseHistory, Level
+
+    _, signals = read_mail(mail("Ik ga in beroep.", "Beroep", to=FORMAL), CLASSIFICATION, ROLES)
+    unanswered = dataclasses.replace(
+        signals, history=CaseHistory(level=Level.FIRST_LINE, answered=False, category=Category.COMPLAINT)
+    )
+    outcome = RuleOutcome(fired=("appeal",), scores={"escalation": 4}, type_weights={}, urgent=False, levels=())
+    judged = judge(unanswered, outcome, load_model(), min_score=1)
+    assert judged.category == Category.ESCALATION
+    assert "escalation" not in judged.probabilities
 
 
 def test_strong_rules_still_decide() -> None:

@@ -83,7 +83,12 @@ GEMEENTE = load_rules(ROOT / "examples" / "gemeente" / "rules.yaml")
 # learnt that "kapot" and "erg blij" say little, and doubted "Klacht: De camera is kapot." The sets
 # of ordinary mail count this many times, as the common kind of mail they stand for.
 ORDINARY_WEIGHT = 5.0
-ORDINARY_SETS = ("set_d_ordinary.py", "set_o_plain_days.py")
+ORDINARY_SETS = (
+    "set_d_ordinary.py",
+    "set_o_plain_days.py",
+    "set_t_a_week_of_mail.py",
+    "set_u_short_and_plain.py",
+)
 
 
 def own_sets() -> dict[str, range]:
@@ -157,11 +162,25 @@ def frequent(feats: list[dict[str, float]]) -> list[dict[str, float]]:
     return [{k: v for k, v in f.items() if df[k] >= MIN_DF or k.startswith("f:")} for f in feats]
 
 
+# The subject type is read from what the mail names (words, the lexicon's product / behaviour /
+# service words, here and in the quoted first complaint), not from its mood or length.
+TYPE_SIGNALS = frozenset(f"f:{q}{g}" for q in ("", "quoted_") for g in ("product", "behaviour", "service"))
+
+
+def head_features(head: str, feats: dict[str, float]) -> dict[str, float]:
+    """The features ``head`` is trained on: all, but for the subject type no mood or structure signals."""
+    if head == "category_signals":
+        return {k: v for k, v in feats.items() if k.startswith("f:")}
+    if head == "subject_type":
+        return {k: v for k, v in feats.items() if not k.startswith("f:") or k in TYPE_SIGNALS}
+    return feats
+
+
 def oof_logits(data: list[Example], head: str, c: float) -> tuple[np.ndarray, list[int]]:
     """Out-of-fold decision values for ``head`` and the indices of the examples it applies to."""
     idx, y = _target(data, head)
     vec = DictVectorizer()
-    x = vec.fit_transform(frequent([data[i].feats for i in idx]))
+    x = vec.fit_transform(frequent([head_features(head, data[i].feats) for i in idx]))
     out = np.zeros((len(idx), 1 if head == "urgent" else 3))
     folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=SEED)
     for train, test in folds.split(x, y):
@@ -261,10 +280,7 @@ def export(data: list[Example], best_c: dict[str, float], mix: dict[str, float])
     for head in ("category", "category_signals", "urgent", "subject_type"):
         idx, y = _target(data, head)
         vec = DictVectorizer()
-        feats = [data[i].feats for i in idx]
-        if head == "category_signals":
-            feats = [{k: v for k, v in f.items() if k.startswith("f:")} for f in feats]
-        x = vec.fit_transform(frequent(feats))
+        x = vec.fit_transform(frequent([head_features(head, data[i].feats) for i in idx]))
         row_weights = [data[i].weight for i in idx]
         model = fit(x, y, best_c.get(head, best_c["category"]), row_weights, balanced=head != "subject_type")
         classes = [str(c) for c in model.classes_]

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from mailbot.intake.judgement.explanation import explain
 from mailbot.intake.judgement.model import DEFAULT_MIX, Model, features, softmax
 from mailbot.intake.judgement.outcome import RuleOutcome as RuleOutcome
-from mailbot.intake.judgement.signals import Signals, lexicon
+from mailbot.intake.judgement.signals import Signals
 from mailbot.intake.judgement.urgency import danger_without_praise, is_urgent, urgent_words
 from mailbot.models import Category, SubjectType
 
@@ -107,7 +107,7 @@ def judge(signals: Signals, outcome: RuleOutcome, model: Model | None, min_score
     if second is not None and second != category.value:
         # Only the word statistics carry this verdict, against what the signals say: a person decides.
         confidence = min(confidence, UNSUPPORTED_CONFIDENCE)
-    doubt = doubtful(category, signals, probs[category.value])
+    doubt = doubtful(category, signals, probs.get(category.value, 0.0))
     if doubt:
         confidence = min(confidence, UNSUPPORTED_CONFIDENCE)
     urgent = is_urgent(model, feats, category, signals, outcome)
@@ -138,9 +138,7 @@ def answer_may_exist(signals: Signals, outcome: RuleOutcome) -> bool:
         return signals.history.answered or bool(outcome.state_scores)
     if outcome.scores.get(Category.ESCALATION.value):
         return True
-    weak = lexicon().not_evidence
-    refers = any(h.group == "answer_reference" and " ".join(h.phrase.split()) not in weak for h in signals.hits)
-    return bool(signals.replying or signals.quotes_us or signals.case_tag or refers)
+    return bool(signals.replying or signals.quotes_us or signals.case_tag or signals.answer_named_in())
 
 
 def weigh_category(

@@ -90,7 +90,20 @@ def signal_features(s: Signals) -> dict[str, float]:
     f: dict[str, float] = {}
     for part in (_group_features, _danger_features, _negation_features, _mood_features, _flag_features):
         f.update(part(s))
+    if answer_disputed(s):
+        f["f:answer_disputed"] = 1.0
     return f
+
+
+def answer_disputed(s: Signals) -> bool:
+    """One sentence names our answer and finds fault with it: "Uw oplossing werkt dus niet."
+
+    The mark of an escalation, apart from the two signals: a reply under our acknowledgement names
+    our mail too ("zoals gevraagd in uw bevestiging"), and adds information, not fault.
+    """
+    faulted = {h.sentence for h in s.hits if h.group in ("dissatisfaction", "sarcasm") and not h.negated}
+    faulted |= {i for i, polarity in enumerate(s.sentence_polarity) if polarity < 0}
+    return bool(s.answer_named_in() & faulted)
 
 
 def _group_features(s: Signals) -> dict[str, float]:

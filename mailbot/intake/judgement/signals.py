@@ -76,6 +76,11 @@ class Signals:
         """True when the mail speaks of the past ("vorige maand") and nothing of now."""
         return self.count("past") > 0 and self.count("now") == 0
 
+    def answer_named_in(self) -> set[int]:
+        """The sentences that refer to an answer of ours ("uw antwoord"), not by a phrase a first mail uses too."""
+        named = [h for h in self.hits if h.group == "answer_reference"]
+        return {h.sentence for h in named if " ".join(h.phrase.split()) not in lexicon().not_evidence}
+
 
 @dataclass(frozen=True)
 class Lexicon:
