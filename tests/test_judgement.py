@@ -600,12 +600,20 @@ def test_eval_scores_any_labelled_set() -> None:
 # - then decide.UNNAMED_TYPE_CONFIDENCE (where nothing names the type, a sure model's type counts,
 #   not "service"), chosen on cross-validation (subject type by set 79.6 -> 84.1 %). The seventh
 #   look: subject type 37 of 45 as before; nothing else can change with it, and nothing did.
+# - the next stop: 422 more own mails by four new writers (2558: praise as people write it,
+#   urgency in plain words, an ordinary week, short plain mail), a complaint without a word of
+#   complaint doubted only below P 0.9, model.answer_disputed, staff manners and dispute words as
+#   dissatisfaction, a subject type learnt from what is named only. All chosen on cross-validation
+#   (by set: category 90.0 -> 90.7 %, subject type 84.1 -> 85.8 %, 47 -> 29 % below the threshold).
+#   The eighth look: category 60 -> 61 of 68 (0.897), complaints 25 -> 26 of 27, subject type
+#   37 -> 39 of 45 (0.867), 21 -> 13 below the threshold with the rest 54 of 55 right (0.982);
+#   compliments 10 of 14, escalations 16 of 18 and urgency 8 of 10 at 8 of 13 flagged as before.
 HELD_OUT_FLOOR = {
-    "category_accuracy": 0.88,
+    "category_accuracy": 0.89,
     "urgent_recall": 0.80,
     "urgent_precision": 0.60,
-    "subject_type_accuracy": 0.82,
-    "accuracy_above_threshold": 0.95,
+    "subject_type_accuracy": 0.86,
+    "accuracy_above_threshold": 0.98,
 }
 # Each category's recall where it stands (the issue asks 0.85 of each).
 HELD_OUT_RECALL_FLOOR = {"compliment": 0.71, "complaint": 0.85, "escalation": 0.85, "auto": 0.85}
