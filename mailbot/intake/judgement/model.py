@@ -98,8 +98,8 @@ def signal_features(s: Signals) -> dict[str, float]:
 def answer_disputed(s: Signals) -> bool:
     """One sentence names our answer and finds fault with it: "Uw oplossing werkt dus niet."
 
-    The mark of an escalation, apart from the two signals: a reply under our acknowledgement names
-    our mail too ("zoals gevraagd in uw bevestiging"), and adds information, not fault.
+    The mark of an escalation that being a reply, or naming our mail, is not: a reply under our
+    acknowledgement names our mail too ("zoals gevraagd in uw bevestiging") and adds information.
     """
     faulted = {h.sentence for h in s.hits if h.group in ("dissatisfaction", "sarcasm") and not h.negated}
     faulted |= {i for i, polarity in enumerate(s.sentence_polarity) if polarity < 0}
