@@ -447,6 +447,10 @@ def test_confidence_is_low_when_rules_and_model_disagree() -> None:
         (Category.COMPLAINT, "Re: Uw klacht", "Het probleem is nog steeds niet opgelost.", True),
         (Category.COMPLIMENT, "Dank", "Dank u wel, wat een snelle en vriendelijke hulp!", False),
         (Category.COMPLAINT, "Camera", "De camera is kapot en niemand reageert. Ik ben zeer ontevreden.", False),
+        # An answer to our satisfaction check with a question back: the answer step asks the owner.
+        (Category.ESCALATION, "Re: Is uw klacht opgelost?", "Ja, prima. Krijg ik de creditnota nog per post?", True),
+        (Category.ESCALATION, "Re: Bent u tevreden?", "Nee. De camera hangt er nog steeds scheef.", False),
+        (Category.COMPLIMENT, "Re: Bent u tevreden?", "Nee. De camera hangt er nog steeds scheef.", True),
     ],
 )
 def test_verdicts_the_words_do_not_carry_go_to_a_person(
