@@ -33,7 +33,8 @@ from mailbot.intake.answerphrases import (
     SATISFIED,
     YES,
 )
-from mailbot.intake.judgement.signals import find_hits, lexicon, normalise
+from mailbot.intake.judgement.lexicon import lexicon, normalise
+from mailbot.intake.judgement.signals import find_hits
 from mailbot.models import Category
 
 # DISPUTE is read from here by the case desk.

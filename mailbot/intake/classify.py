@@ -10,13 +10,13 @@ from functools import lru_cache
 from mailbot.config import Classification, Rule
 from mailbot.intake.answers import read_answer
 from mailbot.intake.judgement.decide import RuleOutcome, judge
-from mailbot.intake.judgement.model import load_model
 
-# normalise, is_reply, REPLY_PREFIX and CASE_TAG live with the other signals; imported from here too.
+# normalise lives with the lexicon, is_reply, REPLY_PREFIX and CASE_TAG with the other signals; imported from here too.
+from mailbot.intake.judgement.lexicon import normalise as normalise
+from mailbot.intake.judgement.model import load_model
 from mailbot.intake.judgement.signals import CASE_TAG as CASE_TAG
 from mailbot.intake.judgement.signals import REPLY_PREFIX as REPLY_PREFIX
 from mailbot.intake.judgement.signals import Signals, is_reply, read_signals
-from mailbot.intake.judgement.signals import normalise as normalise
 from mailbot.models import CaseHistory, Category, ParsedMail, SubjectType, Verdict
 
 # Words that turn "tevreden" into its opposite when they come just before it.

@@ -6,18 +6,14 @@ read the ``Signals`` computed here, at training time and at run time alike, so t
 
 from __future__ import annotations
 
-import json
 import math
 import re
-import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
-from pathlib import Path
 
+from mailbot.intake.judgement.lexicon import Lexicon, lexicon, normalise, without_accents
 from mailbot.mail.quotes import split_quoted
 from mailbot.models import CaseHistory, ParsedMail
 
-LEXICON_FILE = Path(__file__).with_name("lexicon.json")
 # A negator reaches this many words ahead, within its clause ("niet erg tevreden", "geen enkele klacht").
 NEGATION_SCOPE = 3
 _CLAUSE_END = re.compile(r"[.!?;:,\n()]")
@@ -29,18 +25,6 @@ CASE_TAG = re.compile(r"\[\s*[A-Z]{1,6}-\d{4}-\d{4,}\s*\]", re.IGNORECASE)
 # Flips polarity but is not in the negator list because it carries its own meaning: "allesbehalve blij".
 # Danger can be denied as well: "geen gevaar", "zonder letsel", "niet gewond".
 _POLAR = ("praise", "dissatisfaction", "urgency")
-
-
-def normalise(text: str) -> str:
-    """Lower-case, accents removed, whitespace collapsed: the form phrases are matched in."""
-    return " ".join(_without_accents(text.lower()).split())
-
-
-def _without_accents(text: str) -> str:
-    if text.isascii():  # most mail: nothing to decompose (and this is the classifier's hot path)
-        return text
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 @dataclass(frozen=True)
@@ -72,6 +56,12 @@ class Signals:
         """How many phrases of ``group`` were found (only negated or un-negated ones when asked)."""
         return sum(1 for h in self.hits if h.group == group and (negated is None or h.negated == negated))
 
+    def praises(self) -> bool:
+        """True when the mail praises or thanks, tells a story that ends well, or answers our check content."""
+        return bool(
+            self.count("praise", negated=False) + self.count("narrative_good") or self.extra.get("check_satisfied")
+        )
+
     def told_only_in_past(self) -> bool:
         """True when the mail speaks of the past ("vorige maand") and nothing of now."""
         return self.count("past") > 0 and self.count("now") == 0
@@ -80,68 +70,6 @@ class Signals:
         """The sentences that refer to an answer of ours ("uw antwoord"), not by a phrase a first mail uses too."""
         named = [h for h in self.hits if h.group == "answer_reference"]
         return {h.sentence for h in named if " ".join(h.phrase.split()) not in lexicon().not_evidence}
-
-
-@dataclass(frozen=True)
-class Lexicon:
-    """The phrase groups of lexicon.json, compiled."""
-
-    negators: re.Pattern[str]
-    breaks: frozenset[str]
-    closings: re.Pattern[str]
-    groups: dict[str, re.Pattern[str]]
-    uitleg: dict[str, str]
-    # Matched only in the quoted part of a reply: which of our mails the writer answers.
-    quoted: dict[str, re.Pattern[str]]
-    # Sarcasm phrases that are also sincere praise, and the words that make them ironic.
-    ironic_if_trouble: re.Pattern[str]
-    again: re.Pattern[str]
-    # References to our answer that a first mail makes too: no sign that an answer exists.
-    not_evidence: frozenset[str]
-
-
-# "…" in a phrase stands for up to this many words of the same clause: "sleutel* … kwijt" finds
-# "de sleutelbos van de voordeur kwijt", which no fixed phrase list can spell out.
-GAP_WORDS = 6
-_GAP = rf"(?:\s+[^\s.!?;:,]+){{0,{GAP_WORDS}}}\s+"
-
-
-def _phrase_pattern(phrases: list[str]) -> re.Pattern[str]:
-    parts = []
-    for phrase in sorted({normalise(p) for p in phrases}, key=len, reverse=True):
-        pieces = [piece.split() for piece in phrase.replace("...", "…").split("…")]
-        parts.append(_GAP.join(_words_pattern(words) for words in pieces if words))
-    return re.compile(rf"(?<!\w)(?:{'|'.join(parts)})(?!\w)")
-
-
-def _words_pattern(words: list[str]) -> str:
-    # A trailing * on any word matches that word's endings ("sleutel*": sleutels, sleutelbos); a
-    # leading * the front of a compound, whose head comes last in Dutch ("*sirene": buitensirene).
-    return r"\s+".join(_word_pattern(w) for w in words)
-
-
-def _word_pattern(word: str) -> str:
-    front = r"\w*" if word.startswith("*") and len(word) > 1 else ""
-    end = r"\w*" if word.endswith("*") and len(word) > 1 else ""
-    return front + re.escape(word.strip("*")) + end
-
-
-@lru_cache(maxsize=1)
-def lexicon() -> Lexicon:
-    """lexicon.json, loaded once."""
-    data = json.loads(LEXICON_FILE.read_text(encoding="utf-8"))
-    groups = data["groups"]
-    return Lexicon(
-        negators=_phrase_pattern(data["negators"]),
-        breaks=frozenset(normalise(w) for w in data["negation_breaks"]),
-        closings=_phrase_pattern(data["closings"]),
-        groups={name: _phrase_pattern(g["phrases"]) for name, g in groups.items()},
-        uitleg={name: g["uitleg"] for name, g in {**groups, **data["quoted_groups"]}.items()},
-        quoted={name: _phrase_pattern(g["phrases"]) for name, g in data["quoted_groups"].items()},
-        ironic_if_trouble=_phrase_pattern(data["ironic_if_trouble"]),
-        again=_phrase_pattern(data["again"]),
-        not_evidence=frozenset(normalise(p) for p in data["answer_reference_not_evidence"]),
-    )
 
 
 def is_reply(mail: ParsedMail) -> bool:
@@ -216,6 +144,8 @@ def find_hits(text: str, lex: Lexicon | None = None) -> tuple[tuple[Hit, ...], t
                 inside_sarcasm = group != "sarcasm" and any(a <= m.start() < b for a, b in sarcastic_spans)
                 if inside_sarcasm:
                     continue  # "bedankt voor niets" is sarcasm, not thanks
+                if group == "dissatisfaction" and denies(m, sentence, lex):
+                    continue  # "er is niemand gewond geraakt": no complaint, the denial of a danger
                 negated = group in _POLAR and negated_at(sentence, m.start(), lex)
                 hits.append(Hit(group, m.group(0), negated, index))
                 if group == "praise":
@@ -294,6 +224,24 @@ def read_signals(
 
 
 def _normalise_keep_lines(text: str) -> str:
-    plain = _without_accents(text.lower())
+    plain = without_accents(text.lower())
     lines = (" ".join(line.split()) for line in plain.splitlines())
     return "\n".join(line for line in lines)
+
+
+def denies(match: re.Match[str], text: str, lex: Lexicon) -> bool:
+    """True when a complaint word that is also a negator ("niemand", "nergens") negates what follows.
+
+    "Er is niemand gekomen" complains; "er is niemand gewond geraakt" denies a danger. Written
+    after compliments told as stories ("niemand kwam zonder badge binnen") were read as complaints
+    for their "niemand". The negated phrase must start within NEGATION_SCOPE words of its clause.
+    """
+    if not lex.negators.fullmatch(match.group(0)):
+        return False
+    words = []
+    for word in _WORD.findall(_CLAUSE_END.split(text[match.end() :], maxsplit=1)[0])[:NEGATION_SCOPE]:
+        if word in lex.breaks:
+            break
+        words.append(word)
+    window = " ".join(words)
+    return bool(window) and any(lex.groups[g].search(window) for g in _POLAR)
