@@ -72,5 +72,4 @@ def danger_without_praise(s: Signals) -> bool:
     urgent. A person decides, and urgency is judged as for a complaint: thanking an urgent
     complaint is the mistake that cannot wait.
     """
-    praised = s.count("praise", negated=False) + s.count("narrative_good") or s.extra.get("check_satisfied")
-    return not praised and s.count("urgency", negated=False) > 0 and not s.told_only_in_past()
+    return not s.praises() and s.count("urgency", negated=False) > 0 and not s.told_only_in_past()
