@@ -15,7 +15,8 @@ from test_classify import CLASSIFICATION, FIRST_LINE, FORMAL, ROLES, mail, parse
 from mailbot.intake.classify import auto_reason, classify
 from mailbot.intake.judgement.corpus import default_corpus, derive_heldout, heldout_names, load_labels, split
 from mailbot.intake.judgement.evaluate import Targets, load_mail
-from mailbot.intake.judgement.signals import find_hits, normalise
+from mailbot.intake.judgement.lexicon import normalise
+from mailbot.intake.judgement.signals import find_hits
 from mailbot.models import Category, ParsedMail, SubjectType
 
 REPO = Path(__file__).resolve().parent.parent
@@ -322,6 +323,20 @@ def test_urgency_without_a_danger_word_needs_a_sure_model_and_cites_its_words(in
 
 
 @pytest.mark.parametrize(
+    ("text", "complains"),
+    [
+        ("Er is vannacht niemand gekomen.", True),
+        ("Ik heb gebeld maar niemand nam op.", True),
+        ("Er is gelukkig niemand gewond geraakt dankzij uw beveiliger.", False),
+        ("Er kwam niemand en het alarm bleef afgaan.", True),  # "en" ends the denial's reach
+    ],
+)
+def test_a_complaint_word_that_negates_what_follows_is_no_complaint(text: str, complains: bool) -> None:
+    # "niemand" complains when nobody came, and denies a danger in "niemand gewond".
+    assert bool(hits(text, "dissatisfaction")) is complains
+
+
+@pytest.mark.parametrize(
     ("text", "sarcastic"),
     [
         ("Jullie mensen bij het bankkantoor: goed bezig. Zeg het ze maar.", False),
@@ -446,6 +461,8 @@ def test_confidence_is_low_when_rules_and_model_disagree() -> None:
         # A reply about our handling may be an escalation.
         (Category.COMPLAINT, "Re: Uw klacht", "Het probleem is nog steeds niet opgelost.", True),
         (Category.COMPLIMENT, "Dank", "Dank u wel, wat een snelle en vriendelijke hulp!", False),
+        # Nothing praises or thanks: thanking it would be a guess.
+        (Category.COMPLIMENT, "Re: Uw melding", "Hierbij wil ik reageren op mijn melding.", True),
         (Category.COMPLAINT, "Camera", "De camera is kapot en niemand reageert. Ik ben zeer ontevreden.", False),
         # An answer to our satisfaction check with a question back: the answer step asks the owner.
         (Category.ESCALATION, "Re: Is uw klacht opgelost?", "Ja, prima. Krijg ik de creditnota nog per post?", True),
@@ -612,15 +629,24 @@ def test_eval_scores_any_labelled_set() -> None:
 #   The eighth look: category 60 -> 61 of 68 (0.897), complaints 25 -> 26 of 27, subject type
 #   37 -> 39 of 45 (0.867), 21 -> 13 below the threshold with the rest 54 of 55 right (0.982);
 #   compliments 10 of 14, escalations 16 of 18 and urgency 8 of 10 at 8 of 13 flagged as before.
+# - the next stop: 304 more own mails by three new writers (2862: compliments told as stories,
+#   praise and blame mixed, urgency real and apparent), "niemand" no complaint where it negates a
+#   danger (signals.denies), and two doubts: an escalation against the reading of an answer to
+#   our satisfaction check, a compliment with no word of praise below P 0.9. All chosen on
+#   cross-validation (by set, 2755 own mails: confident mistakes 97 -> 83, the confident verdicts
+#   right 94.9 -> 95.5 %). The ninth look: category 61 -> 62 of 68 (0.912, the issue's 90 %
+#   met), compliments 10 -> 11 of 14 (0.786), urgency 8 of 10 at 8 of 11 flagged (0.727, was 8 of
+#   13), 12 below the threshold with the rest 55 of 56 right (0.982); complaints 26 of 27,
+#   escalations 16 of 18 and subject type 39 of 45 as before.
 HELD_OUT_FLOOR = {
-    "category_accuracy": 0.89,
+    "category_accuracy": 0.91,
     "urgent_recall": 0.80,
-    "urgent_precision": 0.60,
+    "urgent_precision": 0.72,
     "subject_type_accuracy": 0.86,
     "accuracy_above_threshold": 0.98,
 }
 # Each category's recall where it stands (the issue asks 0.85 of each).
-HELD_OUT_RECALL_FLOOR = {"compliment": 0.71, "complaint": 0.85, "escalation": 0.85, "auto": 0.85}
+HELD_OUT_RECALL_FLOOR = {"compliment": 0.78, "complaint": 0.85, "escalation": 0.85, "auto": 0.85}
 
 
 @needs_corpus
