@@ -467,6 +467,8 @@ def test_confidence_is_low_when_rules_and_model_disagree() -> None:
         # An answer to our satisfaction check with a question back: the answer step asks the owner.
         (Category.ESCALATION, "Re: Is uw klacht opgelost?", "Ja, prima. Krijg ik de creditnota nog per post?", True),
         (Category.ESCALATION, "Re: Bent u tevreden?", "Nee. De camera hangt er nog steeds scheef.", False),
+        # Content against a sure escalation is for answers.cross_checked to send to the owner.
+        (Category.ESCALATION, "Re: Bent u tevreden?", "Ja hoor, helemaal goed zo.", False),
         (Category.COMPLIMENT, "Re: Bent u tevreden?", "Nee. De camera hangt er nog steeds scheef.", True),
     ],
 )
