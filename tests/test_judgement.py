@@ -504,6 +504,27 @@ def test_a_sure_model_carries_a_complaint_without_complaint_words() -> None:
     assert doubtful(Category.COMPLIMENT, mixed, 0.99) is not None
 
 
+def test_a_reply_on_a_case_we_never_answered_is_not_doubted_as_an_escalation() -> None:
+    # More information under our acknowledgement: with no answer of ours there is nothing to escalate from.
+    from mailbot.intake.classify import read_mail
+    from mailbot.intake.judgement.decide import RuleOutcome, judge
+    from mailbot.intake.judgement.model import load_model
+    from mailbot.models import CaseHistory, Level
+
+    body = "Hierbij nog twee foto's van de kapotte camera bij de achterdeur. Die doet het nog steeds niet."
+    _, signals = read_mail(mail(body, "Re: Uw melding", to=FIRST_LINE), CLASSIFICATION, ROLES)
+    outcome = RuleOutcome(fired=(), scores={}, type_weights={}, urgent=False, levels=())
+    judged = {}
+    for answered in (False, True):
+        history = CaseHistory(level=Level.FIRST_LINE, answered=answered, category=Category.COMPLAINT)
+        judged[answered] = judge(dataclasses.replace(signals, history=history), outcome, load_model(), min_score=1)
+    assert judged[False].category == Category.COMPLAINT
+    assert "mogelijk een escalatie" not in judged[False].explanation
+    # Once we have answered, the same reply may be an escalation: a complaint verdict is doubted.
+    if judged[True].category == Category.COMPLAINT:
+        assert "mogelijk een escalatie" in judged[True].explanation
+
+
 def test_strong_rules_decide_a_category_the_case_rules_out_for_the_model() -> None:
     # On a case we never answered the model may not say escalation; rules.yaml's strong rules still
     # may (an admin's "in beroep"), and the confidence must be computed without the model's share.

@@ -98,7 +98,8 @@ def judge(signals: Signals, outcome: RuleOutcome, model: Model | None, min_score
         return _judge_by_rules(signals, outcome, min_score)
     feats = features(signals)
     probs = category_probabilities(model, feats, outcome)
-    if not answer_may_exist(signals, outcome):
+    answer_possible = answer_may_exist(signals, outcome)
+    if not answer_possible:
         # No answer of ours to be unhappy with: more of the same complaint, or a first one.
         moved = probs.pop(Category.ESCALATION.value, 0.0)
         probs[Category.COMPLAINT.value] = probs.get(Category.COMPLAINT.value, 0.0) + moved
@@ -107,7 +108,7 @@ def judge(signals: Signals, outcome: RuleOutcome, model: Model | None, min_score
     if second is not None and second != category.value:
         # Only the word statistics carry this verdict, against what the signals say: a person decides.
         confidence = min(confidence, UNSUPPORTED_CONFIDENCE)
-    doubt = doubtful(category, signals, probs.get(category.value, 0.0))
+    doubt = doubtful(category, signals, probs.get(category.value, 0.0), answer_possible)
     if doubt:
         confidence = min(confidence, UNSUPPORTED_CONFIDENCE)
     urgent = is_urgent(model, feats, category, signals, outcome)
@@ -216,10 +217,12 @@ SURE_WITHOUT_COMPLAINT_WORDS = 0.9
 SURE_WITHOUT_PRAISE = 0.9
 
 
-def doubtful(category: Category, s: Signals, probability: float = 0.0) -> str | None:
+def doubtful(category: Category, s: Signals, probability: float = 0.0, answer_possible: bool = True) -> str | None:
     """Why the words do not carry ``category`` on their own, or None when they do.
 
-    ``probability`` is the whole decision's P(category). On out-of-fold verdicts
+    ``probability`` is the whole decision's P(category); ``answer_possible`` is False where no
+    answer of ours can exist (``answer_may_exist``: a case we never answered), so a reply cannot be
+    an escalation and is not doubted as one. On out-of-fold verdicts
     (training/crossval.py), nearly all confident mistakes were of three kinds: a "complaint" in
     which nothing negative is said (a compliment told as a story), a "compliment" that also voices
     dissatisfaction, and a "complaint" that answers or refers to our earlier mail (an
@@ -235,7 +238,7 @@ def doubtful(category: Category, s: Signals, probability: float = 0.0) -> str | 
         unspoken = not negative and not any(p < 0 for p in s.sentence_polarity)
         if unspoken and probability < SURE_WITHOUT_COMPLAINT_WORDS:
             return "er staat geen woord van ontevredenheid in"
-        if s.replying or s.quotes_us or s.count("answer_reference"):
+        if answer_possible and (s.replying or s.quotes_us or s.count("answer_reference")):
             return "het is een reactie op eerdere post: mogelijk een escalatie"
     if category == Category.ESCALATION and s.extra.get("check_unclear"):
         # The case's answer step (intake/answers.py) asks the owner here; escalating on the model's
