@@ -467,8 +467,8 @@ def test_confidence_is_low_when_rules_and_model_disagree() -> None:
         # An answer to our satisfaction check with a question back: the answer step asks the owner.
         (Category.ESCALATION, "Re: Is uw klacht opgelost?", "Ja, prima. Krijg ik de creditnota nog per post?", True),
         (Category.ESCALATION, "Re: Bent u tevreden?", "Nee. De camera hangt er nog steeds scheef.", False),
-        # Content against a sure escalation is for answers.cross_checked to send to the owner.
-        (Category.ESCALATION, "Re: Bent u tevreden?", "Ja hoor, helemaal goed zo.", False),
+        # Content against an escalation: with no case known, nothing else would stop it.
+        (Category.ESCALATION, "Re: Bent u tevreden?", "Ja hoor, helemaal goed zo.", True),
         (Category.COMPLIMENT, "Re: Bent u tevreden?", "Nee. De camera hangt er nog steeds scheef.", True),
     ],
 )
@@ -502,6 +502,20 @@ def test_a_sure_model_carries_a_complaint_without_complaint_words() -> None:
         ROLES,
     )
     assert doubtful(Category.COMPLIMENT, mixed, 0.99) is not None
+
+
+def test_a_content_answer_on_a_known_case_keeps_a_sure_escalation_for_the_cross_check() -> None:
+    # On a known case answers.cross_checked sends a content reading against a sure escalation verdict
+    # to the owner; doubting that verdict would let the answer close the case instead.
+    from mailbot.intake.classify import read_mail
+    from mailbot.intake.judgement.decide import doubtful
+    from mailbot.models import CaseHistory, Level
+
+    _, signals = read_mail(mail("Ja hoor, helemaal goed zo.", "Re: Bent u tevreden?"), CLASSIFICATION, ROLES)
+    assert signals.extra.get("check_satisfied")
+    assert doubtful(Category.ESCALATION, signals) is not None
+    history = CaseHistory(level=Level.FIRST_LINE, answered=True, category=Category.COMPLAINT)
+    assert doubtful(Category.ESCALATION, dataclasses.replace(signals, history=history)) is None
 
 
 def test_a_reply_on_a_case_we_never_answered_is_not_doubted_as_an_escalation() -> None:
