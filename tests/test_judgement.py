@@ -504,6 +504,19 @@ def test_a_sure_model_carries_a_complaint_without_complaint_words() -> None:
     assert doubtful(Category.COMPLIMENT, mixed, 0.99) is not None
 
 
+def test_an_admins_phrase_that_decides_carries_a_compliment_without_lexicon_praise() -> None:
+    # rules.yaml is the admin's lever: a new compliment phrase works at once, without the lexicon.
+    from mailbot.intake.classify import read_mail
+    from mailbot.intake.judgement.decide import doubtful
+
+    _, signals = read_mail(mail("Wat een kanjerwerk!", "Mijn ervaring", to=FIRST_LINE), CLASSIFICATION, ROLES)
+    assert not signals.praises()
+    assert doubtful(Category.COMPLIMENT, signals, 0.7) is not None
+    assert doubtful(Category.COMPLIMENT, signals, 0.7, rule_backed=True) is None
+    # A complaint the rules decided without a word of complaint is still doubted.
+    assert doubtful(Category.COMPLAINT, signals, 0.7, rule_backed=True) is not None
+
+
 def test_a_content_answer_on_a_known_case_keeps_a_sure_escalation_for_the_cross_check() -> None:
     # On a known case answers.cross_checked sends a content reading against a sure escalation verdict
     # to the owner; doubting that verdict would let the answer close the case instead.
