@@ -258,7 +258,7 @@ def doubtful(
         # escalation verdict against a content reading makes answers.cross_checked ask the owner:
         # that verdict keeps its confidence. With no case known, nothing else stops an escalation
         # on the model's word alone.
-        return "het antwoord op onze vraag of de klacht is opgelost is niet duidelijk ontevreden"
+        return "uit het antwoord op onze vraag of de klacht is opgelost blijkt niet dat de klant ontevreden is"
     if category == Category.COMPLIMENT and s.extra.get("check_dissatisfied"):
         return "het antwoord op onze vraag of de klacht is opgelost klinkt ontevreden"
     if category == Category.COMPLIMENT and negative:
