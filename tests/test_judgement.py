@@ -504,6 +504,23 @@ def test_a_sure_model_carries_a_complaint_without_complaint_words() -> None:
     assert doubtful(Category.COMPLIMENT, mixed, 0.99) is not None
 
 
+def test_a_content_reply_to_our_answer_with_no_case_known_is_no_sure_escalation() -> None:
+    # Quoted answer and a "nee" look like an escalation to the model; the words are content.
+    from mailbot.intake.classify import read_mail
+    from mailbot.intake.judgement.decide import doubtful
+    from mailbot.models import CaseHistory, Level
+
+    body = "Nee hoor, niks meer aan de hand, alles werkt weer. Andere vraag: wanneer komt de jaarlijkse controle?"
+    _, signals = read_mail(mail(body, "Re: Uw melding", to=FIRST_LINE), CLASSIFICATION, ROLES)
+    reply = dataclasses.replace(signals, quotes_us=True)
+    assert doubtful(Category.ESCALATION, reply) is not None
+    # Unhappy words, or a case the answer step reads itself: not this doubt's business.
+    _, unhappy = read_mail(mail("Nee, het alarm gaat nog steeds af.", "Re: Uw melding"), CLASSIFICATION, ROLES)
+    assert doubtful(Category.ESCALATION, dataclasses.replace(unhappy, quotes_us=True)) is None
+    history = CaseHistory(level=Level.FIRST_LINE, answered=True, category=Category.COMPLAINT)
+    assert doubtful(Category.ESCALATION, dataclasses.replace(reply, history=history)) is None
+
+
 def test_an_admins_phrase_that_decides_carries_a_compliment_without_lexicon_praise() -> None:
     # rules.yaml is the admin's lever: a new compliment phrase works at once, without the lexicon.
     from mailbot.intake.classify import read_mail
