@@ -109,8 +109,8 @@ def judge(signals: Signals, outcome: RuleOutcome, model: Model | None, min_score
         confidence = min(confidence, UNSUPPORTED_CONFIDENCE)
     # Only a known case we never answered rules an escalation out for certain (without a case, a
     # first mail's "formele klacht" may still be one); where rules.yaml decided, its phrase carries it.
-    p = probs.get(category.value, 0.0)
-    doubt = doubtful(category, signals, p, answer_possible or signals.history is None, decided_by_rules)
+    never_answered = signals.history is not None and not answer_possible
+    doubt = doubtful(category, signals, probs.get(category.value, 0.0), not never_answered, decided_by_rules)
     if doubt:
         confidence = min(confidence, UNSUPPORTED_CONFIDENCE)
     urgent = is_urgent(model, feats, category, signals, outcome)
