@@ -521,6 +521,43 @@ def test_a_content_reply_to_our_answer_with_no_case_known_is_no_sure_escalation(
     assert doubtful(Category.ESCALATION, dataclasses.replace(reply, history=history)) is None
 
 
+def test_a_content_reply_to_our_answer_leans_to_praise_and_an_unhappy_one_does_not() -> None:
+    from mailbot.intake.classify import read_mail
+    from mailbot.intake.judgement.decide import category_probabilities, judge
+    from mailbot.intake.judgement.model import features, load_model
+
+    model = load_model()
+    for body, content in (
+        ("Ja, het slot werkt weer, dank u.\n\nIk heb nog een vraag: krijg ik de factuur per post?", True),
+        ("Nee, het slot klemt nog steeds. Wanneer komt de monteur terug?", False),
+    ):
+        outcome, signals = read_mail(mail(body, "Re: Uw melding", to=FIRST_LINE), CLASSIFICATION, ROLES)
+        reply = dataclasses.replace(signals, quotes_us=True)
+        leaning = category_probabilities(model, features(reply), outcome, content=True)
+        plain = category_probabilities(model, features(reply), outcome)
+        assert leaning["compliment"] > plain["compliment"]
+        assert judge(reply, outcome, model, 1).probabilities == (leaning if content else plain)
+
+
+@pytest.mark.parametrize(
+    ("text", "content"),
+    [
+        ("Ja, het slot werkt weer. Ik heb nog een vraag: krijg ik de factuur per post?", True),
+        ("Alles in orde nu, dank u.\n\nIets anders: wanneer is de jaarlijkse keuring? Vorig jaar in mei.", True),
+        ("Nee hoor, geen last meer van.\n\nKan de pas ook voor mijn zoon? Die van hem doet het niet.", True),
+        # What comes before the question is unhappy, or there is nothing before it, or no question.
+        ("Het is nog steeds niet opgelost. Wanneer komt er iemand?", False),
+        ("Waarom duurde het drie weken? Verder is het goed.", False),
+        ("Ja, het slot werkt weer.", False),
+        ("Prima, maar de rekening klopt niet. Wie betaalt dat?", False),
+    ],
+)
+def test_what_a_reply_says_before_its_question_back(text: str, content: bool) -> None:
+    from mailbot.intake.judgement.answered import satisfied_before_question
+
+    assert satisfied_before_question(text) is content
+
+
 def test_an_admins_phrase_that_decides_carries_a_compliment_without_lexicon_praise() -> None:
     # rules.yaml is the admin's lever: a new compliment phrase works at once, without the lexicon.
     from mailbot.intake.classify import read_mail

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from mailbot.intake.answers import Answer, read_answer
+from mailbot.intake.judgement.answered import content_reply
 from mailbot.intake.judgement.explanation import explain
 from mailbot.intake.judgement.model import DEFAULT_MIX, Model, features, softmax
 from mailbot.intake.judgement.outcome import RuleOutcome as RuleOutcome
@@ -28,6 +28,10 @@ STATE_RULE_WEIGHT = 1.0
 # rule on the case's state is: few training mails answer a check, so the model learns little of it.
 CHECK_ANSWER = {"f:check_satisfied": Category.COMPLIMENT, "f:check_dissatisfied": Category.ESCALATION}
 CHECK_ANSWER_WEIGHT = 2.0
+# With no case known, a reply quoting our answer whose own words read content (content_reply) leans
+# to praise as well, by less: it answers no question of ours. By set, 11 verdicts moved, all to the
+# right category (8 of them from escalation); at 2.0, 3 complaints became compliments too.
+CONTENT_REPLY_WEIGHT = 1.0
 
 
 @dataclass(frozen=True)
@@ -54,8 +58,13 @@ def rules_split(outcome: RuleOutcome, min_score: int) -> bool:
     return len(top) == 2 and top[0] == top[1] >= min_score
 
 
-def category_probabilities(model: Model, feats: dict[str, float], outcome: RuleOutcome) -> dict[str, float]:
-    """P(category) after adding rules.yaml's scores (times the trained mixing weight) to the model's logits."""
+def category_probabilities(
+    model: Model, feats: dict[str, float], outcome: RuleOutcome, content: bool = False
+) -> dict[str, float]:
+    """P(category) after adding rules.yaml's scores (times the trained mixing weight) to the model's logits.
+
+    ``content``: the mail is a content reply to our answer (content_reply), which leans to praise.
+    """
     head = model.heads["category"]
     logits = head.logits(feats)
     mix = model.mix.get("rules", DEFAULT_MIX["rules"])
@@ -66,6 +75,8 @@ def category_probabilities(model: Model, feats: dict[str, float], outcome: RuleO
     for name, answered in CHECK_ANSWER.items():
         if feats.get(name) and answered.value in head.classes:
             logits[head.classes.index(answered.value)] += CHECK_ANSWER_WEIGHT
+    if content and Category.COMPLIMENT.value in head.classes:
+        logits[head.classes.index(Category.COMPLIMENT.value)] += CONTENT_REPLY_WEIGHT
     return dict(zip(head.classes, softmax(x / temperature for x in logits), strict=True))
 
 
@@ -96,7 +107,7 @@ def judge(signals: Signals, outcome: RuleOutcome, model: Model | None, min_score
     if model is None:
         return _judge_by_rules(signals, outcome, min_score)
     feats = features(signals)
-    probs = category_probabilities(model, feats, outcome)
+    probs = category_probabilities(model, feats, outcome, content_reply(signals))
     answer_possible = answer_may_exist(signals, outcome)
     if not answer_possible:
         # No answer of ours to be unhappy with: more of the same complaint, or a first one.
@@ -287,14 +298,3 @@ def _judge_by_rules(signals: Signals, outcome: RuleOutcome, min_score: int) -> J
 def _rules_type(outcome: RuleOutcome) -> SubjectType:
     weights = outcome.type_weights
     return max(weights, key=lambda t: weights[t]) if weights else SubjectType.SERVICE
-
-
-def content_reply(s: Signals) -> bool:
-    """With no case known, a reply quoting our answer (not our check) that the answer reader finds content.
-
-    "Nee hoor, niks meer aan de hand. Andere vraag: ...": by set, 9 of the 10
-    confident escalations of this kind were wrong. (Unclear readings too: 110 more to a person.)
-    """
-    if s.history is not None or not s.quotes_us or s.extra.get("quoted_check"):
-        return False
-    return read_answer(s.own).answer == Answer.SATISFIED
