@@ -57,6 +57,8 @@ ANSWERS = [
     ("Ja hoor. De beveiliger is vervangen en de sfeer bij de ingang is een stuk beter.", S),
     ("Het is een stuk rustiger op het terrein sinds de extra ronde.", S),
     ("Het slot van de achterdeur is weer stuk.", D),
+    # "goed" in a comparison praises nothing: what follows "maar" is no content answer.
+    ("Ja, de beveiliger is vervangen. Maar de nieuwe laat net zo goed iedereen zonder pas binnen.", U),
     ("Het is er een stuk slechter op geworden.", D),
     # Nothing left to do closes; a "nee" followed by a story that says neither goes to a person.
     ("Nee, er hoeft niets meer te gebeuren. Het hek sluit weer.", S),

@@ -263,6 +263,8 @@ POLITE = (
     "dank voor uw toelichting",
     "bedankt voor uw toelichting",
 )
+# "goed" that praises nothing ("Maar de nieuwe man laat net zo goed iedereen zonder pas door").
+NOT_PRAISE = ("net zo goed", "zo goed als", "goed en wel", "zo goed mogelijk", "als ik het goed begrijp")
 # What went wrong, as a satisfied customer retells it ("de intercom was kapot bij levering, maar ...").
 # In a sentence told in the past (PAST_TENSE, nothing of now or "weer") these are the story, not the answer.
 INCIDENT = frozenset(

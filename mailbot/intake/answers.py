@@ -26,6 +26,7 @@ from mailbot.intake.answerphrases import (
     NEGATION_SCOPE,
     NEGATORS,
     NO,
+    NOT_PRAISE,
     OUTRIGHT,
     PARTIAL,
     PAST_TENSE,
@@ -221,8 +222,8 @@ def _cues(words: str, positive: tuple[str, ...], negative: tuple[str, ...]) -> t
     """Positive and negative phrases in ``words``; a negated phrase counts for the other side."""
     pos: list[str] = []
     neg: list[str] = []
-    # POLITE phrases match as a side of their own so that their "dank" counts for neither.
-    table = {p: "+" for p in positive} | {p: "-" for p in negative} | {p: "0" for p in POLITE}
+    # POLITE and NOT_PRAISE phrases match as a side of their own: their "dank" or "goed" counts for neither.
+    table = {p: "+" for p in positive} | {p: "-" for p in negative} | {p: "0" for p in (*POLITE, *NOT_PRAISE)}
     quoted = [m.span() for m in _QUOTED.finditer(words)]
     for match in _regex(tuple(table)).finditer(words):
         phrase = match.group(0)
