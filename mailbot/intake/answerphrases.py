@@ -288,7 +288,5 @@ PAST_TENSE = frozenset({"was", "waren", "had", "hadden", "leek", "leken", "desti
 ASIDE = ("andere vraag", "los daarvan", "los van de klacht", "iets anders", "ander punt", "tussen haakjes")
 PARTIAL = ("deels", "gedeeltelijk", "voor een deel", "grotendeels", "voor de helft", "half opgelost", "maar half")
 NEGATORS = frozenset({"niet", "geen", "nooit", "niets", "niks", "nergens", "allesbehalve", "amper", "nauwelijks"})
-# A negator reaches this many words ahead, inside its clause ("niet echt erg tevreden").
-NEGATION_SCOPE = 3
 YES = frozenset({"ja", "jawel", "jazeker", "zeker", "yes", "klopt", "inderdaad"})
 NO = frozenset({"nee", "neen", "no", "nope"})

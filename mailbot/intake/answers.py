@@ -23,7 +23,6 @@ from mailbot.intake.answerphrases import (
     DISPUTE,
     DISSATISFIED,
     INCIDENT,
-    NEGATION_SCOPE,
     NEGATORS,
     NO,
     NOT_PRAISE,
@@ -35,7 +34,7 @@ from mailbot.intake.answerphrases import (
     YES,
 )
 from mailbot.intake.judgement.lexicon import lexicon, normalise
-from mailbot.intake.judgement.signals import find_hits
+from mailbot.intake.judgement.signals import NEGATION_SCOPE, find_hits
 from mailbot.models import Category
 
 # DISPUTE is read from here by the case desk.
