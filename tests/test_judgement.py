@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
@@ -670,6 +671,43 @@ def test_eval_scores_any_labelled_set() -> None:
     assert code == (1 if report["failures"] else 0)
     for wrong in report["wrong"]:  # type: ignore[attr-defined]
         assert wrong["explanation"].startswith("Herkend als ")
+
+
+def test_eval_reads_the_answers_to_our_mail_as_the_answer_step_would(tmp_path: Path) -> None:
+    # An admin who adds satisfied_phrases to rules.yaml sees what they do to their own answers.
+    entries = [
+        ("Ja hoor, alles werkt weer. Dank u wel.", OUR_CHECK, "compliment"),
+        ("Ja, maar de monteur was weer te laat.", OUR_CHECK, "escalation"),
+        ("Het is helemaal in orde nu.", OUR_ANSWER, "escalation"),  # labelled unhappy: read content
+        ("De camera bij de poort is kapot.", "", "complaint"),  # no answer to our mail: not read
+    ]
+    labels = []
+    for n, (own, quoted, category) in enumerate(entries):
+        message = EmailMessage()
+        message["From"], message["To"] = f"klant{n}@mail.example.com", "klacht@example.nl"
+        message["Subject"] = "Re: Uw klacht" if quoted else "Camera"
+        message.set_content(f"{own}\n\n{quoted}")
+        (tmp_path / f"a{n}.eml").write_bytes(bytes(message))
+        typed = "product" if category != "compliment" else None
+        labels.append(
+            {
+                "file": f"a{n}.eml",
+                "to": "klacht@example.nl",
+                "category": category,
+                "urgent": False,
+                "subject_type": typed,
+            }
+        )
+    (tmp_path / "labels.json").write_text(json.dumps(labels), encoding="utf-8")
+    _code, report = run_eval(str(tmp_path))
+    answers = report["answers"]
+    assert answers == {  # type: ignore[comparison-overlap]
+        "satisfied": {"satisfied": 1, "dissatisfied": 0, "unclear": 0},
+        "dissatisfied": {"satisfied": 1, "dissatisfied": 1, "unclear": 0},
+    }
+    assert [(m["file"], m["read"]) for m in report["misread"]] == [("a2.eml", "satisfied")]  # type: ignore[attr-defined]
+    text = run_mailbot("eval", str(tmp_path), env={**os.environ, "MAILBOT_RULES": str(REPO / "rules.yaml")}).stdout
+    assert "misread a2.eml: escalation read as satisfied" in text
 
 
 # What the held-out part showed when the model was committed (README, How mailbot decides): a

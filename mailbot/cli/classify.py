@@ -81,7 +81,9 @@ def handle_classify(args: argparse.Namespace) -> int:
 def handle_eval(args: argparse.Namespace) -> int:
     """Score the classifier on a labelled folder and print the figures; the exit code."""
     _settings, rules = load(args)
-    from mailbot.intake.classify import classify
+    from mailbot.cases.replies import read_reply
+    from mailbot.intake.answers import Reading, cross_checked
+    from mailbot.intake.classify import classify, read_mail
     from mailbot.intake.judgement.corpus import Label, default_corpus, load_labels, split
     from mailbot.intake.judgement.evaluate import render, run
     from mailbot.models import ParsedMail, Verdict
@@ -105,7 +107,17 @@ def handle_eval(args: argparse.Namespace) -> int:
             use_model=not args.no_model,
         )
 
-    report = run(folder, labels, classify_one, rules.classification.min_confidence)
+    def read_one(mail: ParsedMail, label: Label, verdict: Verdict) -> Reading | None:
+        # The answer step reads a reply on a case waiting for an answer; with no case, a mail that
+        # quotes our answer or our satisfaction check stands for one.
+        chosen = next((r for p, r in by_prefix if label.file.startswith(p)), rules)
+        _outcome, signals = read_mail(mail, chosen.classification, chosen.addresses, organisation=chosen.organisation)
+        if not (signals.extra.get("quoted_answer") or signals.extra.get("quoted_check")):
+            return None
+        min_confidence = chosen.classification.min_confidence
+        return cross_checked(read_reply(chosen, mail), verdict.category, verdict.confidence, min_confidence)
+
+    report = run(folder, labels, classify_one, rules.classification.min_confidence, read_one)
     if args.json:
         print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
     else:

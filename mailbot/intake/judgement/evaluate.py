@@ -10,11 +10,16 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from mailbot.intake.answers import Answer, Reading
 from mailbot.intake.judgement.corpus import Label
 from mailbot.models import Address, ParsedMail, Verdict
 
 CATEGORIES = ("compliment", "complaint", "escalation", "auto")
 RECEIVED = datetime(2026, 12, 5, 12, 0, tzinfo=UTC)
+# An answer to our mail labelled compliment is a content answer, one labelled escalation an unhappy one
+# (the corpus README's definitions); the reading that would act against the label is the misreading.
+ANSWER_TRUTH = {"compliment": Answer.SATISFIED, "escalation": Answer.DISSATISFIED}
+MISREAD = {Answer.SATISFIED: Answer.DISSATISFIED, Answer.DISSATISFIED: Answer.SATISFIED}
 
 
 @dataclass(frozen=True)
@@ -36,6 +41,8 @@ class Outcome:
 
     label: Label
     verdict: Verdict
+    # How the case's answer step reads the mail, where it answers our answer or our satisfaction check.
+    reading: Reading | None = None
 
 
 @dataclass
@@ -56,6 +63,9 @@ class Report:
     below_threshold: int
     accuracy_above_threshold: float
     median_ms: float
+    # Truth ("satisfied" / "dissatisfied") -> how the answer step read it -> count, for labelled answers to our mail.
+    answers: dict[str, dict[str, int]] = field(default_factory=dict)
+    misread: list[dict[str, object]] = field(default_factory=list)
     wrong: list[dict[str, object]] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
 
@@ -109,10 +119,34 @@ def score(
             sum(1 for o in sure if o.verdict.category.value == o.label.category) / len(sure) if sure else 1.0
         ),
         median_ms=statistics.median(times_ms) if times_ms else 0.0,
+        answers=answer_counts(outcomes),
+        misread=[misread_row(o) for o in outcomes if is_misread(o)],
         wrong=wrong,
     )
     report.failures = check(report, targets)
     return report
+
+
+def answer_counts(outcomes: list[Outcome]) -> dict[str, dict[str, int]]:
+    """For the labelled answers to our mail: how many of each truth the answer step read each way."""
+    counts: dict[str, dict[str, int]] = {truth.value: dict.fromkeys(Answer, 0) for truth in ANSWER_TRUTH.values()}
+    for o in outcomes:
+        truth = ANSWER_TRUTH.get(o.label.category)
+        if o.reading is not None and truth is not None:
+            counts[truth.value][o.reading.answer.value] += 1
+    return {truth: row for truth, row in counts.items() if any(row.values())}
+
+
+def is_misread(o: Outcome) -> bool:
+    """The answer step would act against the label: close an unhappy customer's case, or escalate a content one."""
+    truth = ANSWER_TRUTH.get(o.label.category)
+    return o.reading is not None and truth is not None and o.reading.answer == MISREAD[truth]
+
+
+def misread_row(o: Outcome) -> dict[str, object]:
+    """A misread answer with the reader's reason, for the report."""
+    assert o.reading is not None
+    return {"file": o.label.file, "truth": o.label.category, "read": o.reading.answer.value, "why": o.reading.reason}
 
 
 def confusion_matrix(outcomes: list[Outcome]) -> dict[str, dict[str, int]]:
@@ -181,8 +215,13 @@ def run(
     labels: list[Label],
     classify_one: Callable[[ParsedMail, Label], Verdict],
     min_confidence: float,
+    read_one: Callable[[ParsedMail, Label, Verdict], Reading | None] | None = None,
 ) -> Report:
-    """Classify every labelled mail with ``classify_one`` and score the result."""
+    """Classify every labelled mail with ``classify_one`` and score the result.
+
+    ``read_one`` reads a mail as the answer step would, where it answers our mail (None otherwise);
+    only classification is timed.
+    """
     outcomes: list[Outcome] = []
     times: list[float] = []
     for label in labels:
@@ -190,7 +229,7 @@ def run(
         start = time.perf_counter()
         verdict = classify_one(mail, label)
         times.append((time.perf_counter() - start) * 1000)
-        outcomes.append(Outcome(label, verdict))
+        outcomes.append(Outcome(label, verdict, read_one(mail, label, verdict) if read_one else None))
     return score(outcomes, times, min_confidence)
 
 
@@ -215,6 +254,7 @@ def render(report: Report, show_wrong: bool = True) -> str:
         f"category accuracy of the rest {report.accuracy_above_threshold:6.1%}"
     )
     lines.append(f"median time         {report.median_ms:.2f} ms per mail")
+    lines.extend(_answer_lines(report))
     if show_wrong and report.wrong:
         lines.append("wrong:")
         for w in report.wrong:
@@ -232,3 +272,14 @@ def rules_by_prefix(spec: Mapping[str, Path]) -> Callable[[str], Path]:
         return spec[best]
 
     return pick
+
+
+def _answer_lines(report: Report) -> list[str]:
+    if not report.answers:
+        return []
+    lines = ["answers to our mail, as the answer step reads them (rows: truth; unclear asks the owner)"]
+    for truth, row in report.answers.items():
+        lines.append(f"  {truth:<13}" + "  ".join(f"{read} {n}" for read, n in row.items()))
+    for m in report.misread:
+        lines.append(f"  misread {m['file']}: {m['truth']} read as {m['read']} ({m['why']})")
+    return lines
