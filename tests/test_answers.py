@@ -57,6 +57,11 @@ ANSWERS = [
     ("Ja hoor. De beveiliger is vervangen en de sfeer bij de ingang is een stuk beter.", S),
     ("Het is een stuk rustiger op het terrein sinds de extra ronde.", S),
     ("Het slot van de achterdeur is weer stuk.", D),
+    # "Doe maar" is a go-ahead, not "ja, maar"; an eye-roll or an upside-down smile is no content answer.
+    ("Ja, doe maar, dan komt de monteur volgende week.", S),
+    ("Ja hoor, laat maar zitten, het werkt weer.", S),
+    ("Opgelost hoor 🙄 Nu gaat het alarm om vier uur af in plaats van om drie.", U),
+    ("Top 🙃", U),
     # "goed" in a comparison praises nothing: what follows "maar" is no content answer.
     ("Ja, de beveiliger is vervangen. Maar de nieuwe laat net zo goed iedereen zonder pas binnen.", U),
     ("Het is er een stuk slechter op geworden.", D),

@@ -59,6 +59,8 @@ class Reading:
 
 _CLAUSE = re.compile(r"[.!?;:,\n()]")
 # Where an answer turns: "maar", or a sentence opening with a word that turns it as "maar" does.
+# "Doe maar", "laat maar": after a verb of go-ahead, "maar" softens and turns nothing ("Ja, doe maar.").
+_PARTICLE = re.compile(r"\b(doe|laat|zet|stuur|kom|ga|zeg|plan|regel|maak|boek|bel|mail) maar\b")
 _CONTRAST = re.compile(r"\bmaar\b|(?<=[,;]\s)alleen\b|(?:^|(?<=[.!?:]\s))(?:alleen|wel|echter|toch)\b")
 # This many different danger words in an answer make it unclear however content it sounds.
 DANGERS = 2
@@ -114,7 +116,7 @@ def cross_checked(reading: Reading, category: Category, confidence: float, min_c
 
 def _read(text: str, extra_satisfied: Iterable[str], extra_dissatisfied: Iterable[str], sarcasm: list[str]) -> Reading:
     """The reading by the answer's own cues: first line, phrases, negation, "maar", and ``sarcasm`` found in it."""
-    words = normalise(text)
+    words = _PARTICLE.sub(r"\1", normalise(text))
     if not words:
         return Reading(Answer.UNCLEAR, "het antwoord bevat geen tekst")
     opener, after_opener = _opener(text)
@@ -203,7 +205,7 @@ def dispute_mentions(text: str, phrases: Iterable[str] = DISPUTE) -> tuple[str, 
 
 def _opener(text: str) -> tuple[str, str]:
     """The first line's direct answer: "ja", "nee", "ja maar" or ""; and the normalised rest of that line."""
-    first = next((normalise(line) for line in text.splitlines() if line.strip()), "")
+    first = next((_PARTICLE.sub(r"\1", normalise(line)) for line in text.splitlines() if line.strip()), "")
     tokens = _WORD.findall(first)
     if not tokens:
         return "", ""
