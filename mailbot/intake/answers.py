@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -34,7 +34,7 @@ from mailbot.intake.answerphrases import (
     YES,
 )
 from mailbot.intake.judgement.lexicon import lexicon, normalise
-from mailbot.intake.judgement.signals import NEGATION_SCOPE, find_hits
+from mailbot.intake.judgement.signals import NEGATION_SCOPE, Hit, find_hits
 from mailbot.models import Category
 
 # DISPUTE is read from here by the case desk.
@@ -74,15 +74,17 @@ _NO_SENTENCE = re.compile(r"(nee|neen|no|nope)\s*[.!]")
 _QUOTED = re.compile(r"(?:(?<=\s)|^)['\"\u2018\u201c\u201e]([^'\"\u2019\u201d\n]{1,80})['\"\u2019\u201d](?!\w)")
 
 
-def read_answer(text: str, extra_satisfied: Iterable[str] = (), extra_dissatisfied: Iterable[str] = ()) -> Reading:
+def read_answer(
+    text: str, extra_satisfied: Iterable[str] = (), extra_dissatisfied: Iterable[str] = (), hits: Sequence[Hit] = ()
+) -> Reading:
     """Read ``text``, the customer's own words, as satisfied, dissatisfied or unclear, with the reason.
 
     ``extra_*`` are the administrator's own phrases (rules.yaml ``policy``); a bare "ja" or "nee"
     among them is ignored, as the first line is read for those in every case. An answer that
     names a danger is never read as satisfied: closing on it is the mistake that cannot be undone.
     """
-    # The classifier's lexicon, read once: its sarcasm turns praise around, its danger words forbid closing.
-    hits = find_hits(normalise(text))[0]
+    # The lexicon's hits, read once (or the caller's): sarcasm turns praise around, danger forbids closing.
+    hits = hits or find_hits(normalise(text))[0]
     sarcasm = [h.phrase for h in hits if h.group == "sarcasm"]
     reading = _read(text, extra_satisfied, extra_dissatisfied, sarcasm)
     if reading.answer != Answer.SATISFIED:

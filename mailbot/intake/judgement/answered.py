@@ -22,7 +22,7 @@ def content_reply(s: Signals) -> bool:
     """
     if s.history is not None or not s.quotes_us or s.extra.get("quoted_check"):
         return False
-    return read_answer(s.own).answer == Answer.SATISFIED or satisfied_before_question(s.own)
+    return read_answer(s.own, hits=s.hits).answer == Answer.SATISFIED or satisfied_before_question(s.own)
 
 
 def satisfied_before_question(text: str) -> bool:
