@@ -96,8 +96,11 @@ def handle_eval(args: argparse.Namespace) -> int:
         return 1
     by_prefix = _rules_by_prefix(args)
 
+    def rules_for(label: Label) -> Rules:
+        return next((r for p, r in by_prefix if label.file.startswith(p)), rules)
+
     def classify_one(mail: ParsedMail, label: Label) -> Verdict:
-        chosen = next((r for p, r in by_prefix if label.file.startswith(p)), rules)
+        chosen = rules_for(label)
         return classify(
             mail,
             chosen.classification,
@@ -110,7 +113,7 @@ def handle_eval(args: argparse.Namespace) -> int:
     def read_one(mail: ParsedMail, label: Label, verdict: Verdict) -> Reading | None:
         # The answer step reads a reply on a case waiting for an answer; with no case, a mail that
         # quotes our answer or our satisfaction check stands for one.
-        chosen = next((r for p, r in by_prefix if label.file.startswith(p)), rules)
+        chosen = rules_for(label)
         _outcome, signals = read_mail(mail, chosen.classification, chosen.addresses, organisation=chosen.organisation)
         if not (signals.extra.get("quoted_answer") or signals.extra.get("quoted_check")):
             return None
