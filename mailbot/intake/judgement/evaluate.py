@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import statistics
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -262,16 +262,6 @@ def render(report: Report, show_wrong: bool = True) -> str:
             lines.append(f"    {w['explanation']}")
     lines.append("targets: " + ("all met" if not report.failures else "MISSED: " + "; ".join(report.failures)))
     return "\n".join(lines)
-
-
-def rules_by_prefix(spec: Mapping[str, Path]) -> Callable[[str], Path]:
-    """Which rules file a labelled file is classified with: the longest matching prefix, "" the default."""
-
-    def pick(name: str) -> Path:
-        best = max((p for p in spec if name.startswith(p)), key=len)
-        return spec[best]
-
-    return pick
 
 
 def _answer_lines(report: Report) -> list[str]:
