@@ -526,6 +526,9 @@ def test_person_whose_address_looks_a_bit_like_a_robot(sender: str) -> None:
         "Onbestelbaar: [KL-2026-0001] Ontvangstbevestiging van uw klacht",
         "Undeliverable: [KL-2026-0001] Ontvangstbevestiging van uw klacht",
         "Delivery Status Notification (Failure)",
+        "Gelezen: Uw klacht",
+        "Niet gelezen: [KL-2026-0001] Ontvangstbevestiging van uw klacht",
+        "Read: Klacht over de monteur",
     ],
 )
 def test_automatic_subject(subject: str) -> None:
