@@ -559,7 +559,9 @@ def test_sending_hours_hold_an_acknowledgement_until_the_window(dovecot, smtp_si
     rules = rules_copy(tmp_path, "  sending_hours:\n", '  sending_hours: "08:00-18:00"\n')
     bot = Bot(dovecot, smtp_sink, tmp_path / "data", rules_path=rules)
     bot.clock.set(datetime.fromisoformat("2026-11-07T22:00:00+01:00"))  # Saturday evening
-    bot.deliver(compose_mail("weekend@example.net", FIRST_LINE, "Klacht", "Het hek is kapot."))
+    bot.deliver(
+        compose_mail("weekend@example.net", FIRST_LINE, "Klacht", "Het hek is al een week kapot en er komt niemand.")
+    )
     bot.run_once()
     assert bot.received("weekend@example.net") == []
     assert len(bot.received("klantenservice@example.nl")) == 1  # staff are told at once

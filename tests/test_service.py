@@ -107,7 +107,9 @@ def test_run_tells_systemd_ready_watchdog_status_and_stopping(bot: Bot) -> None:
             first = sd.wait_for(lambda m: True)
             assert "READY=1" in first.splitlines(), first
             sd.wait_for(lambda m: m.startswith("STATUS=watching the mailbox; last sync "))
-            bot.deliver(compose_mail("sd@example.net", FIRST_LINE, "Klacht", "Het hek is kapot."))
+            bot.deliver(
+                compose_mail("sd@example.net", FIRST_LINE, "Klacht", "Het hek is al een week kapot en er komt niemand.")
+            )
             bot.sink.wait_for(2, timeout=30)  # the acknowledgement and the team's notice: a loop turn
             # Their Bcc copies come back (mailbox.sent_copies) and are filed in Sent: one more turn.
             deadline = time.monotonic() + 30

@@ -155,9 +155,12 @@ def _mood_features(s: Signals) -> dict[str, float]:
     f: dict[str, float] = {}
     spoken = [p for p in s.sentence_polarity if p]
     if spoken:
-        # Where a writer starts and ends shows the mood: praise "with a small side remark" ends well.
-        f["f:first_positive" if spoken[0] > 0 else "f:first_negative"] = 1.0
+        # Where a writer ends shows the mood: praise "with a small side remark" ends well.
         f["f:last_positive" if spoken[-1] > 0 else "f:last_negative"] = 1.0
+    if len(spoken) > 1:
+        # And where a writer starts, when there is a turn to come: "ik was altijd tevreden, maar"
+        # opens many complaints. In a mail of one such sentence, its start is its end.
+        f["f:first_positive" if spoken[0] > 0 else "f:first_negative"] = 1.0
     words = s.own.split()
     if words:
         # Complaints say what did not happen: negators per hundred words, capped.
