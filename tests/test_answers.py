@@ -103,6 +103,25 @@ ANSWERS = [
     # Sarcasm: it happened again.
     ("Ja hoor, weer een brief met excuses. Gisteren is de ronde weer overgeslagen.", D),
     ("Geweldig. Sinds de reparatie ging het alarm vannacht drie keer weer af.", U),
+    # Working again is content, "weer" or not; a light that goes off again is not.
+    ("Ja. De lamp brandt weer.", S),
+    ("Ja, helemaal. De poort gaat weer open met de afstandsbediening.", S),
+    ("Ja. Maar het alarm gaat weer af.", D),
+    # The customer closes the matter and adds a remark: a person reads it, no escalation.
+    ("Nee hoor, er hoeft niks meer, de nieuwe pas werkt. Alleen jammer dat het vier weken duurde.", U),
+    ("Nee, niks meer aan doen. Alleen een tip: de monteur kon ons adres slecht vinden.", U),
+    ("Ja, de nieuwe beveiliger doet het goed, maar ik heb nooit een excuus gekregen.", D),
+    # "Yes and no" is partly solved; a denial may follow the word it denies.
+    ("Ja en nee.", U),
+    ("Opgelost zou ik het niet willen noemen. De deur klemt nog net zo.", D),
+    ("Niet echt, nee.", D),
+    ("Nou nee.", D),
+    # Expat customers answer in English.
+    ("Solved, thank you.", S),
+    ("Thanks, all sorted.", S),
+    ("No, still broken.", D),
+    ("Yes, thanks, but the invoice is still not fixed.", D),
+    ("👍", S),
     # Nothing to go on.
     ("Ik ben morgen de hele dag thuis.", U),
     ("", U),

@@ -20,11 +20,13 @@ from functools import lru_cache
 
 from mailbot.intake.answerphrases import (
     ASIDE,
+    CLOSED,
     DISPUTE,
     DISSATISFIED,
     INCIDENT,
     NEGATORS,
     NO,
+    NO_OPENERS,
     NOT_PRAISE,
     OUTRIGHT,
     PARTIAL,
@@ -58,10 +60,10 @@ class Reading:
 
 
 _CLAUSE = re.compile(r"[.!?;:,\n()]")
-# Where an answer turns: "maar", or a sentence opening with a word that turns it as "maar" does.
+# Where an answer turns: "maar" ("but", "however"), or a sentence opening with a word that turns it as "maar" does.
 # "Doe maar", "laat maar": after a verb of go-ahead, "maar" softens and turns nothing ("Ja, doe maar.").
 _PARTICLE = re.compile(r"\b(doe|laat|zet|stuur|kom|ga|zeg|plan|regel|maak|boek|bel|mail) maar\b")
-_CONTRAST = re.compile(r"\bmaar\b|(?<=[,;]\s)alleen\b|(?:^|(?<=[.!?:]\s))(?:alleen|wel|echter|toch)\b")
+_CONTRAST = re.compile(r"\b(?:maar|but|however)\b|(?<=[,;]\s)alleen\b|(?:^|(?<=[.!?:]\s))(?:alleen|wel|echter|toch)\b")
 # This many different danger words in an answer make it unclear however content it sounds.
 DANGERS = 2
 # A "nee" with at most this many words around it ("Nee, helemaal niet.") is a plain no to our question.
@@ -141,6 +143,11 @@ def _read(text: str, extra_satisfied: Iterable[str], extra_dissatisfied: Iterabl
         return Reading(Answer.DISSATISFIED, "de klant schrijft" + _cited(neg, lead=" "))
     if pos and neg:
         last = _after_last_maar(words, positive, negative)
+        closed = _found(words, CLOSED)
+        if last is not None and last.answer == Answer.DISSATISFIED and closed:
+            # "Er hoeft niks meer, de pas werkt. Alleen jammer dat het vier weken duurde.": the customer
+            # closes the matter and adds a remark. Escalating on the remark is not harmless.
+            return Reading(Answer.UNCLEAR, f"de klant schrijft '{closed[0]}', maar ook" + _cited(neg, lead=" "))
         if last is not None:
             return last
         return Reading(Answer.UNCLEAR, f"positief ('{pos[0]}') en negatief ('{neg[0]}') door elkaar")
@@ -196,7 +203,7 @@ def _decisive(words: str) -> Reading | None:
     if partial:
         # Partly solved: an appeal for one loose end, or closing with one left, are both wrong
         # without a person's look. The owner decides.
-        return Reading(Answer.UNCLEAR, f"de klant is '{partial[0]}' tevreden: een deel is nog niet goed")
+        return Reading(Answer.UNCLEAR, f"de klant schrijft '{partial[0]}': een deel is nog niet goed")
     return None
 
 
@@ -218,6 +225,9 @@ def _opener(text: str) -> tuple[str, str]:
         return ("ja maar" if re.search(r"\bmaar\b", sentence) else "ja"), rest
     if tokens[0] in NO:
         return "nee", rest
+    opening = next((o for o in NO_OPENERS if re.match(rf"{o}\b", first)), None)
+    if opening is not None:
+        return "nee", first[len(opening) :].lstrip(" ,.!")
     return "", rest
 
 
