@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from mailbot.config import load_rules
-from mailbot.intake.classify import auto_reason, classify, normalise
+from mailbot.intake.classify import auto_reason, auto_reason_nl, classify, normalise
 from mailbot.mail.parse import parse_mail
 from mailbot.mail.quotes import strip_quoted
 from mailbot.models import CaseHistory, Category, Level, ParsedMail, SubjectType, Verdict
@@ -345,6 +345,23 @@ def test_the_same_thanks_unquoted_would_count() -> None:
     assert "compliment" in result.rules
 
 
+@pytest.mark.parametrize("closing", ["Alvast bedankt,", "Bij voorbaat dank.", "Bedankt voor uw medewerking."])
+def test_a_polite_closing_fires_no_compliment_rule(closing: str) -> None:
+    # "Bedankt" is one of rules.yaml's compliment phrases, but under a request it is politeness.
+    request = "Het certificaat van ons alarmsysteem is nog steeds niet gestuurd. Kunt u het vandaag sturen?"
+    body = f"{request}\n\n{closing}\nTom Jelsma"
+    result = verdict(mail(body, "Certificaat", to=FIRST_LINE))
+    assert "compliment" not in result.rules
+    assert result.category == Category.COMPLAINT
+
+
+def test_thanks_in_the_text_itself_still_fires_the_compliment_rule() -> None:
+    # The control: the same word as the writer's own message, not as a closing formula.
+    thanks = "Bedankt voor de snelle reparatie van het alarmsysteem!\n\nTom Jelsma"
+    result = verdict(mail(thanks, "Alarm", to=FIRST_LINE))
+    assert "compliment" in result.rules
+
+
 def test_quoted_compliment_below_a_complaint_in_outlook_style() -> None:
     body = (
         "Ik ben ontevreden: de monteur is weer niet gekomen.\n\n"
@@ -529,12 +546,46 @@ def test_person_whose_address_looks_a_bit_like_a_robot(sender: str) -> None:
         "Gelezen: Uw klacht",
         "Niet gelezen: [KL-2026-0001] Ontvangstbevestiging van uw klacht",
         "Read: Klacht over de monteur",
+        "Afwezigheidsmelding",
+        "Out of the office: Klacht over de monteur",
     ],
 )
 def test_automatic_subject(subject: str) -> None:
     result = verdict(mail("Ik ben tot en met 4 december afwezig.", subject, sender="jan.jansen@example.com"))
     assert result.category == Category.AUTO
     assert result.auto_reason is not None and "automatic subject" in result.auto_reason
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Geachte afzender,\n\nDank voor uw e-mail. Ik ben van 7 tot en met 18 december afwezig. Uw bericht wordt "
+        "niet doorgestuurd. Voor zaken die Vastgoedbeheer betreffen kunt u bellen met het algemene nummer.\n\n"
+        "Met vriendelijke groet,\nmr. J.F. Hogenkamp",
+        "Ik ben met vakantie tot en met 4 januari. In dringende gevallen kunt u bellen met mijn collega Ellen.",
+        "Thank you for your message. I am out of the office until Monday with limited access to e-mail.",
+    ],
+)
+def test_out_of_office_text_under_the_original_subject_is_automatic(body: str) -> None:
+    # Some clients send an out-of-office with no header and the subject of the mail it answers.
+    reason = auto_reason(mail(body, "Re: Uw klacht KL-2026-0042", sender="j.hogenkamp@example.com"), CLASSIFICATION)
+    assert reason is not None and reason.startswith("automatic text")
+    assert auto_reason_nl(reason).startswith("de tekst is een afwezigheidsmelding")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # A customer who is away writes too; only an out-of-office says what happens to the mail meanwhile.
+        "Ik ben tot 18 december met vakantie. Na mijn terugkomst wil ik dat de monteur komt: het alarm is nog kapot.",
+        # A long mail that names an absence and an urgent matter is a person writing.
+        "Ik was afwezig toen uw monteur kwam. "
+        + "Het alarm gaat nog steeds elke nacht af. " * 20
+        + "Voor dringende zaken ben ik bereikbaar op mijn mobiele nummer.",
+    ],
+)
+def test_a_person_who_is_away_is_no_out_of_office(body: str) -> None:
+    assert auto_reason(mail(body, "Re: Uw klacht KL-2026-0042"), CLASSIFICATION) is None
 
 
 def test_automatic_subject_without_a_from_header() -> None:

@@ -104,6 +104,8 @@ class Classification:
     auto_subjects: tuple[re.Pattern[str], ...]
     auto_senders: tuple[re.Pattern[str], ...]
     rules: tuple[Rule, ...]
+    # Out-of-office texts sent with no header that says so, matched on the writer's own words.
+    auto_bodies: tuple[re.Pattern[str], ...] = ()
     # Below this confidence (0-1) a person decides the category: the case opens with a neutral
     # acknowledgement and the coordinator is asked (issue 10, "unsure means a person decides").
     min_confidence: float = 0.6

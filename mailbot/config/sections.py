@@ -192,7 +192,7 @@ class SectionReader(MailboxSection):
     def classification(self, doc: Any) -> Classification:
         """`classification:`: the rules (each name once), the automatic-mail patterns, the thresholds."""
         node = self.mapping(doc, "classification", "classification", {"min_score", "min_confidence", "auto", "rules"})
-        auto = self.mapping(node, "auto", "classification.auto", {"subjects", "senders"})
+        auto = self.mapping(node, "auto", "classification.auto", {"subjects", "senders", "bodies"})
         rules_node = node.get("rules")
         if not isinstance(rules_node, list) or not rules_node:
             raise self.fail(node, "rules", "classification.rules must list at least one rule")
@@ -208,6 +208,7 @@ class SectionReader(MailboxSection):
             auto_subjects=self.regexes(auto, "subjects", "classification.auto.subjects"),
             auto_senders=self.regexes(auto, "senders", "classification.auto.senders"),
             rules=tuple(rules),
+            auto_bodies=self.regexes(auto, "bodies", "classification.auto.bodies"),
             min_confidence=self.fraction(
                 node, "min_confidence", "classification.min_confidence", default_of(Classification, "min_confidence")
             ),

@@ -16,13 +16,15 @@ from mailbot.intake.judgement.lexicon import normalise as normalise
 from mailbot.intake.judgement.model import load_model
 from mailbot.intake.judgement.signals import CASE_TAG as CASE_TAG
 from mailbot.intake.judgement.signals import REPLY_PREFIX as REPLY_PREFIX
-from mailbot.intake.judgement.signals import Signals, is_reply, read_signals
+from mailbot.intake.judgement.signals import Signals, is_reply, read_signals, without_closing
 from mailbot.models import CaseHistory, Category, ParsedMail, SubjectType, Verdict
 
 # Words that turn "tevreden" into its opposite when they come just before it.
 NEGATIONS = frozenset({"niet", "geen", "nooit", "not", "no", "never"})
 NEGATION_WINDOW = 2
 SUPPRESS_VALUES = frozenset({"all", "autoreply", "oof"})
+# classification.auto.bodies is matched only in a text this short (the writer's own words).
+AUTO_BODY_CHARS = 800
 
 
 def classify(
@@ -80,7 +82,8 @@ def read_mail(
     organisation: str = "",
 ) -> tuple[RuleOutcome, Signals]:
     """rules.yaml's outcome and the signals of one (human) mail: everything the decision reads."""
-    text = normalise(_own_words(mail))
+    # A closing is polite whatever the mood: "Alvast bedankt" under a complaint is no thanks.
+    text = without_closing(normalise(_own_words(mail)))
     replying = is_reply(mail)
     to_roles = {
         roles[a.email] for a in mail.recipients if a.email in roles and not (replying and a.email == reply_address)
@@ -135,6 +138,7 @@ def auto_reason_nl(reason: str) -> str:
     lower = reason.lower()
     for key, text in (
         ("our own mail", "ons eigen bericht kwam terug"),
+        ("automatic text", "de tekst is een afwezigheidsmelding"),
         ("auto-submitted", "de afzender meldt een automatisch bericht (Auto-Submitted)"),
         ("precedence", "massamail of automatisch antwoord (Precedence)"),
         ("mailing list", "bericht van een mailinglijst of nieuwsbrief"),
@@ -179,14 +183,24 @@ def auto_reason(mail: ParsedMail, rules: Classification, own: frozenset[str] = f
     suppress = {v.strip().lower() for v in h.get("x-auto-response-suppress", "").split(",")}
     if suppress & SUPPRESS_VALUES:
         return f"X-Auto-Response-Suppress: {h['x-auto-response-suppress'].strip()}"
-    # A bounce or out-of-office without a usable From still has its tell-tale subject.
+    return _auto_by_pattern(mail, rules)
+
+
+def _auto_by_pattern(mail: ParsedMail, rules: Classification) -> str | None:
+    # rules.yaml's signs of automatic mail: the sender, the subject, an out-of-office's text.
     if mail.sender is not None and not _web_form(mail, rules):
         for pattern in rules.auto_senders:
             if pattern.search(mail.sender.email):
                 return f"automatic sender {mail.sender.email}"
+    # A bounce or out-of-office without a usable From still has its tell-tale subject.
     for pattern in rules.auto_subjects:
         if pattern.search(mail.subject.strip()):
             return f"automatic subject ({pattern.pattern[:40]})"
+    # An out-of-office is short; a long mail that names an absence is a person writing.
+    if len(mail.stripped) <= AUTO_BODY_CHARS:
+        for pattern in rules.auto_bodies:
+            if pattern.search(mail.stripped):
+                return f"automatic text ({pattern.pattern[:40]})"
     return None
 
 
