@@ -4,43 +4,32 @@ from __future__ import annotations
 
 # The customer closes the matter ("Nee hoor, er hoeft niets meer te gebeuren"): with a complaint
 # beside it ("Alleen jammer dat het zo lang duurde") the answer is no sure escalation.
+# fmt: off
 CLOSED = (
-    "hoeft niets meer",
-    "geen vragen meer",
-    "verder geen vragen",
-    "hoeft niks meer",
-    "niets meer te doen",
-    "niks meer te doen",
-    "niets meer nodig",
-    "geen actie meer nodig",
-    "geen verdere actie",
-    "mag dicht",
-    "mag het dossier dicht",
-    "dossier mag dicht",
-    "mag de zaak dicht",
-    "mag het dossier gesloten worden",
-    "mag gesloten worden",
-    "mag worden gesloten",
-    "kan gesloten worden",
-    "kan worden gesloten",
-    "is goed zo",
-    "prima zo",
-    "niets meer aan doen",
-    "niks meer aan doen",
-    "zaak gesloten",
-    "zaak is gesloten",
-    "zaak is afgedaan",
-    "mag een streep door",
-    "mag er een streep door",
-    "streep erdoor",
-    "hoeft niet meer",
-    "niet meer nodig",
-    "is het klaar",
-    "is het nu klaar",
-    "kwestie hiermee af",
-    "zaak hiermee af",
+    "hoeft niets meer", "geen vragen meer", "verder geen vragen", "hoeft niks meer", "niets meer te doen",
+    "niks meer te doen", "niets meer nodig", "geen actie meer nodig", "geen verdere actie", "mag dicht",
+    "mag het dossier dicht", "dossier mag dicht", "mag de zaak dicht", "mag het dossier gesloten worden",
+    "mag gesloten worden", "mag worden gesloten", "kan gesloten worden", "kan worden gesloten", "is goed zo",
+    "prima zo", "niets meer aan doen", "niks meer aan doen", "zaak gesloten", "zaak is gesloten",
+    "zaak is afgedaan", "mag een streep door", "mag er een streep door", "streep erdoor", "hoeft niet meer",
+    "niet meer nodig", "is het klaar", "is het nu klaar", "kwestie hiermee af", "zaak hiermee af",
     "hiermee afgesloten",
 )
+# fmt: on
+# Working again, "weer" or not: "Ja. De lamp brandt weer."
+# fmt: off
+WORKING_AGAIN = (
+    "brandt weer", "branden weer", "werken weer", "doen het weer", "functioneert weer", "functioneren weer",
+    "draait weer", "draaien weer", "gaat weer open", "gaan weer open", "gaat weer dicht", "sluiten weer",
+    "is gerepareerd", "zijn gerepareerd", "is weer heel",
+)
+# fmt: on
+# In English, as expat customers answer ("thank you" opens unhappy replies as often as content ones).
+# fmt: off
+ENGLISH_CONTENT = (
+    "solved", "fixed", "sorted", "all good", "working again", "works again", "works now", "👍",
+)
+# fmt: on
 # Phrases that say the customer is content, in normalised form (lower case, no accents).
 SATISFIED = (
     "tevreden",
@@ -100,31 +89,8 @@ SATISFIED = (
     "een stuk prettiger",
     "een stuk fijner",
     "veel beter",
-    # In English, as expat customers answer.
-    "solved",
-    "fixed",
-    "sorted",
-    "all good",
-    "working again",
-    "works again",
-    "works now",
-    "👍",
-    # Working again.
-    "brandt weer",
-    "branden weer",
-    "werken weer",
-    "doen het weer",
-    "functioneert weer",
-    "functioneren weer",
-    "draait weer",
-    "draaien weer",
-    "gaat weer open",
-    "gaan weer open",
-    "gaat weer dicht",
-    "sluiten weer",
-    "is gerepareerd",
-    "zijn gerepareerd",
-    "is weer heel",
+    *WORKING_AGAIN,
+    *ENGLISH_CONTENT,
     "sluit weer",
     "geen haast",
     "maar geen haast",
@@ -238,6 +204,15 @@ DISSATISFIED = (
     "blijf er toch bij",
     "blijf bij mijn standpunt",
 )
+# A denial after the word it denies ("Opgelost zou ik het niet willen noemen."), and in English.
+# fmt: off
+DENIED_AFTER = (
+    "zou ik het niet noemen", "zou ik het niet willen noemen", "zou ik dat niet noemen",
+    "zou ik dat niet willen noemen", "kan ik het niet noemen", "kan ik dat niet noemen", "noem ik het niet",
+    "noem ik dat niet", "still broken", "not fixed", "not solved", "not resolved", "doesn't solve",
+    "does not solve", "doesn't work", "does not work", "not working", "still not",
+)
+# fmt: on
 # A plain statement of dissatisfaction outweighs any praise in the same answer.
 OUTRIGHT = (
     "ontevreden",
@@ -253,25 +228,7 @@ OUTRIGHT = (
     "bedankt voor niks",
     "nee dus",
     "dus nee",
-    # A denial after the word it denies: "Opgelost zou ik het niet willen noemen."
-    "zou ik het niet noemen",
-    "zou ik het niet willen noemen",
-    "zou ik dat niet noemen",
-    "zou ik dat niet willen noemen",
-    "kan ik het niet noemen",
-    "kan ik dat niet noemen",
-    "noem ik het niet",
-    "noem ik dat niet",
-    "still broken",
-    "not fixed",
-    "not solved",
-    "not resolved",
-    "doesn't solve",
-    "does not solve",
-    "doesn't work",
-    "does not work",
-    "not working",
-    "still not",
+    *DENIED_AFTER,
     # Asking for the next internal stage.
     "in beroep",
     "beroep instellen",
@@ -318,37 +275,21 @@ POLITE = (
 NOT_PRAISE = ("net zo goed", "zo goed als", "goed en wel", "zo goed mogelijk", "als ik het goed begrijp")
 # What went wrong, as a satisfied customer retells it ("de intercom was kapot bij levering, maar ...").
 # In a sentence told in the past (PAST_TENSE, nothing of now or "weer") these are the story, not the answer.
-INCIDENT = frozenset(
-    {
-        "inbraak",
-        "ingebroken",
-        "kapot",
-        "stuk",
-        "defect",
-        "boos",
-        "niemand",
-        "te laat",
-        "lang geduurd",
-        "veel te lang",
-        "slecht",
-        "teleurgesteld",
-    }
-)
+# fmt: off
+INCIDENT = frozenset({
+    "inbraak", "ingebroken", "kapot", "stuk", "defect", "boos", "niemand", "te laat", "lang geduurd", "veel te lang",
+    "slecht", "teleurgesteld",
+})
+# fmt: on
 PAST_TENSE = frozenset({"was", "waren", "had", "hadden", "leek", "leken", "destijds", "toen", "eerst", "aanvankelijk"})
 # A question marked as another matter ("Andere vraag: verhuist het contract mee?") leaves the answer as it is.
 ASIDE = ("andere vraag", "los daarvan", "los van de klacht", "iets anders", "ander punt", "tussen haakjes")
+# fmt: off
 PARTIAL = (
-    "deels",
-    "gedeeltelijk",
-    "voor een deel",
-    "grotendeels",
-    "voor de helft",
-    "half opgelost",
-    "maar half",
-    "ja en nee",
-    "jein",
-    "partly",
+    "deels", "gedeeltelijk", "voor een deel", "grotendeels", "voor de helft", "half opgelost", "maar half",
+    "ja en nee", "jein", "partly",
 )
+# fmt: on
 NEGATORS = frozenset({"niet", "geen", "nooit", "niets", "niks", "nergens", "allesbehalve", "amper", "nauwelijks"})
 YES = frozenset({"ja", "jawel", "jazeker", "zeker", "yes", "klopt", "inderdaad"})
 NO = frozenset({"nee", "neen", "no", "nope"})

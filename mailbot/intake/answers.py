@@ -1,13 +1,10 @@
 """Reading a customer's answer to "are you satisfied?" or to a solution proposal: pure, no I/O.
 
-The customer's own words (quotes already stripped) are read as satisfied, dissatisfied or
-unclear. The first line carries the direct answer ("ja", "nee", "ja, maar ..."); the whole text
-carries the feeling, phrase by phrase, with negation ("niet tevreden", "geen klachten meer").
-When the two disagree, the words win over the bare "ja"/"nee": customers often answer another
-question than the one we asked ("Nee hoor, alles werkt prima nu").
-
-Unclear is a real outcome, never a guess: a question back, "deels", mixed feelings without a
-"maar" that settles them, or nothing to go on. The case logic then asks the owner.
+The customer's own words (quotes stripped) are read as satisfied, dissatisfied or unclear. The
+first line carries the direct answer ("ja", "nee", "ja, maar ..."); the whole text the feeling,
+phrase by phrase, with negation. Where they disagree the words win: customers often answer
+another question than ours ("Nee hoor, alles werkt prima nu"). Unclear is a real outcome, never
+a guess (a question back, "deels", mixed feelings, nothing to go on): the case logic asks the owner.
 """
 
 from __future__ import annotations
@@ -101,14 +98,11 @@ def read_answer(
 def cross_checked(reading: Reading, category: Category, confidence: float, min_confidence: float) -> Reading:
     """``reading``, or unclear where the classifier reads the same mail the other way.
 
-    Both steps an answer can trigger are hard to undo (a closed case, an escalation), so the
-    answer's words and the whole judgement must not disagree. A content reading yields to a sure
-    unhappy verdict only: the classifier calls many plain "ja, akkoord" replies under our quoted
-    answer an escalation at low confidence. An unhappy reading yields to any compliment verdict.
-    On 86 replies by a writer neither had read (set K), this sent 3 of the 5 unhappy answers read
-    as content, and 2 of the 7 content ones read as unhappy, to the owner, at the cost of 1
-    unhappy answer that would have escalated rightly; on our 250 earlier replies it changed none
-    (verdicts taken as if no case were known).
+    Both steps an answer can trigger are hard to undo, so the answer's words and the whole
+    judgement must not disagree: a content reading yields to a sure unhappy verdict only (many plain
+    "ja, akkoord" replies under our answer are escalations at low confidence), an unhappy reading to
+    any compliment verdict. On set K's 86 replies this sent 3 of 5 unhappy answers read as content
+    and 2 of 7 content ones read as unhappy to the owner, at the cost of 1 rightful escalation.
     """
     unhappy = category in (Category.COMPLAINT, Category.ESCALATION) and confidence >= min_confidence
     if reading.answer == Answer.SATISFIED and unhappy:
@@ -142,14 +136,11 @@ def _read(text: str, extra_satisfied: Iterable[str], extra_dissatisfied: Iterabl
     if neg and not pos:
         return Reading(Answer.DISSATISFIED, "de klant schrijft" + _cited(neg, lead=" "))
     if pos and neg:
-        last = _after_last_maar(words, positive, negative)
-        closed = _found(words, CLOSED)
-        if last is not None and last.answer == Answer.DISSATISFIED and closed:
-            # "Er hoeft niks meer, de pas werkt. Alleen jammer dat het vier weken duurde.": the customer
-            # closes the matter and adds a remark. Escalating on the remark is not harmless.
-            return Reading(Answer.UNCLEAR, f"de klant schrijft '{closed[0]}', maar ook" + _cited(neg, lead=" "))
-        if last is not None:
+        last, closed = _after_last_maar(words, positive, negative), _found(words, CLOSED)
+        if last is not None and not (last.answer == Answer.DISSATISFIED and closed):
             return last
+        if closed:  # "Er hoeft niks meer. Alleen jammer dat het vier weken duurde.": a remark, no appeal.
+            return Reading(Answer.UNCLEAR, f"de klant schrijft '{closed[0]}', maar ook" + _cited(neg, lead=" "))
         return Reading(Answer.UNCLEAR, f"positief ('{pos[0]}') en negatief ('{neg[0]}') door elkaar")
     if question:
         return Reading(Answer.UNCLEAR, "de klant stelt een vraag terug")
@@ -223,11 +214,9 @@ def _opener(text: str) -> tuple[str, str]:
         # "ja, maar ..." or "ja hoor, maar ..." in the same sentence.
         sentence = re.split(r"[.!?]", first, maxsplit=1)[0]
         return ("ja maar" if re.search(r"\bmaar\b", sentence) else "ja"), rest
-    if tokens[0] in NO:
-        return "nee", rest
     opening = next((o for o in NO_OPENERS if re.match(rf"{o}\b", first)), None)
-    if opening is not None:
-        return "nee", first[len(opening) :].lstrip(" ,.!")
+    if tokens[0] in NO or opening is not None:
+        return "nee", first[len(opening) :].lstrip(" ,.!") if opening else rest
     return "", rest
 
 
