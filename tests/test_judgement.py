@@ -359,6 +359,22 @@ def test_a_complaint_word_that_negates_what_follows_is_no_complaint(text: str, c
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "Toch hebben jullie om 2u snachts mn buurman gebeld. Niet de bedoeling he",
+        "He said 'you live here, learn Dutch'. Not okay.",
+        "Ik werd van het kastje naar de muur gestuurd.",
+        "Mijn vraag werd gewoon genegeerd.",
+        "my keycard stopped working after the weekend",
+        "hij eet gewoon uit de snoepbak 👎",
+    ],
+)
+def test_dissatisfaction_as_people_type_it(text: str) -> None:
+    # Phone-typed, English and idiomatic complaints without the textbook words.
+    assert hits(text, "dissatisfaction")
+
+
+@pytest.mark.parametrize(
     ("text", "sarcastic"),
     [
         ("Jullie mensen bij het bankkantoor: goed bezig. Zeg het ze maar.", False),
@@ -838,15 +854,25 @@ def test_eval_reads_the_answers_to_our_mail_as_the_answer_step_would(tmp_path: P
 #   issue's 85 %) and category 64 -> 63 of 68 (0.926); complaints 26 of 27, escalations 17 of 18,
 #   subject type 39 of 45, 12 below the threshold with the rest 54 of 56 right (0.964). Nothing was
 #   changed after it; the floors follow it, down for compliments and category, up for urgency.
+# - the next stop: 418 more own mails by four writers (4077: private customers at home, mail typed
+#   on a phone, a month at the front desk, a month at the town hall), rules.yaml's rules no longer
+#   reading the closing formula, dissatisfaction as people type it and help stories as praise in
+#   the lexicon, subject type from a model at P 0.6 instead of 0.7 where nothing names it, and
+#   mends of the answer reader; all chosen by set (4028 own mails: category 92.2 %, compliments
+#   88 %, subject type 86.4 %) and checked on two unseen writers (sets ZL, ZM: 203 of 210). The
+#   thirteenth look: compliments 11 -> 12 of 14 (0.857), category 63 -> 64 of 68 (0.941), every
+#   target of the issue met; complaints 26 of 27, escalations 17 of 18, urgency 9 of 10 at 9 of
+#   12 flagged, subject type 39 of 45 as before, 11 below the threshold with the rest 55 of 57
+#   right (0.965). Nothing was changed after it; the floors follow it.
 HELD_OUT_FLOOR = {
-    "category_accuracy": 0.92,
+    "category_accuracy": 0.94,
     "urgent_recall": 0.90,
     "urgent_precision": 0.75,
     "subject_type_accuracy": 0.86,
     "accuracy_above_threshold": 0.96,
 }
 # Each category's recall where it stands (the issue asks 0.85 of each).
-HELD_OUT_RECALL_FLOOR = {"compliment": 0.78, "complaint": 0.85, "escalation": 0.85, "auto": 0.85}
+HELD_OUT_RECALL_FLOOR = {"compliment": 0.85, "complaint": 0.85, "escalation": 0.85, "auto": 0.85}
 
 
 @needs_corpus
@@ -888,11 +914,7 @@ def test_model_file_holds_weights_not_texts() -> None:
 
 
 @needs_corpus
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 10's targets are not met yet on the held-out part (see README, How mailbot decides); "
-    "strict: this starts failing as soon as they are, so the marker must then go",
-)
 def test_heldout_meets_the_issue_targets() -> None:
+    # The issue's "Done when": CI runs `mailbot eval` on the held-out part and fails below the targets.
     code, report = run_eval("--part", "heldout", "--check")
     assert code == 0, report["failures"]
