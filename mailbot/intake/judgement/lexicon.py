@@ -21,8 +21,16 @@ def without_accents(text: str) -> str:
     """``text`` with its accents removed ("één" -> "een")."""
     if text.isascii():  # most mail: nothing to decompose (and this is the classifier's hot path)
         return text
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    # Only the few non-ASCII characters are looked at one by one: a Python loop over every
+    # character of a mail with one "é" in it cost a tenth of the classifier's time.
+    return _NON_ASCII.sub(_unless_combining, unicodedata.normalize("NFKD", text))
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _unless_combining(match: re.Match[str]) -> str:
+    return "" if unicodedata.combining(match.group()) else match.group()
 
 
 @dataclass(frozen=True)
